@@ -1,0 +1,67 @@
+package io.berth.admin;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.berth.admin.api.ProjectsResource;
+import io.berth.admin.api.RepositoriesResource;
+import io.berth.admin.api.StoreExceptionMapper;
+import io.berth.admin.health.DatabaseHealthCheck;
+import io.berth.admin.health.DiskSpaceHealthCheck;
+import io.berth.admin.health.StorageHealthCheck;
+import io.berth.store.Registry;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.ManagedDataSource;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Berth's composition root: opens the store, starts the registry endpoint and the upload
+ * janitor as managed objects, and serves the admin API, health checks and metrics.
+ */
+public final class BerthApplication extends Application<BerthConfiguration> {
+
+    public static void main(String[] args) throws Exception {
+        new BerthApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "berth";
+    }
+
+    @Override
+    public void initialize(Bootstrap<BerthConfiguration> bootstrap) {
+        // ${NAME:-default} in the YAML takes NAME from the environment; nested defaults allowed.
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false, true)));
+    }
+
+    @Override
+    public void run(BerthConfiguration config, Environment env) throws Exception {
+        env.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ManagedDataSource dataSource = config.database.build(env.metrics(), "database");
+        env.lifecycle().manage(dataSource);
+
+        Duration uploadExpiry = Duration.ofMillis(config.storage.uploadExpiry.toMilliseconds());
+        Registry registry = Registry.open(dataSource, new Registry.Options(Path.of(config.storage.root),
+                config.projects.autoCreate, config.registry.maxManifestSize.toBytes(), uploadExpiry), Clock.systemUTC());
+
+        env.lifecycle().manage(new GatewayManager(config.registry.toGatewayConfig(), registry));
+        long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
+        env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));
+
+        env.healthChecks().register("database", new DatabaseHealthCheck(registry.transactions()));
+        env.healthChecks().register("storage", new StorageHealthCheck(registry.paths()));
+        env.healthChecks().register("disk", new DiskSpaceHealthCheck(registry.paths().root(),
+                config.storage.minFreeDisk.toBytes()));
+
+        env.jersey().register(new StoreExceptionMapper());
+        env.jersey().register(new ProjectsResource(registry.inventory()));
+        env.jersey().register(new RepositoriesResource(registry.inventory()));
+    }
+}

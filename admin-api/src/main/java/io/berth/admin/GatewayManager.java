@@ -1,0 +1,26 @@
+package io.berth.admin;
+
+import io.berth.gateway.GatewayConfig;
+import io.berth.gateway.http.GatewayServer;
+import io.berth.gateway.v2.V2Api;
+import io.berth.store.Registry;
+import io.dropwizard.lifecycle.Managed;
+
+/** Starts and stops the Netty registry endpoint with the application. */
+final class GatewayManager implements Managed {
+    private final GatewayServer server;
+
+    GatewayManager(GatewayConfig config, Registry registry) {
+        this.server = new GatewayServer(config, V2Api.routes(registry));
+    }
+
+    @Override
+    public void start() throws Exception {
+        server.start();
+    }
+
+    @Override
+    public void stop() {
+        server.close();
+    }
+}

@@ -1,0 +1,168 @@
+package io.berth.store;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.berth.store.StoreException.Failure;
+import io.berth.store.blob.FilesystemBlobStore;
+import io.berth.store.blob.UploadSessions;
+import io.berth.store.meta.BlobDao;
+import io.berth.store.meta.Repositories;
+import io.berth.store.meta.Transactions;
+import io.berth.store.meta.UploadDao;
+import io.berth.store.oci.Digest;
+import io.berth.store.oci.RepositoryName;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Blobs as repositories see them: a repository may read a blob only when it links to it, and it
+ * gets a link by uploading the blob, by mounting it from another repository, or by pushing a
+ * manifest that references a blob the store already holds. All methods block (database, disk):
+ * call them off the event loop.
+ */
+public final class Blobs {
+    private final Transactions tx;
+    private final Repositories repositories;
+    private final FilesystemBlobStore store;
+    private final UploadSessions uploads;
+    private final Clock clock;
+    /** repository + digest → size; entries expire so another instance's unlink is seen soon. */
+    private final Cache<String, Long> linkedSizes = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+
+    Blobs(Transactions tx, Repositories repositories, FilesystemBlobStore store, UploadSessions uploads, Clock clock) {
+        this.tx = tx;
+        this.repositories = repositories;
+        this.store = store;
+        this.uploads = uploads;
+        this.clock = clock;
+    }
+
+    /** The size of a blob the repository may read. */
+    public OptionalLong size(RepositoryName repository, Digest digest) throws IOException {
+        String key = key(repository, digest);
+        Long cached = linkedSizes.getIfPresent(key);
+        if (cached != null) {
+            return OptionalLong.of(cached);
+        }
+        Optional<Long> linked = tx.withHandle(h -> repositories.find(h, repository)
+                .flatMap(id -> h.attach(BlobDao.class).linkedSize(id, digest.toString())));
+        if (linked.isEmpty() || store.size(digest).isEmpty()) {
+            return OptionalLong.empty();
+        }
+        linkedSizes.put(key, linked.get());
+        return OptionalLong.of(linked.get());
+    }
+
+    /** Opens a blob's content; check {@link #size} first. */
+    public SeekableByteChannel open(Digest digest) throws IOException {
+        return store.open(digest);
+    }
+
+    /** Removes the repository's link to a blob; the content stays until garbage collection. */
+    public void unlink(RepositoryName repository, Digest digest) {
+        int removed = tx.inTransaction(h -> repositories.find(h, repository)
+                .map(id -> h.attach(BlobDao.class).unlink(id, digest.toString())).orElse(0));
+        linkedSizes.invalidate(key(repository, digest));
+        if (removed == 0) {
+            throw blobUnknown(repository, digest);
+        }
+    }
+
+    /**
+     * Links a blob into {@code target} without uploading it: from {@code from} when given (which
+     * must link to it), else from anywhere in the store. Returns false when it cannot be mounted.
+     */
+    public boolean mount(RepositoryName target, Digest digest, RepositoryName from) {
+        return tx.inTransaction(h -> {
+            BlobDao blobs = h.attach(BlobDao.class);
+            Optional<Long> size = from == null ? blobs.size(digest.toString())
+                    : repositories.find(h, from).flatMap(id -> blobs.linkedSize(id, digest.toString()));
+            if (size.isEmpty()) {
+                return false;
+            }
+            long targetId = repositories.ensure(h, target, clock.instant());
+            blobs.link(targetId, digest.toString(), clock.instant());
+            return true;
+        });
+    }
+
+    /** Starts an upload session for the repository. */
+    public String startUpload(RepositoryName repository) throws IOException {
+        tx.useTransaction(h -> repositories.checkWritable(h, repository));
+        String id = uploads.create();
+        try {
+            tx.useTransaction(h -> h.attach(UploadDao.class).insert(id, repository.value(), clock.instant()));
+        } catch (RuntimeException e) {
+            uploads.delete(id);
+            throw e;
+        }
+        return id;
+    }
+
+    /** Bytes an upload session has received so far. */
+    public long uploadSize(RepositoryName repository, String uploadId) throws IOException {
+        requireUpload(repository, uploadId);
+        return uploads.size(uploadId);
+    }
+
+    /** Starts applying a chunk to an upload session; see {@link UploadSessions#beginChunk}. */
+    public UploadSessions.Chunk beginChunk(RepositoryName repository, String uploadId, long expectedStart)
+            throws IOException {
+        requireUpload(repository, uploadId);
+        return uploads.beginChunk(uploadId, expectedStart);
+    }
+
+    /** Verifies the upload against {@code digest}, stores it and links it into the repository. */
+    public void completeUpload(RepositoryName repository, String uploadId, Digest digest) throws IOException {
+        requireUpload(repository, uploadId);
+        try {
+            uploads.complete(uploadId, digest);
+        } catch (StoreException e) {
+            forgetUpload(uploadId);
+            throw e;
+        }
+        long size = store.size(digest).orElseThrow(() -> new IOException("committed blob " + digest + " vanished"));
+        tx.useTransaction(h -> {
+            long repositoryId = repositories.ensure(h, repository, clock.instant());
+            BlobDao blobs = h.attach(BlobDao.class);
+            blobs.record(digest.toString(), size, clock.instant());
+            blobs.link(repositoryId, digest.toString(), clock.instant());
+            h.attach(UploadDao.class).delete(uploadId);
+        });
+    }
+
+    /** Ends an upload session and discards what it received. */
+    public void cancelUpload(RepositoryName repository, String uploadId) throws IOException {
+        requireUpload(repository, uploadId);
+        uploads.delete(uploadId);
+        forgetUpload(uploadId);
+    }
+
+    private void forgetUpload(String uploadId) {
+        tx.useTransaction(h -> h.attach(UploadDao.class).delete(uploadId));
+    }
+
+    private void requireUpload(RepositoryName repository, String uploadId) {
+        boolean known = UploadSessions.isValidId(uploadId) && tx.withHandle(
+                h -> h.attach(UploadDao.class).repositoryOf(uploadId)).map(repository.value()::equals).orElse(false);
+        if (!known) {
+            throw new StoreException(Failure.BLOB_UPLOAD_UNKNOWN, "upload " + uploadId + " is not known in "
+                    + repository + " (it may have expired or finished): start a new upload", uploadId);
+        }
+    }
+
+    static StoreException blobUnknown(RepositoryName repository, Digest digest) {
+        return new StoreException(Failure.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + repository,
+                digest.toString());
+    }
+
+    private static String key(RepositoryName repository, Digest digest) {
+        return repository.value() + '@' + digest;
+    }
+}

@@ -1,0 +1,32 @@
+package io.berth.store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Fan-out of {@link StoreEvent}s to subscribers. Listeners run on the thread that made the
+ * change and must be quick and must not throw; a listener that throws is logged and skipped.
+ */
+public final class StoreEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreEvents.class);
+
+    private final List<Consumer<StoreEvent>> listeners = new CopyOnWriteArrayList<>();
+
+    public void subscribe(Consumer<StoreEvent> listener) {
+        listeners.add(listener);
+    }
+
+    public void publish(StoreEvent event) {
+        for (Consumer<StoreEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("store event listener failed on {}", event, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.berth.store.blob;
+
+import io.berth.store.oci.Digest;
+
+import java.nio.file.Path;
+
+/**
+ * Where everything lives under the storage root. The layout:
+ *
+ * <pre>
+ * &lt;root&gt;/
+ *   blobs/&lt;algorithm&gt;/&lt;first two hex digits&gt;/&lt;hex&gt;   blob content; immutable, named by its verified digest
+ *   uploads/&lt;session id&gt;/data                        bytes received so far by an upload session
+ *   tmp/&lt;random&gt;                                     a blob being written in one go (manifests, imports)
+ *   db/                                              the embedded H2 database, when it is used
+ * </pre>
+ *
+ * A file appears under {@code blobs/} only by an atomic rename from {@code uploads/} or {@code tmp/}
+ * (the same file system) after its digest was checked and its content fsynced, so a reader never
+ * sees a partial or unverified blob. Two writers of the same blob rename identical content onto the
+ * same name, which is harmless. The two-digit fan-out keeps directories small.
+ */
+public final class StoragePaths {
+    private final Path root;
+
+    public StoragePaths(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path blobs() {
+        return root.resolve("blobs");
+    }
+
+    /** Digest values are validated hex, so this path can never escape the root. */
+    public Path blob(Digest digest) {
+        String hex = digest.hex();
+        return blobs().resolve(digest.algorithm().prefix()).resolve(hex.substring(0, 2)).resolve(hex);
+    }
+
+    public Path uploads() {
+        return root.resolve("uploads");
+    }
+
+    /** The folder of one upload session; {@code id} must already be validated by the caller. */
+    public Path upload(String id) {
+        return uploads().resolve(id);
+    }
+
+    public Path uploadData(String id) {
+        return upload(id).resolve("data");
+    }
+
+    public Path tmp() {
+        return root.resolve("tmp");
+    }
+}

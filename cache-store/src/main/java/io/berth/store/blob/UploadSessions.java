@@ -1,0 +1,297 @@
+package io.berth.store.blob;
+
+import io.berth.store.StoreException;
+import io.berth.store.StoreException.Failure;
+import io.berth.store.oci.Digest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+/**
+ * Upload sessions on disk: each is a folder under {@code uploads/} whose {@code data} file holds
+ * the bytes received so far, so a session survives a restart. The running sha256 of each session
+ * is kept in memory while the process lives and recomputed from the file when it is missing
+ * (after a restart) or out of step. Chunks of one session are applied one at a time.
+ */
+public final class UploadSessions {
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private final StoragePaths paths;
+    private final BlobWriter blobs;
+    private final ConcurrentHashMap<String, SessionState> states = new ConcurrentHashMap<>();
+
+    public UploadSessions(StoragePaths paths, BlobWriter blobs) {
+        this.paths = paths;
+        this.blobs = blobs;
+    }
+
+    /** Whether {@code id} has the form of a session id (and so is safe in a path). */
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** Creates an empty session and returns its id. */
+    public String create() throws IOException {
+        String id = UUID.randomUUID().toString();
+        Files.createDirectories(paths.upload(id));
+        Files.createFile(paths.uploadData(id));
+        return id;
+    }
+
+    /** Bytes received so far. */
+    public long size(String id) throws IOException {
+        try {
+            return Files.size(dataFile(id));
+        } catch (NoSuchFileException e) {
+            throw unknown(id);
+        }
+    }
+
+    /**
+     * Starts applying one chunk. {@code expectedStart} is where the client says the chunk begins
+     * ({@code -1} when it does not say): it must equal the bytes received so far. The returned
+     * chunk holds the session until it is closed; closing without {@link Chunk#commit()} undoes
+     * everything the chunk wrote.
+     */
+    public Chunk beginChunk(String id, long expectedStart) throws IOException {
+        SessionState state = states.computeIfAbsent(requireValid(id), k -> new SessionState());
+        state.lock.lock();
+        boolean handedOver = false;
+        try {
+            Path data = dataFile(id);
+            if (!Files.exists(data)) {
+                throw unknown(id);
+            }
+            FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE);
+            long start = channel.size();
+            if (expectedStart >= 0 && expectedStart != start) {
+                channel.close();
+                throw new StoreException(Failure.RANGE_INVALID, "chunk starts at byte " + expectedStart
+                        + " but the upload holds " + start + " bytes: resume from byte " + start, id);
+            }
+            state.catchUp(data, start);
+            Chunk chunk = new Chunk(state, channel, start);
+            handedOver = true;
+            return chunk;
+        } finally {
+            if (!handedOver) {
+                state.lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Verifies the session's content against {@code expected}, moves it into the store and ends
+     * the session. On a mismatch the session is ended too and nothing is stored.
+     */
+    public void complete(String id, Digest expected) throws IOException {
+        SessionState state = states.computeIfAbsent(requireValid(id), k -> new SessionState());
+        state.lock.lock();
+        try {
+            Path data = dataFile(id);
+            if (!Files.exists(data)) {
+                throw unknown(id);
+            }
+            Digest actual = state.digestOf(data, expected.algorithm());
+            if (!actual.equals(expected)) {
+                deleteLocked(id);
+                throw new StoreException(Failure.DIGEST_INVALID, "uploaded content has digest " + actual
+                        + ", not " + expected + ": the upload was discarded, upload the blob again", expected.toString());
+            }
+            Fsync.file(data);
+            blobs.commit(data, expected);
+            deleteLocked(id);
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    /** Ends a session and removes its files; an unknown session is not an error. */
+    public void delete(String id) throws IOException {
+        SessionState state = states.computeIfAbsent(requireValid(id), k -> new SessionState());
+        state.lock.lock();
+        try {
+            deleteLocked(id);
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    /** Sessions whose data was last written before {@code cutoff}. */
+    public List<String> idleSince(Instant cutoff) throws IOException {
+        List<String> idle = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(paths.uploads())) {
+            for (Path dir : dirs) {
+                String id = dir.getFileName().toString();
+                Path data = dir.resolve("data");
+                FileTime touched = Files.exists(data) ? Files.getLastModifiedTime(data) : Files.getLastModifiedTime(dir);
+                if (touched.toInstant().isBefore(cutoff)) {
+                    idle.add(id);
+                }
+            }
+        }
+        return idle;
+    }
+
+    /** Removes an idle session's folder, whatever its name (a crash may leave odd ones). */
+    public void deleteFolder(String name) throws IOException {
+        states.remove(name);
+        deleteTree(paths.uploads().resolve(name));
+    }
+
+    private void deleteLocked(String id) throws IOException {
+        states.remove(id);
+        deleteTree(paths.upload(id));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    private Path dataFile(String id) {
+        return paths.uploadData(requireValid(id));
+    }
+
+    private static String requireValid(String id) {
+        if (!isValidId(id)) {
+            throw unknown(id);
+        }
+        return id;
+    }
+
+    private static StoreException unknown(String id) {
+        return new StoreException(Failure.BLOB_UPLOAD_UNKNOWN,
+                "upload session " + id + " does not exist or has expired: start a new upload", id);
+    }
+
+    /** The in-memory part of a session: its lock and its running sha256. */
+    private static final class SessionState {
+        final ReentrantLock lock = new ReentrantLock();
+        MessageDigest sha256 = Digest.Algorithm.SHA256.newHasher();
+        long hashed;
+
+        /** Makes the running hash cover exactly the first {@code size} bytes of the file. */
+        void catchUp(Path data, long size) throws IOException {
+            if (hashed == size) {
+                return;
+            }
+            sha256 = hashPrefix(data, Digest.Algorithm.SHA256, size);
+            hashed = size;
+        }
+
+        Digest digestOf(Path data, Digest.Algorithm algorithm) throws IOException {
+            long size = Files.size(data);
+            if (algorithm == Digest.Algorithm.SHA256) {
+                catchUp(data, size);
+                return Digest.of(algorithm, UploadSessions.copy(sha256).digest());
+            }
+            return Digest.of(algorithm, hashPrefix(data, algorithm, size).digest());
+        }
+
+        private static MessageDigest hashPrefix(Path data, Digest.Algorithm algorithm, long size) throws IOException {
+            MessageDigest hasher = algorithm.newHasher();
+            try (InputStream in = Channels.newInputStream(FileChannel.open(data, StandardOpenOption.READ))) {
+                byte[] buffer = new byte[1 << 16];
+                long left = size;
+                while (left > 0) {
+                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) {
+                        break;
+                    }
+                    hasher.update(buffer, 0, n);
+                    left -= n;
+                }
+            }
+            return hasher;
+        }
+    }
+
+    static MessageDigest copy(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 must be cloneable", e);
+        }
+    }
+
+    /**
+     * One chunk being applied: writes go to the end of the session's file and into its running
+     * hash. Close it always; without a commit everything it wrote is undone.
+     */
+    public static final class Chunk implements AutoCloseable {
+        private final SessionState state;
+        private final FileChannel channel;
+        private final long start;
+        private final MessageDigest hashAtStart;
+        private long position;
+        private boolean committed;
+
+        private Chunk(SessionState state, FileChannel channel, long start) {
+            this.state = state;
+            this.channel = channel;
+            this.start = start;
+            this.position = start;
+            this.hashAtStart = UploadSessions.copy(state.sha256);
+        }
+
+        /** Where this chunk started: the bytes the session held before it. */
+        public long start() {
+            return start;
+        }
+
+        /** Appends the buffer's remaining bytes. */
+        public void write(ByteBuffer buffer) throws IOException {
+            ByteBuffer forHash = buffer.duplicate();
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+            state.sha256.update(forHash);
+            state.hashed = position;
+        }
+
+        /** Keeps what was written; returns the session's new size. */
+        public long commit() {
+            committed = true;
+            return position;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (!committed) {
+                    channel.truncate(start);
+                    state.sha256 = hashAtStart;
+                    state.hashed = start;
+                }
+                channel.close();
+            } finally {
+                state.lock.unlock();
+            }
+        }
+    }
+}

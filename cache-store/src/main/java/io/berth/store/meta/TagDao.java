@@ -1,0 +1,29 @@
+package io.berth.store.meta;
+
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Tags: names that point at one artifact of their repository. */
+public interface TagDao {
+    @SqlUpdate("MERGE INTO tag t USING (VALUES (CAST(:repositoryId AS BIGINT), CAST(:name AS VARCHAR(128))))"
+            + " AS s(repository_id, name) ON t.repository_id = s.repository_id AND t.name = s.name"
+            + " WHEN MATCHED THEN UPDATE SET artifact_id = :artifactId, updated_at = :now"
+            + " WHEN NOT MATCHED THEN INSERT (repository_id, name, artifact_id, updated_at)"
+            + " VALUES (s.repository_id, s.name, :artifactId, :now)")
+    void put(@Bind("repositoryId") long repositoryId, @Bind("name") String name,
+             @Bind("artifactId") long artifactId, @Bind("now") Instant now);
+
+    /** Tag names after {@code last} (exclusive; "" for the start), sorted, at most {@code limit}. */
+    @SqlQuery("SELECT name FROM tag WHERE repository_id = :repositoryId AND name > :last ORDER BY name LIMIT :limit")
+    List<String> names(@Bind("repositoryId") long repositoryId, @Bind("last") String last, @Bind("limit") int limit);
+
+    @SqlQuery("SELECT name FROM tag WHERE artifact_id = :artifactId ORDER BY name")
+    List<String> tagsOf(@Bind("artifactId") long artifactId);
+
+    @SqlUpdate("DELETE FROM tag WHERE repository_id = :repositoryId AND name = :name")
+    int delete(@Bind("repositoryId") long repositoryId, @Bind("name") String name);
+}

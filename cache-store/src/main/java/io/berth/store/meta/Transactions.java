@@ -1,0 +1,68 @@
+package io.berth.store.meta;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Runs units of work in a transaction and retries them when they lose a race. Upserts are
+ * written as {@code MERGE} (the one form H2 and PostgreSQL share), and on PostgreSQL two
+ * concurrent {@code MERGE}s of the same new key can still collide on the unique index: the
+ * loser sees a unique violation, and running it again finds the winner's row.
+ */
+public final class Transactions {
+    private static final Set<String> RETRYABLE = Set.of(
+            "23505", // unique violation: a concurrent insert of the same key won
+            "40001", // serialization failure
+            "40P01", // PostgreSQL deadlock
+            "HYT00"); // H2 lock timeout
+    private static final int ATTEMPTS = 5;
+
+    private final Jdbi jdbi;
+
+    public Transactions(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public <T> T inTransaction(Function<Handle, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::apply);
+            } catch (JdbiException e) {
+                if (attempt >= ATTEMPTS || !isRetryable(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    public void useTransaction(java.util.function.Consumer<Handle> work) {
+        inTransaction(handle -> {
+            work.accept(handle);
+            return null;
+        });
+    }
+
+    /** A read outside any explicit transaction. */
+    public <T> T withHandle(Function<Handle, T> work) {
+        return jdbi.withHandle(work::apply);
+    }
+
+    private static boolean isRetryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && RETRYABLE.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,244 @@
+package io.berth.gateway.http;
+
+import io.berth.gateway.error.ErrorResponses;
+import io.berth.gateway.error.OciError;
+import io.berth.gateway.error.OciException;
+import io.berth.store.StoreException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request and its one response. Handlers read the request from it, run blocking work through
+ * {@link #blocking} (never on the event loop), and answer with exactly one {@code send…} call or
+ * by throwing; a thrown {@link StoreException} becomes its OCI error body, anything else a 500
+ * that says nothing of the internals.
+ */
+public final class Exchange {
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
+    private final ChannelHandlerContext ctx;
+    private final HttpRequest request;
+    private final Map<String, String> params;
+    private final QueryStringDecoder query;
+    private final Executor blockingExecutor;
+    private final Connection connection;
+    private final boolean tls;
+    private final AtomicBoolean responded = new AtomicBoolean();
+    private ByteBuf body;
+    private BodyStream stream;
+
+    /** What the exchange needs from the connection it runs on. */
+    interface Connection {
+        /** Called on the event loop once the response was written (or failed to be). */
+        void responseDone(boolean keepAlive, boolean success);
+
+        /** A body stream wired to this connection's backpressure. */
+        BodyStream newBodyStream();
+    }
+
+    Exchange(ChannelHandlerContext ctx, HttpRequest request, Map<String, String> params, QueryStringDecoder query,
+             Executor blockingExecutor, Connection connection, boolean tls) {
+        this.ctx = ctx;
+        this.request = request;
+        this.params = params;
+        this.query = query;
+        this.blockingExecutor = blockingExecutor;
+        this.connection = connection;
+        this.tls = tls;
+    }
+
+    public HttpMethod method() {
+        return request.method();
+    }
+
+    public HttpHeaders headers() {
+        return request.headers();
+    }
+
+    /** A named group of the route's path pattern. */
+    public String param(String name) {
+        return params.get(name);
+    }
+
+    /** The first value of a query parameter, or null. */
+    public String query(String name) {
+        List<String> values = query.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The collected body of a {@link Route.BodyMode#SMALL} route; valid until the response. */
+    public ByteBuf body() {
+        return body;
+    }
+
+    void body(ByteBuf body) {
+        this.body = body;
+    }
+
+    BodyStream stream() {
+        return stream;
+    }
+
+    /** Work that may block: runs on the blocking executor; failures are answered as errors. */
+    public void blocking(BlockingWork work) {
+        blockingExecutor.execute(() -> {
+            try {
+                work.run();
+            } catch (Throwable t) {
+                fail(t);
+            }
+        });
+    }
+
+    /**
+     * Reads a {@link Route.BodyMode#STREAM} body on a blocking thread. If the consumer fails
+     * before reading everything, the rest of the body is drained before the error is answered,
+     * so the connection stays usable.
+     */
+    public void streamBody(BodyConsumer consumer) {
+        BodyStream s = connection.newBodyStream();
+        this.stream = s;
+        blockingExecutor.execute(() -> {
+            try {
+                consumer.consume(s);
+            } catch (BodyStream.BodyAbortedException e) {
+                LOG.debug("{} {}: {}", request.method(), request.uri(), e.getMessage());
+                responded.set(true);
+            } catch (Throwable t) {
+                if (s.drain()) {
+                    fail(t);
+                } else {
+                    responded.set(true);
+                }
+            }
+        });
+    }
+
+    /** Blocking work of a handler. */
+    @FunctionalInterface
+    public interface BlockingWork {
+        void run() throws Exception;
+    }
+
+    /** Reads a streamed body; see {@link #streamBody}. */
+    @FunctionalInterface
+    public interface BodyConsumer {
+        void consume(BodyStream body) throws Exception;
+    }
+
+    /** A response with headers and an empty body. */
+    public static FullHttpResponse response(HttpResponseStatus status) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return response;
+    }
+
+    /** Sends a complete response; its Content-Length must already be set. */
+    public void send(FullHttpResponse response) {
+        if (!responded.compareAndSet(false, true)) {
+            response.release();
+            return;
+        }
+        boolean keepAlive = prepare(response);
+        ChannelFuture written = ctx.writeAndFlush(response);
+        written.addListener(f -> finish(keepAlive, f.isSuccess()));
+    }
+
+    /**
+     * Sends a head followed by {@code length} bytes of a file from {@code offset}: zero-copy
+     * without TLS, in chunks under TLS. The file is closed when the transfer ends.
+     */
+    public void sendFile(HttpResponse head, FileChannel file, long offset, long length) {
+        if (!responded.compareAndSet(false, true)) {
+            closeQuietly(file);
+            return;
+        }
+        boolean keepAlive = prepare(head);
+        ctx.write(head);
+        ChannelFuture written;
+        if (tls) {
+            try {
+                written = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(file, offset, length, 64 * 1024)));
+            } catch (IOException e) {
+                closeQuietly(file);
+                ctx.close();
+                return;
+            }
+        } else {
+            ctx.write(new DefaultFileRegion(file, offset, length));
+            written = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        written.addListener(f -> finish(keepAlive, f.isSuccess()));
+    }
+
+    /** Answers with an error code and a message that says what to do. */
+    public void sendError(OciError error, String message, String detail) {
+        send(ErrorResponses.of(error, message, detail));
+    }
+
+    /** Answers a failure: a store failure with its code, anything else as an internal error. */
+    public void fail(Throwable t) {
+        if (t instanceof StoreException e) {
+            send(ErrorResponses.of(e));
+            return;
+        }
+        if (t instanceof OciException e) {
+            sendError(e.error(), e.getMessage(), e.detail());
+            return;
+        }
+        LOG.error("{} {} failed", request.method(), request.uri(), t);
+        sendError(OciError.INTERNAL, "the registry failed to serve this request; see its log", null);
+    }
+
+    boolean responded() {
+        return responded.get();
+    }
+
+    private boolean prepare(HttpResponse response) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !response.headers().contains(HttpHeaderNames.CONNECTION,
+                "close", true);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        response.headers().set("Docker-Distribution-API-Version", "registry/2.0");
+        return keepAlive;
+    }
+
+    private void finish(boolean keepAlive, boolean success) {
+        ReferenceCountUtil.safeRelease(body);
+        body = null;
+        connection.responseDone(keepAlive, success);
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // nothing to do: the file was only being read
+        }
+    }
+}

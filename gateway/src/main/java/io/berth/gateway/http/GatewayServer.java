@@ -1,0 +1,109 @@
+package io.berth.gateway.http;
+
+import io.berth.gateway.GatewayConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Netty server of the registry endpoint. Event loops only parse, route and write; every
+ * database call, file operation that may wait and digest computation runs on virtual threads.
+ * Uses the native epoll transport when it is available (zero-copy {@code sendfile} either way).
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final GatewayConfig config;
+    private final Router router;
+    private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("berth-blocking-", 0).factory());
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    public GatewayServer(GatewayConfig config, List<Route> routes) {
+        this.config = config;
+        this.router = new Router(routes);
+    }
+
+    public void start() throws InterruptedException, SSLException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        workerGroup = new MultiThreadIoEventLoopGroup(0, io);
+        SslContext ssl = config.tls()
+                ? SslContextBuilder.forServer(config.tlsCertFile().toFile(), config.tlsKeyFile().toFile()).build()
+                : null;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        if (ssl != null) {
+                            p.addLast("tls", ssl.newHandler(ch.alloc()));
+                        }
+                        p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                        p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(8192)
+                                .setMaxHeaderSize(config.maxHeaderSize())
+                                .setMaxChunkSize(1 << 20)));
+                        p.addLast("continue", new HttpServerExpectContinueHandler());
+                        p.addLast("chunked", new ChunkedWriteHandler());
+                        p.addLast("dispatch", new RequestDispatcher(router, blocking, config.maxManifestSize(), ssl != null));
+                    }
+                });
+        serverChannel = bootstrap.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
+        LOG.info("registry listening on {}://{} ({} transport)", ssl != null ? "https" : "http",
+                serverChannel.localAddress(), epoll ? "epoll" : "nio");
+    }
+
+    /** The port actually bound (useful when the configured port was 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        blocking.shutdown();
+    }
+}

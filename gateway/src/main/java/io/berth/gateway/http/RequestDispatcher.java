@@ -1,0 +1,280 @@
+package io.berth.gateway.http;
+
+import io.berth.gateway.error.ErrorResponses;
+import io.berth.gateway.error.OciError;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+
+/**
+ * Reads requests off one connection, routes each, and feeds its body to the route the way the
+ * route asks: dropped, collected (small bodies only, with a limit) or streamed. One request is
+ * served at a time: reading pauses from the end of a request until its response is written, and
+ * requests a client pipelines meanwhile wait their turn.
+ */
+final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Exchange.Connection {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    private final Router router;
+    private final Executor blockingExecutor;
+    private final long maxSmallBody;
+    private final boolean tls;
+
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private Route.BodyMode mode;
+    /** An answer known from the request head, given once the body has been read and dropped. */
+    private Throwable earlyFailure;
+    private OciError earlyError;
+    private Route pendingRoute;
+    private CompositeByteBuf collected;
+    private boolean ignoreRest;
+    private boolean awaitingResponse;
+    private boolean backpressured;
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+
+    RequestDispatcher(Router router, Executor blockingExecutor, long maxSmallBody, boolean tls) {
+        this.router = router;
+        this.blockingExecutor = blockingExecutor;
+        this.maxSmallBody = maxSmallBody;
+        this.tls = tls;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (awaitingResponse || !pipelined.isEmpty()) {
+            pipelined.add(msg);
+            return;
+        }
+        try {
+            if (msg instanceof HttpRequest request) {
+                onRequest(request);
+            }
+            if (msg instanceof HttpContent content && !ignoreRest) {
+                onContent(content);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        earlyError = null;
+        earlyFailure = null;
+        ignoreRest = false;
+        if (request.decoderResult().isFailure()) {
+            rejectMalformed(request);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        Router.Match match = router.match(request.method(), uri.rawPath());
+        exchange = new Exchange(ctx, request, match.params(), uri, blockingExecutor, this, tls);
+        if (match.route() == null) {
+            mode = Route.BodyMode.NONE;
+            earlyError = match.error();
+            return;
+        }
+        mode = match.route().bodyMode();
+        if (mode == Route.BodyMode.SMALL) {
+            long declared = HttpUtil.getContentLength(request, -1L);
+            if (declared > maxSmallBody) {
+                rejectTooLarge(declared);
+                return;
+            }
+            collected = ctx.alloc().compositeBuffer(64);
+        }
+        if (mode == Route.BodyMode.STREAM) {
+            try {
+                match.route().handler().handle(exchange);
+            } catch (Exception e) {
+                earlyFailure = e;
+            }
+            if (exchange.stream() == null) {
+                // A streaming route answers only after reading its body, or fails at the head.
+                mode = Route.BodyMode.NONE;
+                if (earlyFailure == null) {
+                    earlyFailure = new IllegalStateException(request.method() + " " + uri.rawPath()
+                            + ": streaming route did not read its body");
+                }
+            }
+        }
+        pendingRoute = match.route();
+    }
+
+    private void onContent(HttpContent content) {
+        switch (mode) {
+            case SMALL -> {
+                if (collected.readableBytes() + content.content().readableBytes() > maxSmallBody) {
+                    rejectTooLarge(collected.readableBytes() + content.content().readableBytes());
+                    return;
+                }
+                collected.addComponent(true, content.content().retain());
+            }
+            case STREAM -> exchange.stream().offer(content.content().retain());
+            case NONE -> { }
+        }
+        if (content instanceof LastHttpContent) {
+            onRequestComplete();
+        }
+    }
+
+    private void onRequestComplete() {
+        awaitingResponse = true;
+        updateAutoRead();
+        if (mode == Route.BodyMode.STREAM) {
+            exchange.stream().end();
+            return;
+        }
+        if (earlyError != null) {
+            exchange.sendError(earlyError, null, null);
+            return;
+        }
+        if (earlyFailure != null) {
+            exchange.fail(earlyFailure);
+            return;
+        }
+        if (exchange.responded()) {
+            return;
+        }
+        if (mode == Route.BodyMode.SMALL) {
+            exchange.body(collected);
+            collected = null;
+        }
+        try {
+            pendingRoute.handler().handle(exchange);
+        } catch (Exception e) {
+            exchange.fail(e);
+        }
+    }
+
+    /** Malformed framing: the rest of the connection cannot be trusted, so answer and close. */
+    private void rejectMalformed(HttpRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        String message = cause instanceof TooLongFrameException
+                ? "request line or headers are too long: " + cause.getMessage()
+                : "malformed HTTP request: " + cause.getMessage();
+        FullHttpResponse response = ErrorResponses.of(OciError.BAD_REQUEST, message, null);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ignoreRest = true;
+        awaitingResponse = true;
+        updateAutoRead();
+        ctx.writeAndFlush(response).addListener(f -> ctx.close());
+    }
+
+    /** A body over the limit is not read at all: answer at once and close. */
+    private void rejectTooLarge(long size) {
+        releaseCollected();
+        ignoreRest = true;
+        awaitingResponse = true;
+        updateAutoRead();
+        FullHttpResponse response = ErrorResponses.of(OciError.MANIFEST_TOO_LARGE, "manifest body is at least "
+                + size + " bytes; the limit is " + maxSmallBody, null);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        exchange.send(response);
+    }
+
+    @Override
+    public void responseDone(boolean keepAlive, boolean success) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> responseDone(keepAlive, success));
+            return;
+        }
+        if (!keepAlive || !success || ignoreRest) {
+            ctx.close();
+            return;
+        }
+        exchange = null;
+        pendingRoute = null;
+        awaitingResponse = false;
+        updateAutoRead();
+        while (!awaitingResponse && !pipelined.isEmpty()) {
+            channelRead(ctx, pipelined.poll());
+        }
+        ctx.read();
+    }
+
+    @Override
+    public BodyStream newBodyStream() {
+        return new BodyStream(new BodyStream.Backpressure() {
+            @Override
+            public void pause() {
+                backpressured = true;
+                updateAutoRead();
+            }
+
+            @Override
+            public void resume() {
+                ctx.executor().execute(() -> {
+                    backpressured = false;
+                    updateAutoRead();
+                    ctx.read();
+                });
+            }
+        });
+    }
+
+    private void updateAutoRead() {
+        ctx.channel().config().setAutoRead(!awaitingResponse && !backpressured);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (exchange != null && exchange.stream() != null) {
+            exchange.stream().abort();
+        }
+        releaseCollected();
+        pipelined.forEach(ReferenceCountUtil::release);
+        pipelined.clear();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            LOG.debug("closing idle connection {}", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        } else {
+            LOG.warn("connection {} failed", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+
+    private void releaseCollected() {
+        if (collected != null) {
+            collected.release();
+            collected = null;
+        }
+    }
+
+}

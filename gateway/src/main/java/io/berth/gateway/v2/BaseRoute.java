@@ -1,0 +1,19 @@
+package io.berth.gateway.v2;
+
+import io.berth.gateway.http.Route;
+import io.berth.gateway.http.Route.BodyMode;
+import io.netty.handler.codec.http.HttpMethod;
+
+import java.util.List;
+
+/** {@code GET /v2/}: tells clients this is a V2 registry. */
+final class BaseRoute {
+    private BaseRoute() {
+    }
+
+    static List<Route> routes() {
+        return List.of(
+                Route.of(HttpMethod.GET, Paths.BASE, BodyMode.NONE, ex -> Json.send(ex, Json.object())),
+                Route.of(HttpMethod.HEAD, Paths.BASE, BodyMode.NONE, ex -> Json.send(ex, Json.object())));
+    }
+}

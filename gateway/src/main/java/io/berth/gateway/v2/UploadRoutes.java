@@ -1,0 +1,181 @@
+package io.berth.gateway.v2;
+
+import io.berth.gateway.error.OciError;
+import io.berth.gateway.error.OciException;
+import io.berth.gateway.http.BodyStream;
+import io.berth.gateway.http.Exchange;
+import io.berth.gateway.http.Route;
+import io.berth.gateway.http.Route.BodyMode;
+import io.berth.store.Registry;
+import io.berth.store.blob.UploadSessions;
+import io.berth.store.oci.Digest;
+import io.berth.store.oci.RepositoryName;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Blob uploads: {@code POST} (start, monolithic with {@code ?digest=}, or mount), {@code PATCH}
+ * chunks, {@code PUT ?digest=} to finish, {@code GET} status, {@code DELETE} to cancel. Bodies
+ * stream to the session's file on a blocking thread as they arrive; a chunk that does not arrive
+ * whole is undone.
+ */
+final class UploadRoutes {
+    private final Registry registry;
+
+    private UploadRoutes(Registry registry) {
+        this.registry = registry;
+    }
+
+    static List<Route> routes(Registry registry) {
+        UploadRoutes r = new UploadRoutes(registry);
+        return List.of(
+                Route.of(HttpMethod.POST, Paths.UPLOADS, BodyMode.STREAM, r::start),
+                Route.of(HttpMethod.PATCH, Paths.UPLOAD, BodyMode.STREAM, r::patch),
+                Route.of(HttpMethod.PUT, Paths.UPLOAD, BodyMode.STREAM, r::finish),
+                Route.of(HttpMethod.GET, Paths.UPLOAD, BodyMode.NONE, r::status),
+                Route.of(HttpMethod.DELETE, Paths.UPLOAD, BodyMode.NONE, r::cancel));
+    }
+
+    private void start(Exchange ex) {
+        RepositoryName name = RepositoryName.parse(ex.param("name"));
+        String mount = ex.query("mount");
+        String digestParam = ex.query("digest");
+        Digest mountDigest = mount == null ? null : Digest.parse(mount);
+        String fromParam = ex.query("from");
+        RepositoryName from = mount == null || fromParam == null ? null : RepositoryName.parse(fromParam);
+        Digest digest = digestParam == null ? null : Digest.parse(digestParam);
+        ex.streamBody(body -> {
+            if (mountDigest != null && registry.blobs().mount(name, mountDigest, from)) {
+                body.drain();
+                sendCreated(ex, name, mountDigest);
+                return;
+            }
+            if (digest == null) {
+                body.drain();
+                String id = registry.blobs().startUpload(name);
+                ex.send(uploadResponse(HttpResponseStatus.ACCEPTED, name, id, 0));
+                return;
+            }
+            String id = registry.blobs().startUpload(name);
+            try {
+                appendChunk(ex, body, name, id);
+                registry.blobs().completeUpload(name, id, digest);
+            } catch (Exception e) {
+                cancelQuietly(name, id);
+                throw e;
+            }
+            sendCreated(ex, name, digest);
+        });
+    }
+
+    private void patch(Exchange ex) {
+        RepositoryName name = RepositoryName.parse(ex.param("name"));
+        String id = ex.param("uuid");
+        ex.streamBody(body -> {
+            long size = appendChunk(ex, body, name, id);
+            ex.send(uploadResponse(HttpResponseStatus.ACCEPTED, name, id, size));
+        });
+    }
+
+    private void finish(Exchange ex) {
+        RepositoryName name = RepositoryName.parse(ex.param("name"));
+        String id = ex.param("uuid");
+        String digestParam = ex.query("digest");
+        if (digestParam == null) {
+            throw new OciException(OciError.DIGEST_INVALID, "finish an upload with PUT ?digest=<digest of the whole"
+                    + " blob>", null);
+        }
+        Digest digest = Digest.parse(digestParam);
+        ex.streamBody(body -> {
+            appendChunk(ex, body, name, id);
+            registry.blobs().completeUpload(name, id, digest);
+            sendCreated(ex, name, digest);
+        });
+    }
+
+    private void status(Exchange ex) {
+        RepositoryName name = RepositoryName.parse(ex.param("name"));
+        String id = ex.param("uuid");
+        ex.blocking(() -> ex.send(uploadResponse(HttpResponseStatus.NO_CONTENT, name, id,
+                registry.blobs().uploadSize(name, id))));
+    }
+
+    private void cancel(Exchange ex) {
+        RepositoryName name = RepositoryName.parse(ex.param("name"));
+        String id = ex.param("uuid");
+        ex.blocking(() -> {
+            registry.blobs().cancelUpload(name, id);
+            ex.send(Exchange.response(HttpResponseStatus.NO_CONTENT));
+        });
+    }
+
+    /**
+     * Streams the request body onto the end of the session, checking {@code Content-Range} when
+     * the client sent one. Returns the session's new size. Nothing is kept unless the whole
+     * chunk arrived and matched what the client announced.
+     */
+    private long appendChunk(Exchange ex, BodyStream body, RepositoryName name, String id) throws Exception {
+        ContentRange announced = ContentRange.parse(ex.headers().get(HttpHeaderNames.CONTENT_RANGE));
+        String lengthHeader = ex.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (announced != null && lengthHeader != null && Long.parseLong(lengthHeader.trim()) != announced.length()) {
+            throw new OciException(OciError.RANGE_INVALID, "Content-Range " + announced + " announces "
+                    + announced.length() + " bytes but Content-Length is " + lengthHeader, null);
+        }
+        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(name, id, announced == null ? -1 : announced.start())) {
+            ByteBuf buf;
+            while ((buf = body.next()) != null) {
+                try {
+                    write(chunk, buf);
+                } finally {
+                    buf.release();
+                }
+            }
+            if (announced != null && body.received() != announced.length()) {
+                throw new OciException(OciError.RANGE_INVALID, "Content-Range announced " + announced.length()
+                        + " bytes but the body had " + body.received(), null);
+            }
+            return chunk.commit();
+        }
+    }
+
+    private static void write(UploadSessions.Chunk chunk, ByteBuf buf) throws IOException {
+        if (buf.nioBufferCount() == 1) {
+            chunk.write(buf.nioBuffer());
+            return;
+        }
+        for (ByteBuffer b : buf.nioBuffers()) {
+            chunk.write(b);
+        }
+    }
+
+    private void cancelQuietly(RepositoryName name, String id) {
+        try {
+            registry.blobs().cancelUpload(name, id);
+        } catch (Exception ignored) {
+            // the session may already be gone (a failed digest check ends it)
+        }
+    }
+
+    private static void sendCreated(Exchange ex, RepositoryName name, Digest digest) {
+        FullHttpResponse response = Exchange.response(HttpResponseStatus.CREATED);
+        response.headers().set(HttpHeaderNames.LOCATION, Paths.blobLocation(name.value(), digest.toString()));
+        response.headers().set("Docker-Content-Digest", digest.toString());
+        ex.send(response);
+    }
+
+    private static FullHttpResponse uploadResponse(HttpResponseStatus status, RepositoryName name, String id, long size) {
+        FullHttpResponse response = Exchange.response(status);
+        response.headers().set(HttpHeaderNames.LOCATION, Paths.uploadLocation(name.value(), id));
+        // Distribution's convention: "0-0" for an empty session, else "0-<last byte>".
+        response.headers().set(HttpHeaderNames.RANGE, "0-" + Math.max(0, size - 1));
+        response.headers().set("Docker-Upload-UUID", id);
+        return response;
+    }
+}

@@ -1,0 +1,151 @@
+package io.berth.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Boots the real application from the quick-start {@code conf/berth.yml} (on a temp data dir and
+ * free ports), pushes an image through the registry port, and reads it back through the admin API.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class BerthApplicationTest {
+    private static final Path DATA = tempDir();
+    private static final int REGISTRY_PORT = freePort();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final DropwizardAppExtension<BerthConfiguration> APP = new DropwizardAppExtension<>(
+            BerthApplication.class, repoRoot().resolve("conf/berth.yml").toString(),
+            ConfigOverride.config("storage.root", DATA.toString()),
+            ConfigOverride.config("database.url", "jdbc:h2:file:" + DATA.resolve("db/berth")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"),
+            ConfigOverride.config("registry.bindHost", "127.0.0.1"),
+            ConfigOverride.config("registry.port", String.valueOf(REGISTRY_PORT)),
+            ConfigOverride.config("server.connector.bindHost", "127.0.0.1"),
+            ConfigOverride.config("server.connector.port", "0"));
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void quickStartConfig_pushedImage_isListedByAdminApi() throws Exception {
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] layer = "not really a tarball, but a blob all the same".getBytes(StandardCharsets.UTF_8);
+        pushBlob("team/web", config);
+        pushBlob("team/web", layer);
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + sha256(config)
+                + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\","
+                + "\"digest\":\"" + sha256(layer) + "\",\"size\":" + layer.length + "}]}";
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(registry("/v2/team/web/manifests/1.0"))
+                .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, put.statusCode(), put.body());
+
+        JsonNode projects = adminGet("/api/v1/projects", 200);
+        assertEquals("team", projects.get(0).get("name").asText());
+        assertEquals(1, projects.get(0).get("repositoryCount").asInt());
+
+        JsonNode repositories = adminGet("/api/v1/projects/team/repositories", 200);
+        assertEquals("team/web", repositories.get(0).get("name").asText());
+        assertEquals(1, repositories.get(0).get("tagCount").asInt());
+
+        JsonNode artifacts = adminGet("/api/v1/repositories/team/web/artifacts", 200);
+        JsonNode artifact = artifacts.get(0);
+        assertEquals(sha256(manifest.getBytes(StandardCharsets.UTF_8)), artifact.get("digest").asText());
+        assertEquals("application/vnd.oci.image.manifest.v1+json", artifact.get("mediaType").asText());
+        assertEquals(manifest.length(), artifact.get("size").asLong());
+        assertEquals("1.0", artifact.get("tags").get(0).asText());
+        assertTrue(artifact.get("pushedAt").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), artifact.toString());
+    }
+
+    @Test
+    void unknownProjectOrRepository_answersNotFoundInTheOneErrorShape() throws Exception {
+        JsonNode project = adminGet("/api/v1/projects/nope/repositories", 404);
+        assertEquals(404, project.get("code").asInt());
+        assertTrue(project.get("message").asText().contains("nope"), project.toString());
+
+        JsonNode repository = adminGet("/api/v1/repositories/nope/x/artifacts", 404);
+        assertEquals(404, repository.get("code").asInt());
+        assertEquals("NAME_UNKNOWN", repository.get("details").asText());
+
+        JsonNode invalid = adminGet("/api/v1/repositories/Bad..Name/artifacts", 400);
+        assertEquals("NAME_INVALID", invalid.get("details").asText());
+    }
+
+    @Test
+    void healthChecks_reportDatabaseStorageAndDisk() throws Exception {
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(admin("/admin/healthcheck")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), health.body());
+        JsonNode checks = JSON.readTree(health.body());
+        for (String name : new String[] {"database", "storage", "disk"}) {
+            assertTrue(checks.get(name).get("healthy").asBoolean(), name + ": " + health.body());
+        }
+    }
+
+    private void pushBlob(String repository, byte[] content) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        registry("/v2/" + repository + "/blobs/uploads/?digest=" + sha256(content)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, response.statusCode(), response.body());
+    }
+
+    private JsonNode adminGet(String path, int expectedStatus) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(admin(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(expectedStatus, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private static URI registry(String path) {
+        return URI.create("http://127.0.0.1:" + REGISTRY_PORT + path);
+    }
+
+    private static URI admin(String path) {
+        return URI.create("http://127.0.0.1:" + APP.getLocalPort() + path);
+    }
+
+    private static String sha256(byte[] content) throws Exception {
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
+    static Path repoRoot() {
+        String root = System.getenv("BERTH_REPO_ROOT");
+        return root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("berth-app-test");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.berth.gateway.http;
+
+import io.berth.gateway.GatewayConfig;
+import io.berth.gateway.v2.V2Api;
+import io.berth.store.Registry;
+import io.berth.store.testing.Requirements;
+import io.berth.store.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** With a certificate and key configured, the registry speaks HTTPS and serves blobs intact over it. */
+class TlsTest {
+    @TempDir
+    static Path dir;
+    private static GatewayServer server;
+    private static HttpClient http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String openssl = Requirements.executable("openssl");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process p = new ProcessBuilder(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("openssl failed: " + output);
+        }
+        Registry registry = Registry.open(TestDatabases.h2(),
+                new Registry.Options(dir.resolve("data"), true, 4 << 20, Duration.ofHours(1)), Clock.systemUTC());
+        GatewayConfig local = GatewayConfig.local();
+        server = new GatewayServer(new GatewayConfig(local.bindHost(), 0, cert, key, local.maxHeaderSize(),
+                local.maxManifestSize(), local.idleTimeout()), V2Api.routes(registry));
+        server.start();
+        http = HttpClient.newBuilder().sslContext(trusting(cert)).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void tlsConfigured_blobPushedAndPulledOverHttps_arrivesIntact() throws Exception {
+        byte[] blob = new byte[3 << 20];
+        new Random(7).nextBytes(blob);
+        String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob));
+        HttpResponse<String> push = http.send(HttpRequest.newBuilder(uri("/v2/secure/app/blobs/uploads/?digest=" + digest))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(blob)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, push.statusCode(), push.body());
+
+        HttpResponse<byte[]> pull = http.send(HttpRequest.newBuilder(uri("/v2/secure/app/blobs/" + digest)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, pull.statusCode());
+        assertArrayEquals(blob, pull.body());
+
+        HttpResponse<byte[]> range = http.send(HttpRequest.newBuilder(uri("/v2/secure/app/blobs/" + digest))
+                .header("Range", "bytes=1000-1999").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, range.statusCode());
+        assertArrayEquals(java.util.Arrays.copyOfRange(blob, 1000, 2000), range.body());
+    }
+
+    private static URI uri(String path) {
+        return URI.create("https://127.0.0.1:" + server.port() + path);
+    }
+
+    private static SSLContext trusting(Path certFile) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(certFile)) {
+            trust.setCertificateEntry("berth", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+}

@@ -51,7 +51,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         Registry registry = Registry.open(dataSource, new Registry.Options(Path.of(config.storage.root),
                 config.projects.autoCreate, config.registry.maxManifestSize.toBytes(), uploadExpiry), Clock.systemUTC());
 
-        env.lifecycle().manage(new GatewayManager(config.registry.toGatewayConfig(), registry));
+        env.lifecycle().manage(new GatewayManager(config.registry.toGatewayConfig(), registry, env.metrics()));
         long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
         env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));
 

@@ -1,6 +1,8 @@
 package io.berth.admin;
 
+import com.codahale.metrics.MetricRegistry;
 import io.berth.gateway.GatewayConfig;
+import io.berth.gateway.http.GatewayMetrics;
 import io.berth.gateway.http.GatewayServer;
 import io.berth.gateway.v2.V2Api;
 import io.berth.store.Registry;
@@ -10,8 +12,8 @@ import io.dropwizard.lifecycle.Managed;
 final class GatewayManager implements Managed {
     private final GatewayServer server;
 
-    GatewayManager(GatewayConfig config, Registry registry) {
-        this.server = new GatewayServer(config, V2Api.routes(registry));
+    GatewayManager(GatewayConfig config, Registry registry, MetricRegistry metrics) {
+        this.server = new GatewayServer(config, V2Api.routes(registry), new GatewayMetrics(metrics));
     }
 
     @Override

@@ -49,7 +49,11 @@ public final class Exchange {
     private final Executor blockingExecutor;
     private final Connection connection;
     private final boolean tls;
+    private final String routeName;
+    private final GatewayMetrics metrics;
+    private final long startNanos = System.nanoTime();
     private final AtomicBoolean responded = new AtomicBoolean();
+    private volatile int status;
     private ByteBuf body;
     private BodyStream stream;
 
@@ -62,8 +66,11 @@ public final class Exchange {
         BodyStream newBodyStream();
     }
 
-    Exchange(ChannelHandlerContext ctx, HttpRequest request, Map<String, String> params, QueryStringDecoder query,
-             Executor blockingExecutor, Connection connection, boolean tls) {
+    Exchange(ChannelHandlerContext ctx, HttpRequest request, String routeName, Map<String, String> params,
+             QueryStringDecoder query, Executor blockingExecutor, Connection connection, boolean tls,
+             GatewayMetrics metrics) {
+        this.routeName = routeName;
+        this.metrics = metrics;
         this.ctx = ctx;
         this.request = request;
         this.params = params;
@@ -166,6 +173,7 @@ public final class Exchange {
             return;
         }
         boolean keepAlive = prepare(response);
+        metrics.sent(response.content().readableBytes());
         ChannelFuture written = ctx.writeAndFlush(response);
         written.addListener(f -> finish(keepAlive, f.isSuccess()));
     }
@@ -180,6 +188,7 @@ public final class Exchange {
             return;
         }
         boolean keepAlive = prepare(head);
+        metrics.sent(length);
         ctx.write(head);
         ChannelFuture written;
         if (tls) {
@@ -221,6 +230,7 @@ public final class Exchange {
     }
 
     private boolean prepare(HttpResponse response) {
+        status = response.status().code();
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !response.headers().contains(HttpHeaderNames.CONNECTION,
                 "close", true);
         HttpUtil.setKeepAlive(response, keepAlive);
@@ -229,6 +239,7 @@ public final class Exchange {
     }
 
     private void finish(boolean keepAlive, boolean success) {
+        metrics.requestDone(routeName, status, System.nanoTime() - startNanos);
         ReferenceCountUtil.safeRelease(body);
         body = null;
         connection.responseDone(keepAlive, success);

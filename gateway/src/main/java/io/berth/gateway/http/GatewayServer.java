@@ -43,15 +43,22 @@ public final class GatewayServer implements AutoCloseable {
 
     private final GatewayConfig config;
     private final Router router;
+    private final GatewayMetrics metrics;
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("berth-blocking-", 0).factory());
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
 
-    public GatewayServer(GatewayConfig config, List<Route> routes) {
+    public GatewayServer(GatewayConfig config, List<Route> routes, GatewayMetrics metrics) {
         this.config = config;
         this.router = new Router(routes);
+        this.metrics = metrics;
+    }
+
+    /** A server whose metrics go nowhere. */
+    public GatewayServer(GatewayConfig config, List<Route> routes) {
+        this(config, routes, GatewayMetrics.discarding());
     }
 
     public void start() throws InterruptedException, SSLException {
@@ -82,7 +89,8 @@ public final class GatewayServer implements AutoCloseable {
                                 .setMaxChunkSize(1 << 20)));
                         p.addLast("continue", new HttpServerExpectContinueHandler());
                         p.addLast("chunked", new ChunkedWriteHandler());
-                        p.addLast("dispatch", new RequestDispatcher(router, blocking, config.maxManifestSize(), ssl != null));
+                        p.addLast("dispatch", new RequestDispatcher(router, blocking, config.maxManifestSize(), ssl != null,
+                                metrics));
                     }
                 });
         serverChannel = bootstrap.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();

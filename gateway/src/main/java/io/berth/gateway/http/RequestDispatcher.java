@@ -36,6 +36,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
     private final Executor blockingExecutor;
     private final long maxSmallBody;
     private final boolean tls;
+    private final GatewayMetrics metrics;
 
     private ChannelHandlerContext ctx;
     private Exchange exchange;
@@ -50,8 +51,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
     private boolean backpressured;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
 
-    RequestDispatcher(Router router, Executor blockingExecutor, long maxSmallBody, boolean tls) {
+    RequestDispatcher(Router router, Executor blockingExecutor, long maxSmallBody, boolean tls, GatewayMetrics metrics) {
         this.router = router;
+        this.metrics = metrics;
         this.blockingExecutor = blockingExecutor;
         this.maxSmallBody = maxSmallBody;
         this.tls = tls;
@@ -90,7 +92,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         Router.Match match = router.match(request.method(), uri.rawPath());
-        exchange = new Exchange(ctx, request, match.params(), uri, blockingExecutor, this, tls);
+        exchange = new Exchange(ctx, request, match.route() == null ? "unmatched" : match.route().name(),
+                match.params(), uri, blockingExecutor, this, tls, metrics);
         if (match.route() == null) {
             mode = Route.BodyMode.NONE;
             earlyError = match.error();
@@ -124,6 +127,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
     }
 
     private void onContent(HttpContent content) {
+        metrics.received(content.content().readableBytes());
         switch (mode) {
             case SMALL -> {
                 if (collected.readableBytes() + content.content().readableBytes() > maxSmallBody) {
@@ -240,7 +244,14 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        metrics.connectionOpened();
+        super.channelActive(ctx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        metrics.connectionClosed();
         if (exchange != null && exchange.stream() != null) {
             exchange.stream().abort();
         }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * the handler. A {@link BodyMode#STREAM} handler is called when the request head arrives and
  * reads the body itself; the others are called once the whole request is in.
  */
-public record Route(HttpMethod method, Pattern path, List<String> groups, BodyMode bodyMode, Handler handler) {
+public record Route(String name, HttpMethod method, Pattern path, List<String> groups, BodyMode bodyMode,
+                    Handler handler) {
 
     /** How a route's request body is read. */
     public enum BodyMode {
@@ -29,10 +30,13 @@ public record Route(HttpMethod method, Pattern path, List<String> groups, BodyMo
         void handle(Exchange exchange) throws Exception;
     }
 
-    public static Route of(HttpMethod method, String regex, BodyMode bodyMode, Handler handler) {
+    /**
+     * A route; {@code name} labels its metrics ({@code berth.registry.requests.<name>}).
+     */
+    public static Route of(String name, HttpMethod method, String regex, BodyMode bodyMode, Handler handler) {
         Pattern pattern = Pattern.compile(regex);
         List<String> groups = List.copyOf(pattern.namedGroups().keySet());
-        return new Route(method, pattern, groups, bodyMode, handler);
+        return new Route(name, method, pattern, groups, bodyMode, handler);
     }
 
     Matcher match(String path) {

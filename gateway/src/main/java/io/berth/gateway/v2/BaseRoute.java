@@ -13,7 +13,7 @@ final class BaseRoute {
 
     static List<Route> routes() {
         return List.of(
-                Route.of(HttpMethod.GET, Paths.BASE, BodyMode.NONE, ex -> Json.send(ex, Json.object())),
-                Route.of(HttpMethod.HEAD, Paths.BASE, BodyMode.NONE, ex -> Json.send(ex, Json.object())));
+                Route.of("base", HttpMethod.GET, Paths.BASE, BodyMode.NONE, ex -> Json.send(ex, Json.object())),
+                Route.of("base.head", HttpMethod.HEAD, Paths.BASE, BodyMode.NONE, ex -> Json.send(ex, Json.object())));
     }
 }

@@ -35,9 +35,9 @@ final class BlobRoutes {
     static List<Route> routes(Registry registry) {
         BlobRoutes r = new BlobRoutes(registry);
         return List.of(
-                Route.of(HttpMethod.GET, Paths.BLOB, BodyMode.NONE, r::get),
-                Route.of(HttpMethod.HEAD, Paths.BLOB, BodyMode.NONE, r::get),
-                Route.of(HttpMethod.DELETE, Paths.BLOB, BodyMode.NONE, r::delete));
+                Route.of("blob.get", HttpMethod.GET, Paths.BLOB, BodyMode.NONE, r::get),
+                Route.of("blob.head", HttpMethod.HEAD, Paths.BLOB, BodyMode.NONE, r::get),
+                Route.of("blob.delete", HttpMethod.DELETE, Paths.BLOB, BodyMode.NONE, r::delete));
     }
 
     private void get(Exchange ex) {

@@ -30,9 +30,9 @@ final class ListingRoutes {
     static List<Route> routes(Registry registry) {
         ListingRoutes r = new ListingRoutes(registry);
         return List.of(
-                Route.of(HttpMethod.GET, Paths.CATALOG, BodyMode.NONE, r::catalog),
-                Route.of(HttpMethod.GET, Paths.TAGS, BodyMode.NONE, r::tags),
-                Route.of(HttpMethod.GET, Paths.REFERRERS, BodyMode.NONE, r::referrers));
+                Route.of("catalog", HttpMethod.GET, Paths.CATALOG, BodyMode.NONE, r::catalog),
+                Route.of("tags", HttpMethod.GET, Paths.TAGS, BodyMode.NONE, r::tags),
+                Route.of("referrers", HttpMethod.GET, Paths.REFERRERS, BodyMode.NONE, r::referrers));
     }
 
     private void tags(Exchange ex) {

@@ -37,10 +37,10 @@ final class ManifestRoutes {
     static List<Route> routes(Registry registry) {
         ManifestRoutes r = new ManifestRoutes(registry);
         return List.of(
-                Route.of(HttpMethod.GET, Paths.MANIFEST, BodyMode.NONE, r::get),
-                Route.of(HttpMethod.HEAD, Paths.MANIFEST, BodyMode.NONE, r::get),
-                Route.of(HttpMethod.PUT, Paths.MANIFEST, BodyMode.SMALL, r::put),
-                Route.of(HttpMethod.DELETE, Paths.MANIFEST, BodyMode.NONE, r::delete));
+                Route.of("manifest.get", HttpMethod.GET, Paths.MANIFEST, BodyMode.NONE, r::get),
+                Route.of("manifest.head", HttpMethod.HEAD, Paths.MANIFEST, BodyMode.NONE, r::get),
+                Route.of("manifest.put", HttpMethod.PUT, Paths.MANIFEST, BodyMode.SMALL, r::put),
+                Route.of("manifest.delete", HttpMethod.DELETE, Paths.MANIFEST, BodyMode.NONE, r::delete));
     }
 
     private void get(Exchange ex) {

@@ -36,11 +36,11 @@ final class UploadRoutes {
     static List<Route> routes(Registry registry) {
         UploadRoutes r = new UploadRoutes(registry);
         return List.of(
-                Route.of(HttpMethod.POST, Paths.UPLOADS, BodyMode.STREAM, r::start),
-                Route.of(HttpMethod.PATCH, Paths.UPLOAD, BodyMode.STREAM, r::patch),
-                Route.of(HttpMethod.PUT, Paths.UPLOAD, BodyMode.STREAM, r::finish),
-                Route.of(HttpMethod.GET, Paths.UPLOAD, BodyMode.NONE, r::status),
-                Route.of(HttpMethod.DELETE, Paths.UPLOAD, BodyMode.NONE, r::cancel));
+                Route.of("upload.start", HttpMethod.POST, Paths.UPLOADS, BodyMode.STREAM, r::start),
+                Route.of("upload.patch", HttpMethod.PATCH, Paths.UPLOAD, BodyMode.STREAM, r::patch),
+                Route.of("upload.finish", HttpMethod.PUT, Paths.UPLOAD, BodyMode.STREAM, r::finish),
+                Route.of("upload.status", HttpMethod.GET, Paths.UPLOAD, BodyMode.NONE, r::status),
+                Route.of("upload.cancel", HttpMethod.DELETE, Paths.UPLOAD, BodyMode.NONE, r::cancel));
     }
 
     private void start(Exchange ex) {

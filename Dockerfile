@@ -19,5 +19,5 @@ VOLUME ["/var/lib/berth"]
 # 5000: registry (OCI Distribution API); 8080: admin API and /admin/healthcheck
 EXPOSE 5000 8080
 
-ENTRYPOINT ["java", "-Xss512k", "-XX:MaxRAMPercentage=25", "--enable-native-access=ALL-UNNAMED", "-jar", "/opt/berth/berth.jar"]
+ENTRYPOINT ["java", "@/etc/berth/jvm.options", "-jar", "/opt/berth/berth.jar"]
 CMD ["server", "/etc/berth/berth.yml"]

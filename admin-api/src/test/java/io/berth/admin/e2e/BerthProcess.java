@@ -161,7 +161,8 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
     }
 
     private void awaitReady() {
-        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        Instant started = Instant.now();
+        Instant deadline = started.plus(READY_TIMEOUT);
         String last = "no answer yet";
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -173,7 +174,8 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
                 if (v2.statusCode() == 200 || v2.statusCode() == 401) {
                     HttpResponse<String> health = get(URI.create("http://127.0.0.1:" + adminPort + "/admin/healthcheck"));
                     if (health.statusCode() == 200 && !health.body().contains("\"healthy\":false")) {
-                        appendToLog("==== berth ready (pid " + process.pid() + ", " + process.info().command().orElse("?") + ")\n");
+                        appendToLog("==== berth ready after " + Duration.between(started, Instant.now()).toMillis() + " ms (pid "
+                                + process.pid() + ", " + process.info().command().orElse("?") + ")\n");
                         return;
                     }
                     last = "healthcheck " + health.statusCode() + ": " + health.body();

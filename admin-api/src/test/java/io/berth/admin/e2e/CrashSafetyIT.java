@@ -116,7 +116,16 @@ class CrashSafetyIT {
         v2.pushBlob("crash/idle", config);
         byte[] manifest = manifest(config, List.of(idle), List.of(idle.size()));
         assertEquals(201, v2.putManifest("crash/idle", "after", OCI_MANIFEST, manifest).statusCode());
-        assertIntact(new Pushed("crash/idle", "after", E2e.sha256(manifest), manifest, List.of(E2e.sha256(config), idle.digest())));
+        Pushed after = new Pushed("crash/idle", "after", E2e.sha256(manifest), manifest, List.of(E2e.sha256(config), idle.digest()));
+        assertIntact(after);
+
+        // and a graceful restart keeps all of it
+        berth.restart();
+        acknowledged.add(after);
+        for (Pushed pushed : acknowledged) {
+            assertIntact(pushed);
+        }
+        assertListingsConsistent();
     }
 
     /** Pushes images until done or the server is gone. */

@@ -34,11 +34,13 @@ public final class Skopeo {
     public static Skopeo require(Path scratch) {
         String skopeo = Requirements.executable("skopeo");
         String unshare = Requirements.executable("unshare");
-        Proc.Result probe = Proc.run(List.of(unshare, "-m", "sh", "-c", "mount --bind / /mnt && echo ok"));
+        Skopeo wrapped = new Skopeo(skopeo, unshare, scratch);
+        Proc.Result probe = wrapped.run("--version");
         if (!probe.ok()) {
-            Requirements.unavailable("unshare -m with a bind mount does not work here (needs root): " + probe.describe());
+            Requirements.unavailable("skopeo in a private mount namespace (unshare -m + mount --bind, needs root) does not work"
+                    + " here: " + probe.describe());
         }
-        return new Skopeo(skopeo, unshare, scratch);
+        return wrapped;
     }
 
     /** Runs {@code skopeo <args>} with an empty blob-info cache; fails the test unless it exits 0. */

@@ -44,8 +44,11 @@ class ListingsTest {
     }
 
     abstract static class Contract extends RegistryTestBase {
-        /** Inserted out of order; lexical (code point) order differs from natural and case-folded orders. */
-        private static final List<String> TAGS = List.of("v9", "latest", "v10", "1.0", "b", "A", "_x", "v1.10", "v1.9");
+        /**
+         * Inserted out of order; lexical (code point) order differs from natural, case-folded and
+         * linguistic orders, and "A" and "a" are different tags.
+         */
+        private static final List<String> TAGS = List.of("v9", "latest", "v10", "1.0", "b", "A", "a", "_x", "v1.10", "v1.9");
         private static final String SIG = "application/vnd.example.signature.v1";
         private static final String SBOM = "application/vnd.example.sbom.v1";
 
@@ -92,7 +95,7 @@ class ListingsTest {
             Page page = registry.listings().tags(app, null, 100);
 
             assertEquals(sorted(TAGS), page.items());
-            assertEquals(List.of("1.0", "A", "_x", "b", "latest", "v1.10", "v1.9", "v10", "v9"), page.items());
+            assertEquals(List.of("1.0", "A", "_x", "a", "b", "latest", "v1.10", "v1.9", "v10", "v9"), page.items());
             assertFalse(page.more());
         }
 

@@ -186,5 +186,4 @@ class ConcurrentPushTest {
             assertEquals(2, count("SELECT COUNT(*) FROM project"));
         }
     }
-
 }

@@ -4,6 +4,7 @@ import io.berth.store.Inventory.ArtifactSummary;
 import io.berth.store.StoreException.Failure;
 import io.berth.store.meta.ProjectRow;
 import io.berth.store.meta.RepositoryRow;
+import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
 import io.berth.store.testing.ManifestJson;
 import io.berth.store.testing.RegistryTestBase;
@@ -116,7 +117,7 @@ class InventoryTest {
 
             assertEquals(3, artifacts.size());
             ArtifactSummary newest = artifacts.get(0);
-            assertEquals(io.berth.store.oci.Digest.sha256(sig).toString(), newest.digest());
+            assertEquals(Digest.sha256(sig).toString(), newest.digest());
             assertEquals("application/vnd.example.sig", newest.artifactType());
             assertEquals(base.digest().toString(), newest.subjectDigest());
             assertEquals(List.of("sig"), newest.tags());

@@ -4,12 +4,14 @@ import io.berth.store.StoreException.Failure;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
+import io.berth.store.testing.ManifestJson;
 import io.berth.store.testing.RegistryTestBase;
 import io.berth.store.testing.TestDatabase;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +21,6 @@ import static io.berth.store.testing.ManifestJson.DOCKER_LIST;
 import static io.berth.store.testing.ManifestJson.DOCKER_MANIFEST;
 import static io.berth.store.testing.ManifestJson.EMPTY_DIGEST;
 import static io.berth.store.testing.ManifestJson.OCI_INDEX;
-import static io.berth.store.testing.ManifestJson.OCI_LAYER;
 import static io.berth.store.testing.ManifestJson.OCI_MANIFEST;
 import static io.berth.store.testing.ManifestJson.descriptor;
 import static io.berth.store.testing.ManifestJson.emptyConfig;
@@ -65,7 +66,7 @@ class ManifestsTest {
 
         private static byte[] artifact(String artifactType, String extra, String... layers) {
             String fields = "\"artifactType\":\"" + artifactType + "\"" + (extra == null ? "" : "," + extra);
-            return utf8(io.berth.store.testing.ManifestJson.image(OCI_MANIFEST, emptyConfig(), fields, layers));
+            return utf8(ManifestJson.image(OCI_MANIFEST, emptyConfig(), fields, layers));
         }
 
         @Test
@@ -90,7 +91,7 @@ class ManifestsTest {
         void put_storesBytesExactlyAsSent() throws IOException {
             Image image = image("pretty");
             uploadBlobs(app, image);
-            byte[] pretty = utf8(new String(image.manifest(), java.nio.charset.StandardCharsets.UTF_8)
+            byte[] pretty = utf8(new String(image.manifest(), StandardCharsets.UTF_8)
                     .replace(",", ",\n   ") + "\n");
 
             StoredManifest pushed = put(app, "pretty", pretty, OCI_MANIFEST);
@@ -201,7 +202,7 @@ class ManifestsTest {
             byte[] layer = utf8("docker layer");
             upload(app, config);
             upload(app, layer);
-            byte[] manifest = utf8(io.berth.store.testing.ManifestJson.image(DOCKER_MANIFEST,
+            byte[] manifest = utf8(ManifestJson.image(DOCKER_MANIFEST,
                     descriptor(DOCKER_CONFIG, config), null, descriptor(DOCKER_LAYER, layer)));
             put(app, "amd64", manifest, DOCKER_MANIFEST);
             byte[] list = utf8(index(DOCKER_LIST, null, descriptor(DOCKER_MANIFEST, manifest)));
@@ -320,7 +321,7 @@ class ManifestsTest {
             Image subject = image("subject");
             push(app, "latest", subject);
             byte[] manifest = artifact("application/vnd.example.sig",
-                    io.berth.store.testing.ManifestJson.subject(OCI_MANIFEST, subject.digest().toString(),
+                    ManifestJson.subject(OCI_MANIFEST, subject.digest().toString(),
                             subject.manifest().length));
 
             StoredManifest pushed = put(app, Digest.sha256(manifest).toString(), manifest, OCI_MANIFEST);

@@ -150,10 +150,17 @@ public final class UploadSessions {
         return idle;
     }
 
-    /** Removes an idle session's folder, whatever its name (a crash may leave odd ones). */
+    /**
+     * Removes an idle session's folder, whatever its name (a crash may leave odd ones), as long as
+     * it is a folder directly under {@code uploads/}.
+     */
     public void deleteFolder(String name) throws IOException {
+        Path dir = paths.uploads().resolve(name).normalize();
+        if (!paths.uploads().equals(dir.getParent())) {
+            throw new IllegalArgumentException("'" + name + "' is not a folder directly under " + paths.uploads());
+        }
         states.remove(name);
-        deleteTree(paths.uploads().resolve(name));
+        deleteTree(dir);
     }
 
     private void deleteLocked(String id) throws IOException {

@@ -23,6 +23,8 @@ import java.util.Locale;
 public final class ManifestParser {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            // Content after the object would be stored byte-exact and break clients that parse strictly.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ManifestParser() {

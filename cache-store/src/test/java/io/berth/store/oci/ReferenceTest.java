@@ -1,0 +1,73 @@
+package io.berth.store.oci;
+
+import io.berth.store.StoreException;
+import io.berth.store.StoreException.Failure;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReferenceTest {
+    private static final String DIGEST = "sha256:" + "b".repeat(64);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"latest", "v1.2.3", "1.0", "_private", "A", "RELEASE-2024_01", "0"})
+    void parse_validTag_isATag(String text) {
+        Reference reference = Reference.parse(text);
+
+        assertFalse(reference.isDigest());
+        assertEquals(text, reference.tag().orElseThrow());
+        assertTrue(reference.digest().isEmpty());
+        assertTrue(Reference.isValidTag(text));
+    }
+
+    @Test
+    void parse_tagOf128Characters_isAccepted() {
+        String tag = "t" + "x".repeat(127);
+
+        assertEquals(tag, Reference.parse(tag).tag().orElseThrow());
+    }
+
+    @Test
+    void parse_tagOf129Characters_failsWithTagInvalid() {
+        String tag = "t" + "x".repeat(128);
+
+        StoreException e = assertThrows(StoreException.class, () -> Reference.parse(tag));
+
+        assertEquals(Failure.TAG_INVALID, e.failure());
+        assertFalse(Reference.isValidTag(tag));
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {".hidden", "-dash", "a/b", "a b", "tag!", "../x", "ümlaut"})
+    void ofTag_invalidTag_failsWithTagInvalid(String text) {
+        StoreException e = assertThrows(StoreException.class, () -> Reference.ofTag(text));
+
+        assertEquals(Failure.TAG_INVALID, e.failure());
+    }
+
+    @Test
+    void parse_digest_isADigestReference() {
+        Reference reference = Reference.parse(DIGEST);
+
+        assertTrue(reference.isDigest());
+        assertEquals(Digest.parse(DIGEST), reference.digest().orElseThrow());
+        assertTrue(reference.tag().isEmpty());
+        assertEquals(DIGEST, reference.toString());
+        assertEquals(Reference.of(Digest.parse(DIGEST)), reference);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sha256:abc", "sha256:../..", "latest:1", "md5:" + "a"})
+    void parse_textWithColonThatIsNoDigest_failsWithDigestInvalid(String text) {
+        StoreException e = assertThrows(StoreException.class, () -> Reference.parse(text));
+
+        assertEquals(Failure.DIGEST_INVALID, e.failure());
+    }
+}

@@ -43,6 +43,14 @@ class ListingsTest {
         }
     }
 
+    /** Listings keep the spec's lexical order even where the database's own collation would not. */
+    @Nested
+    class OnPostgresWithLanguageCollation extends Contract {
+        OnPostgresWithLanguageCollation() {
+            super(TestDatabase.POSTGRES_LANGUAGE_COLLATION);
+        }
+    }
+
     abstract static class Contract extends RegistryTestBase {
         /**
          * Inserted out of order; lexical (code point) order differs from natural, case-folded and

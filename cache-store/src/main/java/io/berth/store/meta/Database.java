@@ -6,6 +6,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 
 /** Opens the metadata database: migrates its schema with Flyway and returns a configured JDBI. */
@@ -13,13 +14,32 @@ public final class Database {
     private Database() {
     }
 
-    /** Brings the schema up to date; safe to call from several instances at once (Flyway locks). */
+    /**
+     * Brings the schema up to date; safe to call from several instances at once (Flyway locks).
+     * {@code db/migration} holds the schema both databases share; {@code db/vendor/<database>}
+     * the few statements that must differ, versioned in step.
+     */
     public static void migrate(DataSource dataSource) {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations("classpath:db/migration", "classpath:db/vendor/" + vendor(dataSource))
                 .load()
                 .migrate();
+    }
+
+    /** {@code h2} or {@code postgresql}: the folder of the database's own migrations. */
+    private static String vendor(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            String product = connection.getMetaData().getDatabaseProductName();
+            return switch (product) {
+                case "H2" -> "h2";
+                case "PostgreSQL" -> "postgresql";
+                default -> throw new IllegalStateException("unsupported database " + product
+                        + ": Berth runs on H2 (embedded) or PostgreSQL");
+            };
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the database: " + e.getMessage(), e);
+        }
     }
 
     public static Jdbi open(DataSource dataSource) {

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  */
 public enum TestDatabase {
     H2(TestDatabases::h2),
-    POSTGRES(TestDatabases::postgres);
+    POSTGRES(TestDatabases::postgres),
+    POSTGRES_LANGUAGE_COLLATION(TestDatabases::postgresWithLanguageCollation);
 
     private final Supplier<DataSource> factory;
 
@@ -36,7 +37,11 @@ public enum TestDatabase {
             PGSimpleDataSource admin = new PGSimpleDataSource();
             admin.setURL(System.getenv(TestDatabases.POSTGRES_URL_ENV)); // getURL() leaves the password out
             try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+                if (pg.getDatabaseName().startsWith(TestDatabases.LANGUAGE_COLLATION_PREFIX)) {
+                    s.execute("DROP DATABASE IF EXISTS " + pg.getDatabaseName() + " WITH (FORCE)");
+                } else {
+                    s.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+                }
             }
         } else if (dataSource instanceof JdbcDataSource) {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {

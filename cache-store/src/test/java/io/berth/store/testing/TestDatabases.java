@@ -53,4 +53,28 @@ public final class TestDatabases {
         ds.setCurrentSchema(schema);
         return ds;
     }
+
+    /** Prefix of the databases {@link #postgresWithLanguageCollation()} creates. */
+    public static final String LANGUAGE_COLLATION_PREFIX = "berth_icu_";
+
+    /**
+     * A fresh PostgreSQL database whose default collation is ICU {@code en-US}, as in the official
+     * postgres image's {@code en_US.utf8}: it sorts letters case-insensitively and ignores
+     * punctuation, unlike the byte order the OCI spec asks of listings.
+     */
+    public static DataSource postgresWithLanguageCollation() {
+        PGSimpleDataSource admin = (PGSimpleDataSource) postgres();
+        String name = LANGUAGE_COLLATION_PREFIX + UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8'"
+                    + " LOCALE_PROVIDER icu ICU_LOCALE 'en-US'");
+        } catch (SQLException e) {
+            Assertions.fail("cannot create a database with ICU collation (the test role needs CREATEDB): "
+                    + e.getMessage(), e);
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(System.getenv(POSTGRES_URL_ENV));
+        ds.setDatabaseName(name);
+        return ds;
+    }
 }

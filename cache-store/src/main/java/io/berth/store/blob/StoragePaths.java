@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * &lt;root&gt;/
  *   blobs/&lt;algorithm&gt;/&lt;first two hex digits&gt;/&lt;hex&gt;   blob content; immutable, named by its verified digest
  *   uploads/&lt;session id&gt;/data                        bytes received so far by an upload session
+ *   uploads/&lt;session id&gt;/acknowledged                size of the data the client was told it has
  *   tmp/&lt;random&gt;                                     a blob being written in one go (manifests, imports)
  *   db/                                              the embedded H2 database, when it is used
  * </pre>
@@ -52,6 +53,14 @@ public final class StoragePaths {
 
     public Path uploadData(String id) {
         return upload(id).resolve("data");
+    }
+
+    /**
+     * How many bytes of the session's data were acknowledged (8 bytes, a big-endian long). Data
+     * past it is a chunk a crash interrupted, and is cut off before the session is used again.
+     */
+    public Path uploadAcknowledged(String id) {
+        return upload(id).resolve("acknowledged");
     }
 
     public Path tmp() {

@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * Upload sessions on disk: each is a folder under {@code uploads/} whose {@code data} file holds
  * the bytes received so far, so a session survives a restart. The running sha256 of each session
  * is kept in memory while the process lives and recomputed from the file when it is missing
- * (after a restart) or out of step. Chunks of one session are applied one at a time.
+ * (after a restart) or out of step. Chunks of one session are applied one at a time, and a chunk
+ * counts only once committed: one that fails is undone at once, and one that a crash interrupted
+ * is cut off (back to the acknowledged size) before the session is next used.
  */
 public final class UploadSessions {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -55,10 +57,10 @@ public final class UploadSessions {
         return id;
     }
 
-    /** Bytes received so far. */
+    /** Bytes received and acknowledged so far. */
     public long size(String id) throws IOException {
         try {
-            return Files.size(dataFile(id));
+            return Math.min(Files.size(dataFile(id)), acknowledged(id));
         } catch (NoSuchFileException e) {
             throw unknown(id);
         }
@@ -80,14 +82,14 @@ public final class UploadSessions {
                 throw unknown(id);
             }
             FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE);
-            long start = channel.size();
+            long start = cutToAcknowledged(id, channel);
             if (expectedStart >= 0 && expectedStart != start) {
                 channel.close();
                 throw new StoreException(Failure.RANGE_INVALID, "chunk starts at byte " + expectedStart
                         + " but the upload holds " + start + " bytes: resume from byte " + start, id);
             }
             state.catchUp(data, start);
-            Chunk chunk = new Chunk(state, channel, start);
+            Chunk chunk = new Chunk(state, channel, start, paths.uploadAcknowledged(id));
             handedOver = true;
             return chunk;
         } finally {
@@ -108,6 +110,9 @@ public final class UploadSessions {
             Path data = dataFile(id);
             if (!Files.exists(data)) {
                 throw unknown(id);
+            }
+            try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE)) {
+                cutToAcknowledged(id, channel);
             }
             Digest actual = state.digestOf(data, expected.algorithm());
             if (!actual.equals(expected)) {
@@ -161,6 +166,27 @@ public final class UploadSessions {
         }
         states.remove(name);
         deleteTree(dir);
+    }
+
+    /** Drops data past the acknowledged size (left by a crash mid-chunk); returns the size. */
+    private long cutToAcknowledged(String id, FileChannel data) throws IOException {
+        long acknowledged = acknowledged(id);
+        if (data.size() > acknowledged) {
+            data.truncate(acknowledged);
+        }
+        return data.size();
+    }
+
+    private long acknowledged(String id) throws IOException {
+        try (FileChannel in = FileChannel.open(paths.uploadAcknowledged(id), StandardOpenOption.READ)) {
+            ByteBuffer value = ByteBuffer.allocate(Long.BYTES);
+            while (value.hasRemaining() && in.read(value) >= 0) {
+                // read all 8 bytes
+            }
+            return value.hasRemaining() ? 0 : value.flip().getLong();
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
     }
 
     private void deleteLocked(String id) throws IOException {
@@ -255,13 +281,15 @@ public final class UploadSessions {
         private final FileChannel channel;
         private final long start;
         private final MessageDigest hashAtStart;
+        private final Path acknowledged;
         private long position;
         private boolean committed;
 
-        private Chunk(SessionState state, FileChannel channel, long start) {
+        private Chunk(SessionState state, FileChannel channel, long start, Path acknowledged) {
             this.state = state;
             this.channel = channel;
             this.start = start;
+            this.acknowledged = acknowledged;
             this.position = start;
             this.hashAtStart = UploadSessions.copy(state.sha256);
         }
@@ -281,8 +309,14 @@ public final class UploadSessions {
             state.hashed = position;
         }
 
-        /** Keeps what was written; returns the session's new size. */
-        public long commit() {
+        /** Keeps what was written, recording the new size as acknowledged; returns it. */
+        public long commit() throws IOException {
+            ByteBuffer size = ByteBuffer.allocate(Long.BYTES).putLong(0, position);
+            try (FileChannel out = FileChannel.open(acknowledged, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                while (size.hasRemaining()) {
+                    out.write(size, size.position());
+                }
+            }
             committed = true;
             return position;
         }

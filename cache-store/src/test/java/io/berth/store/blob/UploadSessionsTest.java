@@ -369,4 +369,34 @@ class UploadSessionsTest {
         assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.beginChunk(id, 0));
         assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.complete(id, Digest.sha256(new byte[0])));
     }
+
+    @Test
+    void chunkInterruptedByCrash_isCutOffOnRestart_andTheUploadResumesFromTheAcknowledgedSize() throws IOException {
+        byte[] first = utf8("acknowledged part;");
+        byte[] rest = utf8("the rest of the blob");
+        String id = sessions.create();
+        append(sessions, id, -1, first);
+        // A crash mid-chunk leaves bytes the client was never told about.
+        Files.write(paths.uploadData(id), utf8("half a chunk"), java.nio.file.StandardOpenOption.APPEND);
+
+        UploadSessions restarted = new UploadSessions(paths, store);
+
+        assertEquals(first.length, restarted.size(id));
+        assertEquals(first.length + rest.length, append(restarted, id, first.length, rest));
+        restarted.complete(id, Digest.sha256(concat(first, rest)));
+        assertArrayEquals(concat(first, rest), read(store, Digest.sha256(concat(first, rest))));
+    }
+
+    @Test
+    void crashBeforeAnyChunkWasAcknowledged_leavesAnEmptySession() throws IOException {
+        String id = sessions.create();
+        Files.write(paths.uploadData(id), utf8("never acknowledged"));
+
+        UploadSessions restarted = new UploadSessions(paths, store);
+
+        assertEquals(0, restarted.size(id));
+        byte[] blob = utf8("whole blob");
+        append(restarted, id, 0, blob);
+        restarted.complete(id, Digest.sha256(blob));
+    }
 }

@@ -68,6 +68,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
             pipelined.add(msg);
             return;
         }
+        process(msg);
+    }
+
+    /** Handles one message of the current request and releases it. */
+    private void process(Object msg) {
         try {
             if (msg instanceof HttpRequest request) {
                 onRequest(request);
@@ -209,8 +214,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
         pendingRoute = null;
         awaitingResponse = false;
         updateAutoRead();
+        // process, not channelRead: channelRead queues behind a non-empty queue, so going through
+        // it would put each message back at the end and never drain two or more.
         while (!awaitingResponse && !pipelined.isEmpty()) {
-            channelRead(ctx, pipelined.poll());
+            process(pipelined.poll());
         }
         ctx.read();
     }

@@ -44,6 +44,25 @@ public final class RawConnection implements AutoCloseable {
         return new RawConnection(socket);
     }
 
+    /**
+     * The head of an HTTP/1.1 request: request line, {@code Host}, the given headers (alternating
+     * names and values) and the blank line. Add {@code Content-Length} yourself when a body follows.
+     */
+    public static String requestHead(String method, String target, String... headers) {
+        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1\r\n");
+        for (int i = 0; i < headers.length; i += 2) {
+            head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
+        return head.append("\r\n").toString();
+    }
+
+    /** Sends a request without a body and reads its response. */
+    public RawResponse exchange(String method, String target, String... headers) throws IOException {
+        send(requestHead(method, target, headers));
+        return read(method.equals("HEAD"));
+    }
+
     /** Writes text as ISO-8859-1 (HTTP heads are bytes) and flushes. */
     public RawConnection send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));

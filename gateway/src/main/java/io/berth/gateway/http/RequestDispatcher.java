@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -43,6 +44,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
     /** An answer known from the request head, given once the body has been read and dropped. */
     private Throwable earlyFailure;
     private OciError earlyError;
+    private Set<String> earlyAllowed = Set.of();
     private Route pendingRoute;
     private CompositeByteBuf collected;
     private boolean ignoreRest;
@@ -87,6 +89,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
 
     private void onRequest(HttpRequest request) {
         earlyError = null;
+        earlyAllowed = Set.of();
         earlyFailure = null;
         ignoreRest = false;
         if (request.decoderResult().isFailure()) {
@@ -99,6 +102,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
         if (match.route() == null) {
             mode = Route.BodyMode.NONE;
             earlyError = match.error();
+            earlyAllowed = match.allowed();
             return;
         }
         mode = match.route().bodyMode();
@@ -153,7 +157,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
             return;
         }
         if (earlyError != null) {
-            exchange.sendError(earlyError, null, null);
+            FullHttpResponse response = ErrorResponses.of(earlyError, null, null);
+            if (!earlyAllowed.isEmpty()) {
+                response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", earlyAllowed));
+            }
+            exchange.send(response);
             return;
         }
         if (earlyFailure != null) {

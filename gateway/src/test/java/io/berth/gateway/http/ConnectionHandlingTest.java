@@ -254,6 +254,10 @@ class ConnectionHandlingTest {
 
     private static void assertUnsupported(HttpResponse<byte[]> response, String... allowed) {
         assertError(response, 405, "UNSUPPORTED");
+        String allow = header(response, "Allow");
+        for (String method : allowed) {
+            assertTrue(Arrays.asList(allow.split("\\s*,\\s*")).contains(method), () -> "Allow: " + allow);
+        }
     }
 
     /** A stream of pseudo-random bytes that never holds more than a small buffer. */

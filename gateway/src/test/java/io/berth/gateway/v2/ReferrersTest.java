@@ -102,6 +102,25 @@ class ReferrersTest {
     }
 
     @Test
+    void emptyArtifactType_countsAsMissing() {
+        Blob subject = client().pushImage("referrers/empty-type", "v1", 12);
+        Blob signatureConfig = client().pushBlob("referrers/empty-type", new Blob(SIGNATURE_CONFIG,
+                TestContent.utf8("{\"signed\":12}")));
+        Blob manifest = TestContent.image(signatureConfig).artifactType("").subject(subject).build();
+        client().pushManifest("referrers/empty-type", manifest.digest(), manifest);
+        Blob index = TestContent.index(OCI_INDEX, manifest).artifactType("").subject(subject).build();
+        client().pushManifest("referrers/empty-type", index.digest(), index);
+
+        Map<String, JsonNode> listed = referrers(client().get("/v2/referrers/empty-type/referrers/"
+                + subject.digest()));
+
+        assertEquals(SIGNATURE_CONFIG, listed.get(manifest.digest()).get("artifactType").asText(),
+                "an image manifest with an empty artifactType is typed by its config's media type");
+        assertNull(listed.get(index.digest()).get("artifactType"),
+                "an index with an empty artifactType has none in its descriptor");
+    }
+
+    @Test
     void unfilteredListing_hasNoFiltersAppliedHeader() {
         Graph g = pushGraph("referrers/unfiltered", 2);
 

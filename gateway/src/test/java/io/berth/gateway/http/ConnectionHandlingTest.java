@@ -89,6 +89,76 @@ class ConnectionHandlingTest {
     }
 
     @Test
+    void expectContinueFollowedByPipelinedRequests_keepsResponsesInStep() throws IOException {
+        client().pushImage("conn/expect-pipelined", "v1", 10);
+        String location = client().startUpload("conn/expect-pipelined");
+        try (RawConnection c = SERVER.connect()) {
+            c.send(requestHead("PATCH", location, "Content-Length", "10", "Expect", "100-continue"));
+            assertEquals(100, c.read().status());
+            c.send(TestContent.bytes(10, 10));
+            c.send(requestHead("HEAD", "/v2/conn/expect-pipelined/manifests/nope")
+                    + requestHead("HEAD", "/v2/conn/expect-pipelined/manifests/v1")
+                    + requestHead("GET", "/v2/"));
+
+            assertEquals(202, c.read().status());
+            assertEquals(404, c.read(true).status());
+            assertEquals(200, c.read(true).status());
+            RawResponse base = c.read();
+            assertEquals(200, base.status(), base.toString());
+            assertEquals("{}", base.text());
+        }
+    }
+
+    @Test
+    void patchFollowedByPipelinedStatus_seesTheChunk() throws IOException {
+        String location = client().startUpload("conn/patch-pipelined");
+        try (RawConnection c = SERVER.connect()) {
+            c.send(requestHead("PATCH", location, "Content-Length", "100"));
+            c.send(TestContent.bytes(11, 100));
+            c.send(requestHead("GET", location));
+
+            assertEquals(202, c.read().status());
+            RawResponse status = c.read();
+            assertEquals(204, status.status());
+            assertEquals("0-99", status.header("Range").orElseThrow());
+        }
+    }
+
+    @Test
+    void connectionClose_isHonoured() throws IOException {
+        try (RawConnection c = SERVER.connect()) {
+            RawResponse response = c.exchange("GET", "/v2/", "Connection", "close");
+
+            assertEquals(200, response.status());
+            assertEquals("close", response.header("Connection").orElseThrow());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void http10WithoutKeepAlive_isClosedAfterTheResponse() throws IOException {
+        try (RawConnection c = SERVER.connect()) {
+            c.send("GET /v2/ HTTP/1.0\r\n\r\n");
+
+            assertEquals(200, c.read().status());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
+    void conflictingContentLengths_answer400AndClose() throws IOException {
+        String location = client().startUpload("conn/two-lengths");
+        try (RawConnection c = SERVER.connect()) {
+            c.send(requestHead("PATCH", location, "Content-Length", "5", "Content-Length", "6"));
+            c.send("hello!");
+
+            assertError(c.read(), 400, "BAD_REQUEST");
+            assertTrue(c.closedByServer());
+        }
+        assertHeader("0-0", client().get(location), "Range");
+    }
+
+    @Test
     void largeChunkedPatch_arrivesIntact() throws Exception {
         long size = 20L << 20;
         MessageDigest sha = MessageDigest.getInstance("SHA-256");

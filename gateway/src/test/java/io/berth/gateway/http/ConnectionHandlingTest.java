@@ -11,12 +11,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.berth.gateway.testing.OciAssertions.assertError;
 import static io.berth.gateway.testing.OciAssertions.assertHeader;
@@ -181,6 +184,76 @@ class ConnectionHandlingTest {
         }
         assertEquals(size, read);
         assertEquals(digest, "sha256:" + HexFormat.of().formatHex(back.digest()));
+    }
+
+    /**
+     * A chunk whose session is busy with another chunk waits for it while its body keeps coming:
+     * the server must stop reading that body (bounded memory) and pick it up again afterwards.
+     */
+    @Test
+    void chunkWaitingForABusySession_isHeldBackThenArrivesIntact() throws Exception {
+        String location = client().startUpload("conn/held-back");
+        byte[] first = TestContent.bytes(12, 1000);
+        long secondSize = 40L << 20;
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(first);
+        AtomicLong written = new AtomicLong();
+
+        try (RawConnection a = SERVER.connect(); RawConnection b = SERVER.connect()) {
+            a.send(requestHead("PATCH", location, "Content-Length", "1000", "Content-Range", "0-999"));
+            a.send(Arrays.copyOf(first, 500));
+            // The first chunk holds the session once its bytes show in the upload's status (which,
+            // as in Distribution, counts the bytes of a chunk as they arrive).
+            awaitRange(location, "0-499");
+
+            CompletableFuture<RawResponse> second = CompletableFuture.supplyAsync(() -> {
+                try {
+                    b.send(requestHead("PATCH", location, "Content-Length", Long.toString(secondSize),
+                            "Content-Range", "1000-" + (1000 + secondSize - 1)));
+                    try (InputStream in = new RandomStream(13, secondSize)) {
+                        byte[] buffer = new byte[64 * 1024];
+                        int n;
+                        while ((n = in.read(buffer)) > 0) {
+                            sha.update(buffer, 0, n);
+                            b.send(Arrays.copyOf(buffer, n));
+                            written.addAndGet(n);
+                        }
+                    }
+                    return b.read();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            // The server takes in more than its high-water mark before it stops reading; wait for
+            // that much to be sent, so the second body is held back before the session frees up.
+            while (written.get() <= BodyStream.HIGH_WATER && !second.isDone()) {
+                Thread.sleep(5);
+            }
+
+            a.send(Arrays.copyOfRange(first, 500, 1000));
+            RawResponse firstDone = a.read();
+            assertEquals(202, firstDone.status(), firstDone.toString());
+            assertEquals("0-999", firstDone.header("Range").orElseThrow());
+
+            RawResponse secondDone = second.join();
+            assertEquals(202, secondDone.status(), secondDone.toString());
+            assertEquals("0-" + (1000 + secondSize - 1), secondDone.header("Range").orElseThrow());
+        }
+        String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+        assertStatus(201, client().put(location + "?digest=" + digest, new byte[0]));
+    }
+
+    /** Polls the upload's status until its Range is {@code range}. */
+    private static void awaitRange(String location, String range) throws InterruptedException {
+        for (int i = 0; i < 10_000; i++) {
+            HttpResponse<byte[]> status = client().get(location);
+            assertStatus(204, status);
+            if (range.equals(header(status, "Range"))) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("upload " + location + " never reached " + range);
     }
 
     @Test

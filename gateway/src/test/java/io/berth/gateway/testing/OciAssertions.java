@@ -30,6 +30,8 @@ public final class OciAssertions {
                 + TestContent.text(response.body());
         assertEquals(status, response.statusCode(), context);
         assertJsonContentType(response.headers().firstValue("Content-Type"), context);
+        assertEquals("registry/2.0", response.headers().firstValue("Docker-Distribution-API-Version").orElse(null),
+                () -> "errors carry the API version header too: " + context);
         return assertErrorBody(response.body(), code, context);
     }
 

@@ -15,12 +15,21 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Reads OCI image manifests and indexes and Docker schema 2 manifests and manifest lists. It only
  * reads: the stored bytes are always exactly the bytes the client sent, so digests never change.
  */
 public final class ManifestParser {
+    /**
+     * RFC 6838's {@code type/subtype}, each a restricted-name of at most 127 characters, which the
+     * image spec requires of media and artifact types. It also keeps a recorded artifact type
+     * within its 255-character column instead of failing the push with a database error.
+     */
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             // Content after the object would be stored byte-exact and break clients that parse strictly.
@@ -52,7 +61,11 @@ public final class ManifestParser {
         String mediaType = resolveMediaType(root, contentType);
         String annotations = root.has("annotations") ? objectText(root.get("annotations"), "annotations") : null;
         Descriptor subject = root.has("subject") ? descriptor(root.get("subject"), "subject") : null;
+        // The spec treats an empty artifactType as a missing one.
         String artifactType = textOrNull(root, "artifactType");
+        if (artifactType != null && artifactType.isEmpty()) {
+            artifactType = null;
+        }
 
         if (MediaTypes.isIndex(mediaType)) {
             JsonNode manifests = root.get("manifests");
@@ -63,7 +76,8 @@ public final class ManifestParser {
             for (JsonNode m : manifests) {
                 children.add(descriptor(m, "manifests[]"));
             }
-            return new ParsedManifest(mediaType, List.of(), children, subject, artifactType, annotations);
+            return new ParsedManifest(mediaType, List.of(), children, subject, checkedArtifactType(artifactType),
+                    annotations);
         }
 
         JsonNode configNode = root.get("config");
@@ -86,7 +100,17 @@ public final class ManifestParser {
         if (artifactType == null) {
             artifactType = config.mediaType();
         }
-        return new ParsedManifest(mediaType, blobs, List.of(), subject, artifactType, annotations);
+        return new ParsedManifest(mediaType, blobs, List.of(), subject, checkedArtifactType(artifactType), annotations);
+    }
+
+    /** The artifact type the referrers API will report: the manifest's own, or its config's media type. */
+    private static String checkedArtifactType(String artifactType) {
+        if (artifactType != null && !MEDIA_TYPE.matcher(artifactType).matches()) {
+            throw invalid("artifact type '" + (artifactType.length() > 80 ? artifactType.substring(0, 80) + "…"
+                    : artifactType) + "' is not a media type: use type/subtype (RFC 6838), each part at most"
+                    + " 127 letters, digits or !#$&^_.+-");
+        }
+        return artifactType;
     }
 
     private static JsonNode readJson(byte[] content) {

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -44,6 +45,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
     /** An answer known from the request head, given once the body has been read and dropped. */
     private Throwable earlyFailure;
     private OciError earlyError;
+    private Set<String> earlyAllowed = Set.of();
     private Route pendingRoute;
     private CompositeByteBuf collected;
     private boolean ignoreRest;
@@ -70,6 +72,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
             pipelined.add(msg);
             return;
         }
+        process(msg);
+    }
+
+    /** Handles one message of the current request and releases it. */
+    private void process(Object msg) {
         try {
             if (msg instanceof HttpRequest request) {
                 onRequest(request);
@@ -84,6 +91,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
 
     private void onRequest(HttpRequest request) {
         earlyError = null;
+        earlyAllowed = Set.of();
         earlyFailure = null;
         ignoreRest = false;
         if (request.decoderResult().isFailure()) {
@@ -97,6 +105,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
         if (match.route() == null) {
             mode = Route.BodyMode.NONE;
             earlyError = match.error();
+            earlyAllowed = match.allowed();
             return;
         }
         mode = match.route().bodyMode();
@@ -152,7 +161,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
             return;
         }
         if (earlyError != null) {
-            exchange.sendError(earlyError, null, null);
+            FullHttpResponse response = ErrorResponses.of(earlyError, null, null);
+            if (!earlyAllowed.isEmpty()) {
+                response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", earlyAllowed));
+            }
+            exchange.send(response);
             return;
         }
         if (earlyFailure != null) {
@@ -213,8 +226,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
         pendingRoute = null;
         awaitingResponse = false;
         updateAutoRead();
+        // process, not channelRead: channelRead queues behind a non-empty queue, so going through
+        // it would put each message back at the end and never drain two or more.
         while (!awaitingResponse && !pipelined.isEmpty()) {
-            channelRead(ctx, pipelined.poll());
+            process(pipelined.poll());
         }
         ctx.read();
     }

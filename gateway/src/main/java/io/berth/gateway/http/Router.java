@@ -4,8 +4,10 @@ import io.berth.gateway.error.OciError;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 
 /** Finds the route for a request: the first whose path matches and whose method fits. */
@@ -16,27 +18,32 @@ public final class Router {
         this.routes = List.copyOf(routes);
     }
 
-    /** The outcome of routing: a route with its path parameters, or the error to answer with. */
-    public record Match(Route route, Map<String, String> params, OciError error) {
+    /**
+     * The outcome of routing: a route with its path parameters, or the error to answer with and,
+     * for a known path asked with the wrong method, the methods it does support (RFC 9110 requires
+     * them in the 405's {@code Allow} header).
+     */
+    public record Match(Route route, Map<String, String> params, OciError error, Set<String> allowed) {
     }
 
     public Match match(HttpMethod method, String path) {
-        boolean pathKnown = false;
+        Set<String> allowed = new LinkedHashSet<>();
         for (Route route : routes) {
             Matcher m = route.match(path);
             if (m == null) {
                 continue;
             }
             if (!route.method().equals(method)) {
-                pathKnown = true;
+                allowed.add(route.method().name());
                 continue;
             }
             Map<String, String> params = new HashMap<>();
             for (String group : route.groups()) {
                 params.put(group, m.group(group));
             }
-            return new Match(route, params, null);
+            return new Match(route, params, null, Set.of());
         }
-        return new Match(null, Map.of(), pathKnown ? OciError.UNSUPPORTED : OciError.NOT_FOUND);
+        return allowed.isEmpty() ? new Match(null, Map.of(), OciError.NOT_FOUND, Set.of())
+                : new Match(null, Map.of(), OciError.UNSUPPORTED, allowed);
     }
 }

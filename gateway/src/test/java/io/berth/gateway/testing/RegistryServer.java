@@ -1,0 +1,91 @@
+package io.berth.gateway.testing;
+
+import io.berth.gateway.GatewayConfig;
+import io.berth.gateway.http.GatewayServer;
+import io.berth.gateway.v2.V2Api;
+import io.berth.store.Registry;
+import io.berth.store.testing.TestDatabases;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A real registry for one test class: an in-memory H2 database, blob storage in a temporary
+ * folder, and the Netty gateway serving the V2 API on a free loopback port. Register it as a
+ * static field so every test of the class talks to the same server:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final RegistryServer SERVER = new RegistryServer();
+ * }</pre>
+ *
+ * Tests share the server, so each should push into repositories whose names it owns.
+ */
+public final class RegistryServer implements BeforeAllCallback, AfterAllCallback {
+    /** The manifest size limit of both the gateway and the store, as in the default configuration. */
+    public static final long MAX_MANIFEST_SIZE = 4L << 20;
+
+    private Path storage;
+    private Registry registry;
+    private GatewayServer server;
+    private V2Client client;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        storage = Files.createTempDirectory("berth-gateway-test");
+        registry = Registry.open(TestDatabases.h2(),
+                new Registry.Options(storage, true, MAX_MANIFEST_SIZE, Duration.ofHours(24)), Clock.systemUTC());
+        server = new GatewayServer(GatewayConfig.local(), V2Api.routes(registry));
+        server.start();
+        client = new V2Client(URI.create("http://127.0.0.1:" + server.port()));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (storage != null) {
+            try (Stream<Path> files = Files.walk(storage)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** The V2 API client of this server (java.net.http, HTTP/1.1). */
+    public V2Client client() {
+        return client;
+    }
+
+    /** A new raw socket to the server, for requests an HTTP client would refuse to send. */
+    public RawConnection connect() throws IOException {
+        return RawConnection.open(server.port());
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The storage root, to check that nothing was left behind on disk. */
+    public Path storage() {
+        return storage;
+    }
+}

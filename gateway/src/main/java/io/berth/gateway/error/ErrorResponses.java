@@ -25,7 +25,7 @@ public final class ErrorResponses {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode errors = body.putArray("errors");
         ObjectNode entry = errors.addObject();
-        entry.put("code", error.name());
+        entry.put("code", error.code());
         entry.put("message", message == null ? error.defaultMessage() : message);
         if (detail != null) {
             entry.put("detail", detail);

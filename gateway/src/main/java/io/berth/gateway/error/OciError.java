@@ -4,8 +4,11 @@ import io.berth.store.StoreException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * Every error code a client can see, registered once with its HTTP status. The codes are those
- * of the OCI distribution spec, plus the ones Distribution uses where the spec names none.
+ * Every error a client can see, registered once with its HTTP status and its wire code. Wire
+ * codes are the OCI distribution spec's fourteen (its "code MUST be one of"), so several errors
+ * share one: a chunk out of order is {@code BLOB_UPLOAD_INVALID} with 416, an oversized manifest
+ * {@code MANIFEST_INVALID} with 413. The one exception is a failure of the registry itself,
+ * which the spec's list does not cover: {@code UNKNOWN} with 500, as Distribution sends.
  */
 public enum OciError {
     BLOB_UNKNOWN(HttpResponseStatus.NOT_FOUND, "blob unknown to registry"),
@@ -15,28 +18,52 @@ public enum OciError {
     MANIFEST_BLOB_UNKNOWN(HttpResponseStatus.NOT_FOUND, "manifest references a manifest or blob unknown to registry"),
     MANIFEST_INVALID(HttpResponseStatus.BAD_REQUEST, "manifest invalid"),
     MANIFEST_UNKNOWN(HttpResponseStatus.NOT_FOUND, "manifest unknown to registry"),
-    MANIFEST_TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "manifest exceeds the size limit"),
     NAME_INVALID(HttpResponseStatus.BAD_REQUEST, "invalid repository name"),
     NAME_UNKNOWN(HttpResponseStatus.NOT_FOUND, "repository name not known to registry"),
     SIZE_INVALID(HttpResponseStatus.BAD_REQUEST, "provided length did not match content length"),
-    TAG_INVALID(HttpResponseStatus.BAD_REQUEST, "manifest tag did not match URI"),
-    RANGE_INVALID(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "invalid content range"),
     UNAUTHORIZED(HttpResponseStatus.UNAUTHORIZED, "authentication required"),
     DENIED(HttpResponseStatus.FORBIDDEN, "requested access to the resource is denied"),
     UNSUPPORTED(HttpResponseStatus.METHOD_NOT_ALLOWED, "the operation is unsupported"),
-    PAGINATION_NUMBER_INVALID(HttpResponseStatus.BAD_REQUEST, "invalid number of results requested"),
-    NOT_FOUND(HttpResponseStatus.NOT_FOUND, "no such endpoint"),
-    BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"),
     TOOMANYREQUESTS(HttpResponseStatus.TOO_MANY_REQUESTS, "too many requests"),
-    UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE, "the registry is unavailable"),
-    INTERNAL(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
 
+    /** A manifest over the size limit (the spec asks for 413). */
+    MANIFEST_TOO_LARGE("MANIFEST_INVALID", HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "manifest exceeds the size limit"),
+    /** A tag that breaks the spec's tag grammar. */
+    TAG_INVALID("MANIFEST_INVALID", HttpResponseStatus.BAD_REQUEST, "invalid tag"),
+    /** An upload chunk that does not start where the session ends (the spec asks for 416). */
+    CHUNK_OUT_OF_ORDER("BLOB_UPLOAD_INVALID", HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+            "chunk out of order or its range is invalid"),
+    /** A {@code Range} past the end of a blob. */
+    RANGE_NOT_SATISFIABLE("SIZE_INVALID", HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+            "requested range is not satisfiable"),
+    /** A listing's {@code n} that is not a whole number in range. */
+    PAGINATION_NUMBER_INVALID("UNSUPPORTED", HttpResponseStatus.BAD_REQUEST, "invalid number of results requested"),
+    /** A path that is no endpoint of the API. */
+    NOT_FOUND("UNSUPPORTED", HttpResponseStatus.NOT_FOUND, "no such endpoint"),
+    /** HTTP the server cannot parse. */
+    BAD_REQUEST("UNSUPPORTED", HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"),
+    /** The registry failed; the client did nothing wrong. */
+    INTERNAL("UNKNOWN", HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error");
+
+    private final String code;
     private final HttpResponseStatus status;
     private final String defaultMessage;
 
     OciError(HttpResponseStatus status, String defaultMessage) {
+        this.code = name();
         this.status = status;
         this.defaultMessage = defaultMessage;
+    }
+
+    OciError(String code, HttpResponseStatus status, String defaultMessage) {
+        this.code = code;
+        this.status = status;
+        this.defaultMessage = defaultMessage;
+    }
+
+    /** The code written into the error body. */
+    public String code() {
+        return code;
     }
 
     public HttpResponseStatus status() {
@@ -61,7 +88,7 @@ public enum OciError {
             case NAME_UNKNOWN -> NAME_UNKNOWN;
             case SIZE_INVALID -> SIZE_INVALID;
             case TAG_INVALID -> TAG_INVALID;
-            case RANGE_INVALID -> RANGE_INVALID;
+            case RANGE_INVALID -> CHUNK_OUT_OF_ORDER;
             case TOO_LARGE -> MANIFEST_TOO_LARGE;
             case UNSUPPORTED -> UNSUPPORTED;
         };

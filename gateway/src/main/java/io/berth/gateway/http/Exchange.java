@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Exchange {
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+    static final String API_VERSION_HEADER = "Docker-Distribution-API-Version";
+    static final String API_VERSION = "registry/2.0";
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
@@ -234,7 +236,7 @@ public final class Exchange {
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !response.headers().contains(HttpHeaderNames.CONNECTION,
                 "close", true);
         HttpUtil.setKeepAlive(response, keepAlive);
-        response.headers().set("Docker-Distribution-API-Version", "registry/2.0");
+        response.headers().set(API_VERSION_HEADER, API_VERSION);
         return keepAlive;
     }
 

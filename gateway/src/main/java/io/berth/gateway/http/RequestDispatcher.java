@@ -194,6 +194,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
                 : "malformed HTTP request: " + cause.getMessage();
         FullHttpResponse response = ErrorResponses.of(OciError.BAD_REQUEST, message, null);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        response.headers().set(Exchange.API_VERSION_HEADER, Exchange.API_VERSION);
         ignoreRest = true;
         awaitingResponse = true;
         updateAutoRead();

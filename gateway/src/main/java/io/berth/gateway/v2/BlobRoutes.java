@@ -53,7 +53,7 @@ final class BlobRoutes {
             long total = size.getAsLong();
             ByteRange range = total == 0 ? null : ByteRange.parse(ex.headers().get(HttpHeaderNames.RANGE), total);
             if (range == ByteRange.UNSATISFIABLE) {
-                FullHttpResponse response = ErrorResponses.of(OciError.RANGE_INVALID, "requested range is outside"
+                FullHttpResponse response = ErrorResponses.of(OciError.RANGE_NOT_SATISFIABLE, "requested range is outside"
                         + " the blob's " + total + " bytes", null);
                 response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + total);
                 ex.send(response);

@@ -39,7 +39,7 @@ record ContentRange(long start, long end) {
     }
 
     private static OciException invalid(String header) {
-        return new OciException(OciError.RANGE_INVALID, "Content-Range '" + header + "' is not <start>-<end>", header);
+        return new OciException(OciError.CHUNK_OUT_OF_ORDER, "Content-Range '" + header + "' is not <start>-<end>", header);
     }
 
     @Override

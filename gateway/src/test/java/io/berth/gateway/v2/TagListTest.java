@@ -142,6 +142,6 @@ class TagListTest {
     void invalidN_answers400PaginationNumberInvalid(String n) {
         pushTags("tags/bad-n");
 
-        assertError(client().get("/v2/tags/bad-n/tags/list?n=" + n), 400, "PAGINATION_NUMBER_INVALID");
+        assertError(client().get("/v2/tags/bad-n/tags/list?n=" + n), 400, "UNSUPPORTED");
     }
 }

@@ -193,10 +193,10 @@ class UploadRoutesTest {
 
         HttpResponse<byte[]> skipped = client().patch(location, Arrays.copyOfRange(content, 200, 300),
                 "Content-Range", "200-299");
-        assertError(skipped, 416, "RANGE_INVALID");
+        assertError(skipped, 416, "BLOB_UPLOAD_INVALID");
         HttpResponse<byte[]> repeated = client().patch(location, Arrays.copyOfRange(content, 0, 100),
                 "Content-Range", "0-99");
-        assertError(repeated, 416, "RANGE_INVALID");
+        assertError(repeated, 416, "BLOB_UPLOAD_INVALID");
 
         HttpResponse<byte[]> status = client().get(location);
         assertStatus(204, status);
@@ -213,7 +213,7 @@ class UploadRoutesTest {
 
         HttpResponse<byte[]> response = client().patch(location, TestContent.bytes(8, 50), "Content-Range", "100-199");
 
-        assertError(response, 416, "RANGE_INVALID");
+        assertError(response, 416, "BLOB_UPLOAD_INVALID");
         assertHeader("0-99", client().get(location), "Range");
     }
 
@@ -224,7 +224,7 @@ class UploadRoutesTest {
 
         HttpResponse<byte[]> response = client().patch(location, TestContent.bytes(9, 10), "Content-Range", contentRange);
 
-        assertError(response, 416, "RANGE_INVALID");
+        assertError(response, 416, "BLOB_UPLOAD_INVALID");
         assertHeader("0-0", client().get(location), "Range");
     }
 

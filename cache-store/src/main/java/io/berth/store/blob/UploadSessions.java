@@ -36,10 +36,10 @@ public final class UploadSessions {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final StoragePaths paths;
-    private final BlobWriter blobs;
+    private final FilesystemBlobStore blobs;
     private final ConcurrentHashMap<String, SessionState> states = new ConcurrentHashMap<>();
 
-    public UploadSessions(StoragePaths paths, BlobWriter blobs) {
+    public UploadSessions(StoragePaths paths, FilesystemBlobStore blobs) {
         this.paths = paths;
         this.blobs = blobs;
     }
@@ -120,8 +120,11 @@ public final class UploadSessions {
                 throw new StoreException(Failure.DIGEST_INVALID, "uploaded content has digest " + actual
                         + ", not " + expected + ": the upload was discarded, upload the blob again", expected.toString());
             }
-            Fsync.file(data);
-            blobs.commit(data, expected);
+            if (blobs.size(expected).isEmpty()) {
+                Fsync.file(data);
+                blobs.commit(data, expected);
+            }
+            // else: the store already holds this verified content, durably; this copy just goes.
             deleteLocked(id);
         } finally {
             state.lock.unlock();
@@ -272,6 +275,9 @@ public final class UploadSessions {
         }
     }
 
+    /** How much a chunk writes before it asks the kernel to start writing it to disk. */
+    static final long WRITEBACK_STEP = 32L << 20;
+
     /**
      * One chunk being applied: writes go to the end of the session's file and into its running
      * hash. Close it always; without a commit everything it wrote is undone.
@@ -283,6 +289,7 @@ public final class UploadSessions {
         private final MessageDigest hashAtStart;
         private final Path acknowledged;
         private long position;
+        private long unflushed;
         private boolean committed;
 
         private Chunk(SessionState state, FileChannel channel, long start, Path acknowledged) {
@@ -302,11 +309,17 @@ public final class UploadSessions {
         /** Appends the buffer's remaining bytes. */
         public void write(ByteBuffer buffer) throws IOException {
             ByteBuffer forHash = buffer.duplicate();
+            int length = buffer.remaining();
             while (buffer.hasRemaining()) {
                 position += channel.write(buffer, position);
             }
             state.sha256.update(forHash);
             state.hashed = position;
+            unflushed += length;
+            if (unflushed >= WRITEBACK_STEP) {
+                unflushed = 0;
+                Writeback.start(channel);
+            }
         }
 
         /** Keeps what was written, recording the new size as acknowledged; returns it. */

@@ -114,7 +114,11 @@ class UploadJanitorTest {
         @Test
         void sweep_removesRowsWhoseFolderIsGone() throws IOException {
             String id = startWith("lost its files");
-            Files.delete(registry.paths().uploadData(id));
+            try (var files = Files.list(registry.paths().upload(id))) {
+                for (var file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
             Files.delete(registry.paths().upload(id));
 
             assertEquals(0, registry.janitor().sweep());

@@ -154,6 +154,11 @@ public final class ChunkedUpload {
         return rangeEnd(r) + 1;
     }
 
+    /** The upload session's id: the last segment of its location. */
+    public String sessionId() {
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
     /** How an interrupted upload was completed. */
     public enum Outcome { RESUMED, STARTED_OVER }
 

@@ -109,6 +109,11 @@ class CrashSafetyIT {
             ChunkedUpload.Outcome outcome = u.resumeOrStartOver(CHUNK);
             System.out.println("interrupted upload " + u + ": " + outcome + " (acknowledged before the kill: " + before
                     + ", held by the server after the restart: " + u.heldAtResume() + ")");
+            if (u == stalled) {
+                // Half of its chunk had reached the server's disk; none of it was acknowledged.
+                assertEquals(ChunkedUpload.Outcome.RESUMED, outcome, "the stalled upload's session survives");
+                assertEquals(before, u.heldAtResume(), "the unacknowledged part of the stalled chunk is cut off");
+            }
             v2.assertBlob(u.repo(), u.digest());
         }
         // the resumed blobs make a complete image
@@ -167,10 +172,12 @@ class CrashSafetyIT {
         }
     }
 
-    private void awaitServerHolds(ChunkedUpload upload, long bytes) throws InterruptedException {
+    /** Waits until the session's file holds {@code bytes}: the status reports only acknowledged ones. */
+    private void awaitServerHolds(ChunkedUpload upload, long bytes) throws Exception {
+        Path data = berth.dataDir().resolve("uploads").resolve(upload.sessionId()).resolve("data");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         long held;
-        while ((held = upload.serverSize()) < bytes) {
+        while ((held = Files.size(data)) < bytes) {
             assertTrue(System.nanoTime() < deadline, "the server never received part of the stalled chunk (holds " + held + ")");
             Thread.sleep(50);
         }

@@ -32,6 +32,7 @@ public final class Blobs {
     private final UploadSessions uploads;
     private final Clock clock;
     /** repository + digest → size; entries expire so another instance's unlink is seen soon. */
+    private final Generations generations = new Generations();
     private final Cache<String, Long> linkedSizes = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
 
@@ -50,12 +51,15 @@ public final class Blobs {
         if (cached != null) {
             return OptionalLong.of(cached);
         }
+        long generation = generations.current(key);
         Optional<Long> linked = tx.withHandle(h -> repositories.find(h, repository)
                 .flatMap(id -> h.attach(BlobDao.class).linkedSize(id, digest.toString())));
         if (linked.isEmpty() || store.size(digest).isEmpty()) {
             return OptionalLong.empty();
         }
-        linkedSizes.put(key, linked.get());
+        if (generations.current(key) == generation) {
+            linkedSizes.put(key, linked.get());
+        }
         return OptionalLong.of(linked.get());
     }
 
@@ -68,6 +72,7 @@ public final class Blobs {
     public void unlink(RepositoryName repository, Digest digest) {
         int removed = tx.inTransaction(h -> repositories.find(h, repository)
                 .map(id -> h.attach(BlobDao.class).unlink(id, digest.toString())).orElse(0));
+        generations.bump(key(repository, digest));
         linkedSizes.invalidate(key(repository, digest));
         if (removed == 0) {
             throw blobUnknown(repository, digest);

@@ -35,6 +35,7 @@ public final class Manifests {
     private final ManifestRecorder recorder;
     private final StoreEvents events;
     private final long maxSize;
+    private final Generations generations = new Generations();
     private final Cache<String, StoredManifest> cache = Caffeine.newBuilder()
             .maximumWeight(64L << 20)
             .<String, StoredManifest>weigher((k, m) -> m.content().length + k.length() + 64)
@@ -51,9 +52,6 @@ public final class Manifests {
         this.recorder = new ManifestRecorder(repositories, store, clock);
     }
 
-    public long maxSize() {
-        return maxSize;
-    }
 
     /** A cached manifest, without blocking; empty when it is not in the cache. */
     public Optional<StoredManifest> cached(RepositoryName repository, Reference reference) {
@@ -66,6 +64,7 @@ public final class Manifests {
         if (cached != null) {
             return cached;
         }
+        long generation = generations.current(repository.value());
         ArtifactRow row = tx.withHandle(h -> {
             long id = repositories.require(h, repository);
             ArtifactDao artifacts = h.attach(ArtifactDao.class);
@@ -78,7 +77,9 @@ public final class Manifests {
             content = in.readAllBytes();
         }
         StoredManifest manifest = new StoredManifest(digest, row.mediaType(), content, row.subjectDigest());
-        cache.put(key(repository, reference), manifest);
+        if (generations.current(repository.value()) == generation) {
+            cache.put(key(repository, reference), manifest);
+        }
         return manifest;
     }
 
@@ -134,6 +135,7 @@ public final class Manifests {
     }
 
     private void invalidate(RepositoryName repository) {
+        generations.bump(repository.value());
         String prefix = repository.value() + '\0';
         cache.asMap().keySet().removeIf(k -> k.startsWith(prefix));
     }

@@ -8,8 +8,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Fan-out of {@link StoreEvent}s to subscribers. Listeners run on the thread that made the
- * change and must be quick and must not throw; a listener that throws is logged and skipped.
+ * Fan-out of {@link StoreEvent}s to subscribers. Listeners run on a virtual thread, never on the
+ * thread that made the change (which may be a Netty event loop serving a cached pull), so they
+ * may block; events of one publisher may reach a listener in any order. A listener that throws
+ * is logged and skipped. With no subscribers, publishing costs nothing.
  */
 public final class StoreEvents {
     private static final Logger LOG = LoggerFactory.getLogger(StoreEvents.class);
@@ -21,12 +23,17 @@ public final class StoreEvents {
     }
 
     public void publish(StoreEvent event) {
-        for (Consumer<StoreEvent> listener : listeners) {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException e) {
-                LOG.warn("store event listener failed on {}", event, e);
-            }
+        if (listeners.isEmpty()) {
+            return;
         }
+        Thread.ofVirtual().name("berth-store-event").start(() -> {
+            for (Consumer<StoreEvent> listener : listeners) {
+                try {
+                    listener.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("store event listener failed on {}", event, e);
+                }
+            }
+        });
     }
 }

@@ -13,7 +13,6 @@ public final class StoreException extends RuntimeException {
     /** What went wrong, in the vocabulary of the OCI distribution spec's error codes. */
     public enum Failure {
         BLOB_UNKNOWN,
-        BLOB_UPLOAD_INVALID,
         BLOB_UPLOAD_UNKNOWN,
         DIGEST_INVALID,
         MANIFEST_BLOB_UNKNOWN,
@@ -21,11 +20,9 @@ public final class StoreException extends RuntimeException {
         MANIFEST_UNKNOWN,
         NAME_INVALID,
         NAME_UNKNOWN,
-        SIZE_INVALID,
         TAG_INVALID,
         RANGE_INVALID,
-        TOO_LARGE,
-        UNSUPPORTED
+        TOO_LARGE
     }
 
     private final Failure failure;

@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -42,10 +41,12 @@ public final class UploadJanitor {
     /** Runs one sweep; returns how many sessions it removed. */
     public int sweep() throws IOException {
         Instant cutoff = clock.instant().minus(expiry);
-        List<String> idle = sessions.idleSince(cutoff);
-        for (String id : idle) {
-            sessions.deleteFolder(id);
-            tx.useTransaction(h -> h.attach(UploadDao.class).delete(id));
+        int removed = 0;
+        for (String id : sessions.idleSince(cutoff)) {
+            if (sessions.deleteIfIdle(id, cutoff)) {
+                tx.useTransaction(h -> h.attach(UploadDao.class).delete(id));
+                removed++;
+            }
         }
         Set<String> rows = new HashSet<>(tx.withHandle(h -> h.attach(UploadDao.class).ids()));
         for (String id : rows) {
@@ -60,9 +61,9 @@ public final class UploadJanitor {
                 }
             }
         }
-        if (!idle.isEmpty()) {
-            LOG.info("removed {} upload sessions idle for more than {}", idle.size(), expiry);
+        if (removed > 0) {
+            LOG.info("removed {} upload sessions idle for more than {}", removed, expiry);
         }
-        return idle.size();
+        return removed;
     }
 }

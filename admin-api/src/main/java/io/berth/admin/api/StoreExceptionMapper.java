@@ -1,5 +1,6 @@
 package io.berth.admin.api;
 
+import io.berth.gateway.error.OciError;
 import io.berth.store.StoreException;
 import io.dropwizard.jersey.errors.ErrorMessage;
 import jakarta.ws.rs.core.MediaType;
@@ -13,11 +14,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 public final class StoreExceptionMapper implements ExceptionMapper<StoreException> {
     @Override
     public Response toResponse(StoreException e) {
-        int status = switch (e.failure()) {
-            case NAME_UNKNOWN, MANIFEST_UNKNOWN, BLOB_UNKNOWN, BLOB_UPLOAD_UNKNOWN, MANIFEST_BLOB_UNKNOWN -> 404;
-            case TOO_LARGE -> 413;
-            default -> 400;
-        };
+        int status = OciError.of(e.failure()).status().code(); // the one registry of statuses
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ErrorMessage(status, e.getMessage(), e.failure().name()))

@@ -70,7 +70,10 @@ public final class FilesystemBlobStore implements BlobReader, BlobWriter {
         Path tmp = newTempFile();
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(content));
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
                 channel.force(true);
             }
             commit(tmp, digest);

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,19 +78,25 @@ public final class UploadSessions {
         try {
             Path data = dataFile(id);
             if (!Files.exists(data)) {
+                states.remove(id, state);
                 throw unknown(id);
             }
             FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE);
-            long start = cutToAcknowledged(id, channel);
-            if (expectedStart >= 0 && expectedStart != start) {
-                channel.close();
-                throw new StoreException(Failure.RANGE_INVALID, "chunk starts at byte " + expectedStart
-                        + " but the upload holds " + start + " bytes: resume from byte " + start, id);
+            try {
+                long start = cutToAcknowledged(id, channel);
+                if (expectedStart >= 0 && expectedStart != start) {
+                    throw new StoreException(Failure.RANGE_INVALID, "chunk starts at byte " + expectedStart
+                            + " but the upload holds " + start + " bytes: resume from byte " + start, id);
+                }
+                state.catchUp(data, start);
+                Chunk chunk = new Chunk(state, channel, start, paths.uploadAcknowledged(id));
+                handedOver = true;
+                return chunk;
+            } finally {
+                if (!handedOver) {
+                    channel.close();
+                }
             }
-            state.catchUp(data, start);
-            Chunk chunk = new Chunk(state, channel, start, paths.uploadAcknowledged(id));
-            handedOver = true;
-            return chunk;
         } finally {
             if (!handedOver) {
                 state.lock.unlock();
@@ -109,6 +114,7 @@ public final class UploadSessions {
         try {
             Path data = dataFile(id);
             if (!Files.exists(data)) {
+                states.remove(id, state);
                 throw unknown(id);
             }
             try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE)) {
@@ -147,11 +153,8 @@ public final class UploadSessions {
         List<String> idle = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(paths.uploads())) {
             for (Path dir : dirs) {
-                String id = dir.getFileName().toString();
-                Path data = dir.resolve("data");
-                FileTime touched = Files.exists(data) ? Files.getLastModifiedTime(data) : Files.getLastModifiedTime(dir);
-                if (touched.toInstant().isBefore(cutoff)) {
-                    idle.add(id);
+                if (lastWritten(dir).isBefore(cutoff)) {
+                    idle.add(dir.getFileName().toString());
                 }
             }
         }
@@ -163,12 +166,41 @@ public final class UploadSessions {
      * it is a folder directly under {@code uploads/}.
      */
     public void deleteFolder(String name) throws IOException {
+        deleteIfIdle(name, Instant.MAX);
+    }
+
+    /**
+     * Removes a session's folder if it has not been written since {@code cutoff}, checked while
+     * holding the session, so a chunk arriving meanwhile keeps it alive. Folders whose name is no
+     * session id (a crash may leave odd ones) have no session and go at once.
+     *
+     * @return whether the folder was removed
+     */
+    public boolean deleteIfIdle(String name, Instant cutoff) throws IOException {
         Path dir = paths.uploads().resolve(name).normalize();
         if (!paths.uploads().equals(dir.getParent())) {
             throw new IllegalArgumentException("'" + name + "' is not a folder directly under " + paths.uploads());
         }
-        states.remove(name);
-        deleteTree(dir);
+        if (!isValidId(name)) {
+            deleteTree(dir);
+            return true;
+        }
+        SessionState state = states.computeIfAbsent(name, k -> new SessionState());
+        state.lock.lock();
+        try {
+            if (Files.exists(dir) && !lastWritten(dir).isBefore(cutoff)) {
+                return false;
+            }
+            deleteLocked(name);
+            return true;
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    private static Instant lastWritten(Path dir) throws IOException {
+        Path data = dir.resolve("data");
+        return (Files.exists(data) ? Files.getLastModifiedTime(data) : Files.getLastModifiedTime(dir)).toInstant();
     }
 
     /** Drops data past the acknowledged size (left by a crash mid-chunk); returns the size. */
@@ -193,8 +225,8 @@ public final class UploadSessions {
     }
 
     private void deleteLocked(String id) throws IOException {
-        states.remove(id);
         deleteTree(paths.upload(id));
+        states.remove(id);
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -336,13 +368,12 @@ public final class UploadSessions {
 
         @Override
         public void close() throws IOException {
-            try {
+            try (FileChannel file = channel) {
                 if (!committed) {
-                    channel.truncate(start);
                     state.sha256 = hashAtStart;
                     state.hashed = start;
+                    file.truncate(start);
                 }
-                channel.close();
             } finally {
                 state.lock.unlock();
             }

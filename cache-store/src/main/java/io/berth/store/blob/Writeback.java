@@ -6,9 +6,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Starts writing a growing file to disk while it is still being written, so the fsync that
+ * Writes a growing file's data to disk while more is still being appended, so the fsync that
  * makes a finished blob durable has little left to do. Java has no {@code sync_file_range}, so
- * a background virtual thread calls {@code force(false)}; at most one runs per file at a time,
+ * a background virtual thread calls {@code force(false)} (an fdatasync of what is written so far);
+ * at most one runs per file at a time,
  * and a file closed meanwhile is simply skipped. Durability never depends on this: the blob is
  * fsynced in full before it is committed.
  */

@@ -15,7 +15,7 @@ public interface ProjectDao {
     @SqlQuery("SELECT id FROM project WHERE name = :name")
     Optional<Long> findId(@Bind("name") String name);
 
-    /** Creates the project unless it exists; concurrent callers may still collide (see Upserts). */
+    /** Creates the project unless it exists; concurrent callers may still collide (Transactions retries them). */
     @SqlUpdate("MERGE INTO project p USING (VALUES (CAST(:name AS VARCHAR(255)))) AS s(name) ON p.name = s.name"
             + " WHEN NOT MATCHED THEN INSERT (name, created_at) VALUES (s.name, :now)")
     void createIfAbsent(@Bind("name") String name, @Bind("now") Instant now);

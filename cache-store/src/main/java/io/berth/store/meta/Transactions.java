@@ -29,9 +29,6 @@ public final class Transactions {
         this.jdbi = jdbi;
     }
 
-    public Jdbi jdbi() {
-        return jdbi;
-    }
 
     public <T> T inTransaction(Function<Handle, T> work) {
         for (int attempt = 1; ; attempt++) {

@@ -11,7 +11,4 @@ public record Descriptor(String mediaType, Digest digest, long size, String arti
         Objects.requireNonNull(digest, "digest");
     }
 
-    public static Descriptor of(String mediaType, Digest digest, long size) {
-        return new Descriptor(mediaType, digest, size, null, null);
-    }
 }

@@ -48,7 +48,7 @@ class TransactionsTest {
         private void insertProject(Handle handle, String name) {
             String sql = "INSERT INTO project (name, created_at) VALUES ('" + name + "', CURRENT_TIMESTAMP)";
             if (handle == null) {
-                tx.jdbi().useHandle(h -> h.execute(sql));
+                tx.withHandle(h -> h.execute(sql));
             } else {
                 handle.execute(sql);
             }

@@ -78,7 +78,6 @@ public enum OciError {
     public static OciError of(StoreException.Failure failure) {
         return switch (failure) {
             case BLOB_UNKNOWN -> BLOB_UNKNOWN;
-            case BLOB_UPLOAD_INVALID -> BLOB_UPLOAD_INVALID;
             case BLOB_UPLOAD_UNKNOWN -> BLOB_UPLOAD_UNKNOWN;
             case DIGEST_INVALID -> DIGEST_INVALID;
             case MANIFEST_BLOB_UNKNOWN -> MANIFEST_BLOB_UNKNOWN;
@@ -86,11 +85,9 @@ public enum OciError {
             case MANIFEST_UNKNOWN -> MANIFEST_UNKNOWN;
             case NAME_INVALID -> NAME_INVALID;
             case NAME_UNKNOWN -> NAME_UNKNOWN;
-            case SIZE_INVALID -> SIZE_INVALID;
             case TAG_INVALID -> TAG_INVALID;
             case RANGE_INVALID -> CHUNK_OUT_OF_ORDER;
             case TOO_LARGE -> MANIFEST_TOO_LARGE;
-            case UNSUPPORTED -> UNSUPPORTED;
         };
     }
 }

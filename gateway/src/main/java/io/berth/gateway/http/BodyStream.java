@@ -106,15 +106,6 @@ public final class BodyStream {
         }
     }
 
-    /** Releases whatever is still queued; used when the connection is gone. */
-    void releaseQueued() {
-        Object item;
-        while ((item = queue.poll()) != null) {
-            if (item instanceof ByteBuf b) {
-                b.release();
-            }
-        }
-    }
 
     /** The client went away before the whole body arrived. */
     public static final class BodyAbortedException extends Exception {

@@ -56,6 +56,7 @@ public final class Exchange {
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean responded = new AtomicBoolean();
     private volatile int status;
+    private volatile boolean closeAfterResponse;
     private ByteBuf body;
     private BodyStream stream;
 
@@ -97,7 +98,13 @@ public final class Exchange {
 
     /** The first value of a query parameter, or null. */
     public String query(String name) {
-        List<String> values = query.parameters().get(name);
+        List<String> values;
+        try {
+            values = query.parameters().get(name);
+        } catch (IllegalArgumentException e) {
+            throw new OciException(OciError.BAD_REQUEST, "the query string is not valid percent-encoding: "
+                    + e.getMessage(), null);
+        }
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
@@ -137,13 +144,11 @@ public final class Exchange {
             try {
                 consumer.consume(s);
             } catch (BodyStream.BodyAbortedException e) {
+                // The connection is closing (client gone, or a malformed body already answered).
                 LOG.debug("{} {}: {}", request.method(), request.uri(), e.getMessage());
-                responded.set(true);
             } catch (Throwable t) {
                 if (s.drain()) {
                     fail(t);
-                } else {
-                    responded.set(true);
                 }
             }
         });
@@ -227,14 +232,19 @@ public final class Exchange {
         sendError(OciError.INTERNAL, "the registry failed to serve this request; see its log", null);
     }
 
+    /** The connection closes once the response is written. */
+    void closeAfterResponse() {
+        closeAfterResponse = true;
+    }
+
     boolean responded() {
         return responded.get();
     }
 
     private boolean prepare(HttpResponse response) {
         status = response.status().code();
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && !response.headers().contains(HttpHeaderNames.CONNECTION,
-                "close", true);
+        boolean keepAlive = !closeAfterResponse && HttpUtil.isKeepAlive(request)
+                && !response.headers().contains(HttpHeaderNames.CONNECTION, "close", true);
         HttpUtil.setKeepAlive(response, keepAlive);
         response.headers().set(API_VERSION_HEADER, API_VERSION);
         return keepAlive;

@@ -18,7 +18,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -87,7 +86,6 @@ public final class GatewayServer implements AutoCloseable {
                                 .setMaxInitialLineLength(8192)
                                 .setMaxHeaderSize(config.maxHeaderSize())
                                 .setMaxChunkSize(1 << 20)));
-                        p.addLast("continue", new HttpServerExpectContinueHandler());
                         p.addLast("chunked", new ChunkedWriteHandler());
                         p.addLast("dispatch", new RequestDispatcher(router, blocking, config.maxManifestSize(), ssl != null,
                                 metrics));

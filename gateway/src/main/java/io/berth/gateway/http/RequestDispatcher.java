@@ -3,15 +3,19 @@ package io.berth.gateway.http;
 import io.berth.gateway.error.ErrorResponses;
 import io.berth.gateway.error.OciError;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -82,7 +86,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
                 onRequest(request);
             }
             if (msg instanceof HttpContent content && !ignoreRest) {
-                onContent(content);
+                if (content.decoderResult().isFailure()) {
+                    rejectMalformedBody(content.decoderResult().cause());
+                } else {
+                    onContent(content);
+                }
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -98,6 +106,19 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
             rejectMalformed(request);
             return;
         }
+        readHead(request);
+        if (!ignoreRest && HttpUtil.is100ContinueExpected(request)) {
+            if (earlyError != null || earlyFailure != null) {
+                rejectBeforeBody();
+            } else {
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                        Unpooled.EMPTY_BUFFER));
+            }
+        }
+    }
+
+    /** Routes the request and prepares for its body; errors known from the head are noted. */
+    private void readHead(HttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         Router.Match match = router.match(request.method(), uri.rawPath());
         exchange = new Exchange(ctx, request, match.route() == null ? "unmatched" : match.route().name(),
@@ -160,16 +181,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
             exchange.stream().end();
             return;
         }
-        if (earlyError != null) {
-            FullHttpResponse response = ErrorResponses.of(earlyError, null, null);
-            if (!earlyAllowed.isEmpty()) {
-                response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", earlyAllowed));
-            }
-            exchange.send(response);
-            return;
-        }
-        if (earlyFailure != null) {
-            exchange.fail(earlyFailure);
+        if (earlyError != null || earlyFailure != null) {
+            answerEarly();
             return;
         }
         if (exchange.responded()) {
@@ -184,6 +197,48 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
         } catch (Exception e) {
             exchange.fail(e);
         }
+    }
+
+    /** Answers an error known from the request head. */
+    private void answerEarly() {
+        if (earlyError != null) {
+            FullHttpResponse response = ErrorResponses.of(earlyError, null, null);
+            if (!earlyAllowed.isEmpty()) {
+                response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", earlyAllowed));
+            }
+            exchange.send(response);
+        } else {
+            exchange.fail(earlyFailure);
+        }
+    }
+
+    /**
+     * The client waits for {@code 100 Continue} before sending a body the head already condemns:
+     * answer now instead, and close, since it may or may not send the body after all.
+     */
+    private void rejectBeforeBody() {
+        ignoreRest = true;
+        awaitingResponse = true;
+        updateAutoRead();
+        exchange.closeAfterResponse();
+        answerEarly();
+    }
+
+    /**
+     * A body whose framing broke (a bad chunk header): what arrived is not the body the client
+     * meant, so a streaming consumer is aborted (its chunk is undone), the client gets a 400 if
+     * nothing was answered yet, and the connection closes.
+     */
+    private void rejectMalformedBody(Throwable cause) {
+        ignoreRest = true;
+        awaitingResponse = true;
+        updateAutoRead();
+        releaseCollected();
+        if (exchange.stream() != null) {
+            exchange.stream().abort();
+        }
+        exchange.closeAfterResponse();
+        exchange.sendError(OciError.BAD_REQUEST, "malformed request body: " + cause.getMessage(), null);
     }
 
     /** Malformed framing: the rest of the connection cannot be trusted, so answer and close. */

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -47,8 +48,7 @@ final class BlobRoutes {
         ex.blocking(() -> {
             OptionalLong size = registry.blobs().size(name, digest);
             if (size.isEmpty()) {
-                throw new StoreException(Failure.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + name,
-                        digest.toString());
+                throw unknown(name, digest);
             }
             long total = size.getAsLong();
             ByteRange range = total == 0 ? null : ByteRange.parse(ex.headers().get(HttpHeaderNames.RANGE), total);
@@ -77,7 +77,12 @@ final class BlobRoutes {
                 ex.send(asFull(response));
                 return;
             }
-            SeekableByteChannel channel = registry.blobs().open(digest);
+            SeekableByteChannel channel;
+            try {
+                channel = registry.blobs().open(digest);
+            } catch (NoSuchFileException e) {
+                throw unknown(name, digest); // removed between the lookup and here
+            }
             ex.sendFile(response, (FileChannel) channel, start, length);
         });
     }
@@ -89,6 +94,11 @@ final class BlobRoutes {
             registry.blobs().unlink(name, digest);
             ex.send(Exchange.response(HttpResponseStatus.ACCEPTED));
         });
+    }
+
+    private static StoreException unknown(RepositoryName name, Digest digest) {
+        return new StoreException(Failure.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + name,
+                digest.toString());
     }
 
     private static FullHttpResponse asFull(HttpResponse head) {

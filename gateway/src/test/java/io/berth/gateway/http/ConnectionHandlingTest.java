@@ -92,6 +92,50 @@ class ConnectionHandlingTest {
     }
 
     @Test
+    void expectContinue_forAManifestOverTheLimit_isRefusedAtOnceWithoutAskingForTheBody() throws IOException {
+        try (RawConnection c = SERVER.connect()) {
+            c.send(requestHead("PUT", "/v2/conn/expect-big/manifests/v1", "Content-Length",
+                    Long.toString(RegistryServer.MAX_MANIFEST_SIZE + 1), "Expect", "100-continue",
+                    "Content-Type", "application/vnd.oci.image.manifest.v1+json"));
+            RawResponse refused = c.read();
+            assertError(refused, 413, "MANIFEST_INVALID");
+            assertTrue(c.closedByServer(), "the body may still come: the connection is closed");
+        }
+    }
+
+    @Test
+    void expectContinue_toAnUnknownEndpoint_isAnsweredAtOnceWithoutAskingForTheBody() throws IOException {
+        try (RawConnection c = SERVER.connect()) {
+            c.send(requestHead("PUT", "/v2/conn/x/nothing/here", "Content-Length", "1000", "Expect", "100-continue"));
+            assertError(c.read(), 404, "UNSUPPORTED");
+            assertTrue(c.closedByServer(), "the body may still come: the connection is closed");
+        }
+    }
+
+    @Test
+    void chunkedBodyWithABrokenChunkHeader_isRefusedAndItsBytesAreUndone() throws IOException {
+        String location = client().startUpload("conn/broken-chunked");
+        try (RawConnection c = SERVER.connect()) {
+            c.send(requestHead("PATCH", location, "Transfer-Encoding", "chunked"));
+            c.send("a\r\n0123456789\r\n");
+            c.send("zz-not-a-size\r\nmore\r\n0\r\n\r\n");
+            assertError(c.read(), 400, "UNSUPPORTED");
+            assertTrue(c.closedByServer(), "after broken framing the connection is closed");
+        }
+        HttpResponse<byte[]> status = client().get(location);
+        assertStatus(204, status);
+        assertEquals("0-0", header(status, "Range"), "the ten bytes before the broken chunk were undone");
+    }
+
+    @Test
+    void queryWithBrokenPercentEncoding_isAClientError() throws IOException {
+        try (RawConnection c = SERVER.connect()) {
+            assertError(c.exchange("GET", "/v2/_catalog?last=%zz"), 400, "UNSUPPORTED");
+            assertError(c.exchange("POST", "/v2/conn/q/blobs/uploads/?digest=%4"), 400, "UNSUPPORTED");
+        }
+    }
+
+    @Test
     void expectContinueFollowedByPipelinedRequests_keepsResponsesInStep() throws IOException {
         client().pushImage("conn/expect-pipelined", "v1", 10);
         String location = client().startUpload("conn/expect-pipelined");

@@ -1,0 +1,45 @@
+package io.berth.gateway.http;
+
+import io.berth.gateway.GatewayConfig;
+import io.berth.gateway.v2.V2Api;
+import io.berth.store.Registry;
+import io.berth.store.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A connection that goes quiet for longer than the idle timeout is closed by the server. */
+class IdleTimeoutTest {
+
+    @Test
+    void connectionSilentPastIdleTimeout_isClosedByServer(@TempDir Path dir) throws Exception {
+        Registry registry = Registry.open(TestDatabases.h2(),
+                new Registry.Options(dir, true, 4 << 20, Duration.ofHours(1)), Clock.systemUTC());
+        GatewayConfig local = GatewayConfig.local();
+        try (GatewayServer server = new GatewayServer(new GatewayConfig(local.bindHost(), 0, null, null,
+                local.maxHeaderSize(), local.maxManifestSize(), Duration.ofMillis(300)), V2Api.routes(registry))) {
+            server.start();
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(30_000); // a server that never closes fails the test instead of hanging it
+                OutputStream out = socket.getOutputStream();
+                // Half a request, then silence: a client that stalls mid-head.
+                out.write("GET /v2/ HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                byte[] rest = in.readAllBytes();
+                assertEquals(0, rest.length, "nothing is answered to a request that never finished");
+                assertTrue(socket.isConnected());
+            }
+        }
+    }
+}

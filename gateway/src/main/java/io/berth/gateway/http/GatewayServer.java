@@ -86,7 +86,10 @@ public final class GatewayServer implements AutoCloseable {
                                 .setMaxInitialLineLength(8192)
                                 .setMaxHeaderSize(config.maxHeaderSize())
                                 .setMaxChunkSize(1 << 20)));
-                        p.addLast("chunked", new ChunkedWriteHandler());
+                        if (ssl != null) {
+                            // Files go out as chunks under TLS; without it, as zero-copy regions.
+                            p.addLast("chunked", new ChunkedWriteHandler());
+                        }
                         p.addLast("dispatch", new RequestDispatcher(router, blocking, config.maxManifestSize(), ssl != null,
                                 metrics));
                     }

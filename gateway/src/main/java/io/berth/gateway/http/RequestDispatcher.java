@@ -46,7 +46,10 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private Route.BodyMode mode;
-    /** An answer known from the request head, given once the body has been read and dropped. */
+    /**
+     * An answer known from the request head: given once the body has been read and dropped, or at
+     * once (closing the connection) when the client waits for {@code 100 Continue}.
+     */
     private Throwable earlyFailure;
     private OciError earlyError;
     private Set<String> earlyAllowed = Set.of();

@@ -2,7 +2,8 @@ package io.berth.gateway.http;
 
 import io.netty.buffer.ByteBuf;
 
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,7 +18,10 @@ public final class BodyStream {
     private static final Object END = new Object();
     private static final Object ABORT = new Object();
 
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    // A blocking queue's locks are shared with the consumer, so the event loop could park on
+    // them: the queue is lock-free, and a semaphore (whose release never parks) wakes the reader.
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final Semaphore available = new Semaphore(0);
     private final AtomicLong queued = new AtomicLong();
     private final Backpressure backpressure;
     private long received;
@@ -39,7 +43,7 @@ public final class BodyStream {
     /** Event loop: a chunk arrived; the stream takes ownership of {@code chunk}. */
     void offer(ByteBuf chunk) {
         long now = queued.addAndGet(chunk.readableBytes());
-        queue.add(chunk);
+        put(chunk);
         if (now > HIGH_WATER) {
             backpressure.pause();
         }
@@ -47,12 +51,17 @@ public final class BodyStream {
 
     /** Event loop: the body is complete. */
     void end() {
-        queue.add(END);
+        put(END);
     }
 
     /** Event loop: the connection closed before the body was complete. */
     void abort() {
-        queue.add(ABORT);
+        put(ABORT);
+    }
+
+    private void put(Object item) {
+        queue.add(item);
+        available.release();
     }
 
     /**
@@ -66,7 +75,8 @@ public final class BodyStream {
         }
         Object item;
         try {
-            item = queue.take();
+            available.acquire();
+            item = queue.poll();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BodyAbortedException("interrupted while reading the request body");

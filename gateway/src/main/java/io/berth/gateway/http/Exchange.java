@@ -196,6 +196,7 @@ public final class Exchange {
         }
         boolean keepAlive = prepare(head);
         metrics.sent(length);
+        boolean corked = !tls && TcpCork.engage(ctx.channel());
         ctx.write(head);
         ChannelFuture written;
         if (tls) {
@@ -209,6 +210,9 @@ public final class Exchange {
         } else {
             ctx.write(new DefaultFileRegion(file, offset, length));
             written = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (corked) {
+                written.addListener(f -> TcpCork.release(ctx.channel())); // before finish: the next response may follow at once
+            }
         }
         written.addListener(f -> finish(keepAlive, f.isSuccess()));
     }

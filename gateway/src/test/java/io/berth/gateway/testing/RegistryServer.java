@@ -76,6 +76,10 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
         return RawConnection.open(server.port());
     }
 
+    public GatewayServer gateway() {
+        return server;
+    }
+
     public Registry registry() {
         return registry;
     }

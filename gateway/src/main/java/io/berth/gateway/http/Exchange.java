@@ -196,7 +196,7 @@ public final class Exchange {
         }
         boolean keepAlive = prepare(head);
         metrics.sent(length);
-        boolean corked = !tls && TcpCork.engage(ctx.channel());
+        boolean corked = !tls && length >= TcpCork.MIN_LENGTH && TcpCork.engage(ctx.channel());
         ctx.write(head);
         ChannelFuture written;
         if (tls) {

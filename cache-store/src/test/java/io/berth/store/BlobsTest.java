@@ -4,9 +4,9 @@ import io.berth.store.StoreException.Failure;
 import io.berth.store.blob.UploadSessions;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
+import io.berth.store.testing.OnH2AndPostgres;
 import io.berth.store.testing.RegistryTestBase;
 import io.berth.store.testing.TestDatabase;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,256 +22,241 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Uploads, mounts and links of blobs, on both databases. */
-class BlobsTest {
-    @Nested
-    class OnH2 extends Contract {
-        OnH2() {
-            super(TestDatabase.H2);
-        }
+@OnH2AndPostgres
+class BlobsTest extends RegistryTestBase {
+    private final RepositoryName app = repo("team/app");
+    private final RepositoryName other = repo("team/other");
+
+    BlobsTest(TestDatabase database) {
+        super(database);
     }
 
-    @Nested
-    class OnPostgres extends Contract {
-        OnPostgres() {
-            super(TestDatabase.POSTGRES);
-        }
+    @Test
+    void completeUpload_linksBlobIntoRepository() throws IOException {
+        byte[] content = utf8("layer content");
+
+        Digest digest = upload(app, content);
+
+        assertEquals(OptionalLong.of(content.length), registry.blobs().size(app, digest));
+        assertArrayEquals(content, read(registry, digest));
+        assertTrue(registry.blobs().size(other, digest).isEmpty(), "another repository must not see it");
     }
 
-    abstract static class Contract extends RegistryTestBase {
-        private final RepositoryName app = repo("team/app");
-        private final RepositoryName other = repo("team/other");
+    @Test
+    void completeUpload_createsRepositoryAndProject() throws IOException {
+        upload(app, utf8("x"));
 
-        Contract(TestDatabase database) {
-            super(database);
+        assertEquals(List.of("team/app"), registry.listings().catalog(null, 100).items());
+        assertEquals(List.of("team"), registry.inventory().projects().stream().map(p -> p.name()).toList());
+        assertEquals(0, count("SELECT COUNT(*) FROM upload"));
+    }
+
+    @Test
+    void completeUpload_withSha512Digest_linksBlob() throws IOException {
+        byte[] content = utf8("sha512 layer");
+        Digest digest = Digest.of(Digest.Algorithm.SHA512, Digest.Algorithm.SHA512.newHasher().digest(content));
+        String id = registry.blobs().startUpload(app);
+        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+            chunk.write(ByteBuffer.wrap(content));
+            chunk.commit();
         }
 
-        @Test
-        void completeUpload_linksBlobIntoRepository() throws IOException {
-            byte[] content = utf8("layer content");
+        registry.blobs().completeUpload(app, id, digest);
 
-            Digest digest = upload(app, content);
+        assertEquals(OptionalLong.of(content.length), registry.blobs().size(app, digest));
+    }
 
-            assertEquals(OptionalLong.of(content.length), registry.blobs().size(app, digest));
-            assertArrayEquals(content, read(registry, digest));
-            assertTrue(registry.blobs().size(other, digest).isEmpty(), "another repository must not see it");
+    @Test
+    void uploadSize_reportsBytesReceivedSoFar() throws IOException {
+        String id = registry.blobs().startUpload(app);
+        assertEquals(0, registry.blobs().uploadSize(app, id));
+        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+            chunk.write(ByteBuffer.wrap(utf8("12345")));
+            chunk.commit();
         }
 
-        @Test
-        void completeUpload_createsRepositoryAndProject() throws IOException {
-            upload(app, utf8("x"));
+        assertEquals(5, registry.blobs().uploadSize(app, id));
+    }
 
-            assertEquals(List.of("team/app"), registry.listings().catalog(null, 100).items());
-            assertEquals(List.of("team"), registry.inventory().projects().stream().map(p -> p.name()).toList());
-            assertEquals(0, count("SELECT COUNT(*) FROM upload"));
+    @Test
+    void beginChunk_atWrongOffset_failsWithRangeInvalid() throws IOException {
+        String id = registry.blobs().startUpload(app);
+
+        assertFailure(Failure.RANGE_INVALID, () -> registry.blobs().beginChunk(app, id, 10));
+        assertEquals(0, registry.blobs().uploadSize(app, id));
+    }
+
+    @Test
+    void completeUpload_withWrongDigest_discardsSessionAndLinksNothing() throws IOException {
+        String id = registry.blobs().startUpload(app);
+        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+            chunk.write(ByteBuffer.wrap(utf8("actual")));
+            chunk.commit();
+        }
+        Digest claimed = Digest.sha256(utf8("claimed"));
+
+        assertFailure(Failure.DIGEST_INVALID, () -> registry.blobs().completeUpload(app, id, claimed));
+
+        assertTrue(registry.blobs().size(app, claimed).isEmpty());
+        assertTrue(registry.blobs().size(app, Digest.sha256(utf8("actual"))).isEmpty());
+        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
+        assertEquals(0, count("SELECT COUNT(*) FROM upload"));
+        assertEquals(0, count("SELECT COUNT(*) FROM blob"));
+    }
+
+    @Test
+    void upload_usedThroughAnotherRepository_isUnknown() throws IOException {
+        String id = registry.blobs().startUpload(app);
+        Digest digest = Digest.sha256(new byte[0]);
+
+        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(other, id));
+        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().beginChunk(other, id, 0));
+        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().completeUpload(other, id, digest));
+        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().cancelUpload(other, id));
+
+        registry.blobs().completeUpload(app, id, digest);
+        assertTrue(registry.blobs().size(app, digest).isPresent());
+    }
+
+    @Test
+    void upload_withMalformedId_isUnknown() {
+        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, "../x"));
+        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().beginChunk(app, "../../tmp", 0));
+    }
+
+    @Test
+    void cancelUpload_endsSessionAndRemovesItsFiles() throws IOException {
+        String id = registry.blobs().startUpload(app);
+
+        registry.blobs().cancelUpload(app, id);
+
+        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
+        assertFalse(Files.exists(registry.paths().upload(id)));
+        assertEquals(0, count("SELECT COUNT(*) FROM upload"));
+    }
+
+    @Test
+    void upload_survivesRegistryRestart() throws IOException {
+        byte[] first = utf8("first half, ");
+        byte[] second = utf8("second half");
+        String id = registry.blobs().startUpload(app);
+        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+            chunk.write(ByteBuffer.wrap(first));
+            chunk.commit();
         }
 
-        @Test
-        void completeUpload_withSha512Digest_linksBlob() throws IOException {
-            byte[] content = utf8("sha512 layer");
-            Digest digest = Digest.of(Digest.Algorithm.SHA512, Digest.Algorithm.SHA512.newHasher().digest(content));
-            String id = registry.blobs().startUpload(app);
-            try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
-                chunk.write(ByteBuffer.wrap(content));
-                chunk.commit();
-            }
-
-            registry.blobs().completeUpload(app, id, digest);
-
-            assertEquals(OptionalLong.of(content.length), registry.blobs().size(app, digest));
+        Registry restarted = open(true);
+        assertEquals(first.length, restarted.blobs().uploadSize(app, id));
+        try (UploadSessions.Chunk chunk = restarted.blobs().beginChunk(app, id, first.length)) {
+            chunk.write(ByteBuffer.wrap(second));
+            chunk.commit();
         }
+        Digest digest = Digest.sha256(utf8("first half, second half"));
+        restarted.blobs().completeUpload(app, id, digest);
 
-        @Test
-        void uploadSize_reportsBytesReceivedSoFar() throws IOException {
-            String id = registry.blobs().startUpload(app);
-            assertEquals(0, registry.blobs().uploadSize(app, id));
-            try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
-                chunk.write(ByteBuffer.wrap(utf8("12345")));
-                chunk.commit();
-            }
+        assertEquals(OptionalLong.of(23), restarted.blobs().size(app, digest));
+    }
 
-            assertEquals(5, registry.blobs().uploadSize(app, id));
-        }
+    @Test
+    void startUpload_intoUnknownProjectWithoutAutoCreate_failsWithNameUnknown() throws IOException {
+        Registry strict = open(false);
 
-        @Test
-        void beginChunk_atWrongOffset_failsWithRangeInvalid() throws IOException {
-            String id = registry.blobs().startUpload(app);
+        assertFailure(Failure.NAME_UNKNOWN, () -> strict.blobs().startUpload(app));
 
-            assertFailure(Failure.RANGE_INVALID, () -> registry.blobs().beginChunk(app, id, 10));
-            assertEquals(0, registry.blobs().uploadSize(app, id));
-        }
+        assertEquals(0, count("SELECT COUNT(*) FROM upload"));
+        assertEquals(0, count("SELECT COUNT(*) FROM project"));
+    }
 
-        @Test
-        void completeUpload_withWrongDigest_discardsSessionAndLinksNothing() throws IOException {
-            String id = registry.blobs().startUpload(app);
-            try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
-                chunk.write(ByteBuffer.wrap(utf8("actual")));
-                chunk.commit();
-            }
-            Digest claimed = Digest.sha256(utf8("claimed"));
+    @Test
+    void upload_intoExistingProjectWithoutAutoCreate_createsRepository() throws IOException {
+        Registry strict = open(false);
+        createProject("team");
 
-            assertFailure(Failure.DIGEST_INVALID, () -> registry.blobs().completeUpload(app, id, claimed));
+        Digest digest = upload(strict, app, utf8("allowed"));
 
-            assertTrue(registry.blobs().size(app, claimed).isEmpty());
-            assertTrue(registry.blobs().size(app, Digest.sha256(utf8("actual"))).isEmpty());
-            assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
-            assertEquals(0, count("SELECT COUNT(*) FROM upload"));
-            assertEquals(0, count("SELECT COUNT(*) FROM blob"));
-        }
+        assertTrue(strict.blobs().size(app, digest).isPresent());
+        assertEquals(List.of("team/app"), strict.listings().catalog(null, 10).items());
+    }
 
-        @Test
-        void upload_usedThroughAnotherRepository_isUnknown() throws IOException {
-            String id = registry.blobs().startUpload(app);
-            Digest digest = Digest.sha256(new byte[0]);
+    @Test
+    void mount_fromRepositoryThatLinksBlob_linksIt() throws IOException {
+        Digest digest = upload(app, utf8("shared layer"));
 
-            assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(other, id));
-            assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().beginChunk(other, id, 0));
-            assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().completeUpload(other, id, digest));
-            assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().cancelUpload(other, id));
+        assertTrue(registry.blobs().mount(other, digest, app));
 
-            registry.blobs().completeUpload(app, id, digest);
-            assertTrue(registry.blobs().size(app, digest).isPresent());
-        }
+        assertEquals(OptionalLong.of(12), registry.blobs().size(other, digest));
+    }
 
-        @Test
-        void upload_withMalformedId_isUnknown() {
-            assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, "../x"));
-            assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().beginChunk(app, "../../tmp", 0));
-        }
+    @Test
+    void mount_fromRepositoryThatDoesNotLinkBlob_returnsFalseAndCreatesNothing() throws IOException {
+        Digest digest = upload(app, utf8("private layer"));
+        upload(other, utf8("unrelated"));
+        RepositoryName target = repo("elsewhere/target");
 
-        @Test
-        void cancelUpload_endsSessionAndRemovesItsFiles() throws IOException {
-            String id = registry.blobs().startUpload(app);
+        assertFalse(registry.blobs().mount(target, digest, other));
+        assertFalse(registry.blobs().mount(target, digest, repo("nobody/here")));
 
-            registry.blobs().cancelUpload(app, id);
+        assertTrue(registry.blobs().size(target, digest).isEmpty());
+        assertFalse(registry.listings().catalog(null, 10).items().contains("elsewhere/target"));
+    }
 
-            assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
-            assertFalse(Files.exists(registry.paths().upload(id)));
-            assertEquals(0, count("SELECT COUNT(*) FROM upload"));
-        }
+    @Test
+    void mount_withoutFrom_linksAnyBlobTheStoreHolds() throws IOException {
+        Digest digest = upload(app, utf8("known to the store"));
 
-        @Test
-        void upload_survivesRegistryRestart() throws IOException {
-            byte[] first = utf8("first half, ");
-            byte[] second = utf8("second half");
-            String id = registry.blobs().startUpload(app);
-            try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
-                chunk.write(ByteBuffer.wrap(first));
-                chunk.commit();
-            }
+        assertTrue(registry.blobs().mount(other, digest, null));
 
-            Registry restarted = open(true);
-            assertEquals(first.length, restarted.blobs().uploadSize(app, id));
-            try (UploadSessions.Chunk chunk = restarted.blobs().beginChunk(app, id, first.length)) {
-                chunk.write(ByteBuffer.wrap(second));
-                chunk.commit();
-            }
-            Digest digest = Digest.sha256(utf8("first half, second half"));
-            restarted.blobs().completeUpload(app, id, digest);
+        assertTrue(registry.blobs().size(other, digest).isPresent());
+    }
 
-            assertEquals(OptionalLong.of(23), restarted.blobs().size(app, digest));
-        }
+    @Test
+    void mount_ofBlobTheStoreDoesNotHold_returnsFalse() {
+        Digest unknown = Digest.sha256(utf8("never uploaded"));
 
-        @Test
-        void startUpload_intoUnknownProjectWithoutAutoCreate_failsWithNameUnknown() throws IOException {
-            Registry strict = open(false);
+        assertFalse(registry.blobs().mount(other, unknown, null));
+        assertFalse(registry.blobs().mount(other, unknown, app));
+        assertTrue(registry.listings().catalog(null, 10).items().isEmpty());
+    }
 
-            assertFailure(Failure.NAME_UNKNOWN, () -> strict.blobs().startUpload(app));
+    @Test
+    void mount_intoUnknownProjectWithoutAutoCreate_failsWithNameUnknown() throws IOException {
+        Digest digest = upload(app, utf8("layer"));
+        Registry strict = open(false);
 
-            assertEquals(0, count("SELECT COUNT(*) FROM upload"));
-            assertEquals(0, count("SELECT COUNT(*) FROM project"));
-        }
+        assertFailure(Failure.NAME_UNKNOWN, () -> strict.blobs().mount(repo("closed/app"), digest, app));
+        assertTrue(strict.blobs().size(repo("closed/app"), digest).isEmpty());
+    }
 
-        @Test
-        void upload_intoExistingProjectWithoutAutoCreate_createsRepository() throws IOException {
-            Registry strict = open(false);
-            createProject("team");
+    @Test
+    void unlink_removesOnlyThatRepositorysLink() throws IOException {
+        Digest digest = upload(app, utf8("layer to unlink"));
+        registry.blobs().mount(other, digest, app);
+        assertTrue(registry.blobs().size(app, digest).isPresent());
 
-            Digest digest = upload(strict, app, utf8("allowed"));
+        registry.blobs().unlink(app, digest);
 
-            assertTrue(strict.blobs().size(app, digest).isPresent());
-            assertEquals(List.of("team/app"), strict.listings().catalog(null, 10).items());
-        }
+        assertTrue(registry.blobs().size(app, digest).isEmpty());
+        assertTrue(registry.blobs().size(other, digest).isPresent());
+        assertFalse(registry.blobs().mount(repo("team/third"), digest, app), "app no longer links it");
+    }
 
-        @Test
-        void mount_fromRepositoryThatLinksBlob_linksIt() throws IOException {
-            Digest digest = upload(app, utf8("shared layer"));
+    @Test
+    void unlink_blobNotLinked_failsWithBlobUnknown() throws IOException {
+        Digest digest = upload(app, utf8("layer"));
 
-            assertTrue(registry.blobs().mount(other, digest, app));
+        assertFailure(Failure.BLOB_UNKNOWN, () -> registry.blobs().unlink(other, digest));
+        assertFailure(Failure.BLOB_UNKNOWN, () -> registry.blobs().unlink(repo("no/such"), digest));
+        registry.blobs().unlink(app, digest);
+        assertFailure(Failure.BLOB_UNKNOWN, () -> registry.blobs().unlink(app, digest));
+    }
 
-            assertEquals(OptionalLong.of(12), registry.blobs().size(other, digest));
-        }
+    @Test
+    void size_whenStoreLostTheFile_isEmpty() throws IOException {
+        Digest digest = Digest.sha256(utf8("lost"));
+        Registry fresh = open(true);
+        upload(fresh, app, utf8("lost"));
+        Files.delete(fresh.paths().blob(digest));
 
-        @Test
-        void mount_fromRepositoryThatDoesNotLinkBlob_returnsFalseAndCreatesNothing() throws IOException {
-            Digest digest = upload(app, utf8("private layer"));
-            upload(other, utf8("unrelated"));
-            RepositoryName target = repo("elsewhere/target");
-
-            assertFalse(registry.blobs().mount(target, digest, other));
-            assertFalse(registry.blobs().mount(target, digest, repo("nobody/here")));
-
-            assertTrue(registry.blobs().size(target, digest).isEmpty());
-            assertFalse(registry.listings().catalog(null, 10).items().contains("elsewhere/target"));
-        }
-
-        @Test
-        void mount_withoutFrom_linksAnyBlobTheStoreHolds() throws IOException {
-            Digest digest = upload(app, utf8("known to the store"));
-
-            assertTrue(registry.blobs().mount(other, digest, null));
-
-            assertTrue(registry.blobs().size(other, digest).isPresent());
-        }
-
-        @Test
-        void mount_ofBlobTheStoreDoesNotHold_returnsFalse() {
-            Digest unknown = Digest.sha256(utf8("never uploaded"));
-
-            assertFalse(registry.blobs().mount(other, unknown, null));
-            assertFalse(registry.blobs().mount(other, unknown, app));
-            assertTrue(registry.listings().catalog(null, 10).items().isEmpty());
-        }
-
-        @Test
-        void mount_intoUnknownProjectWithoutAutoCreate_failsWithNameUnknown() throws IOException {
-            Digest digest = upload(app, utf8("layer"));
-            Registry strict = open(false);
-
-            assertFailure(Failure.NAME_UNKNOWN, () -> strict.blobs().mount(repo("closed/app"), digest, app));
-            assertTrue(strict.blobs().size(repo("closed/app"), digest).isEmpty());
-        }
-
-        @Test
-        void unlink_removesOnlyThatRepositorysLink() throws IOException {
-            Digest digest = upload(app, utf8("layer to unlink"));
-            registry.blobs().mount(other, digest, app);
-            assertTrue(registry.blobs().size(app, digest).isPresent());
-
-            registry.blobs().unlink(app, digest);
-
-            assertTrue(registry.blobs().size(app, digest).isEmpty());
-            assertTrue(registry.blobs().size(other, digest).isPresent());
-            assertFalse(registry.blobs().mount(repo("team/third"), digest, app), "app no longer links it");
-        }
-
-        @Test
-        void unlink_blobNotLinked_failsWithBlobUnknown() throws IOException {
-            Digest digest = upload(app, utf8("layer"));
-
-            assertFailure(Failure.BLOB_UNKNOWN, () -> registry.blobs().unlink(other, digest));
-            assertFailure(Failure.BLOB_UNKNOWN, () -> registry.blobs().unlink(repo("no/such"), digest));
-            registry.blobs().unlink(app, digest);
-            assertFailure(Failure.BLOB_UNKNOWN, () -> registry.blobs().unlink(app, digest));
-        }
-
-        @Test
-        void size_whenStoreLostTheFile_isEmpty() throws IOException {
-            Digest digest = Digest.sha256(utf8("lost"));
-            Registry fresh = open(true);
-            upload(fresh, app, utf8("lost"));
-            Files.delete(fresh.paths().blob(digest));
-
-            assertTrue(fresh.blobs().size(app, digest).isEmpty());
-        }
+        assertTrue(fresh.blobs().size(app, digest).isEmpty());
     }
 }

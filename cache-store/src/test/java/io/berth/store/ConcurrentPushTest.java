@@ -5,9 +5,9 @@ import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
 import io.berth.store.testing.ManifestJson;
+import io.berth.store.testing.OnH2AndPostgres;
 import io.berth.store.testing.RegistryTestBase;
 import io.berth.store.testing.TestDatabase;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -32,158 +32,143 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * at once: every one of them must succeed, and the database must hold each row once. On
  * PostgreSQL this is where concurrent MERGEs of one new key collide and are retried.
  */
-class ConcurrentPushTest {
-    @Nested
-    class OnH2 extends Contract {
-        OnH2() {
-            super(TestDatabase.H2);
-        }
-    }
-
-    @Nested
-    class OnPostgres extends Contract {
-        OnPostgres() {
-            super(TestDatabase.POSTGRES);
-        }
-    }
-
+@OnH2AndPostgres
+class ConcurrentPushTest extends RegistryTestBase {
     interface Work<T> {
         T run(Registry registry, int index) throws Exception;
     }
 
-    abstract static class Contract extends RegistryTestBase {
-        private static final int CLIENTS = 8;
+    private static final int CLIENTS = 8;
 
-        Contract(TestDatabase database) {
-            super(database);
+    ConcurrentPushTest(TestDatabase database) {
+        super(database);
+    }
+
+    /** Runs {@code work} on {@link #CLIENTS} threads released together, each with its own instance. */
+    private <T> List<T> race(Work<T> work) throws Exception {
+        List<Registry> instances = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            instances.add(open(true));
         }
-
-        /** Runs {@code work} on {@link #CLIENTS} threads released together, each with its own instance. */
-        private <T> List<T> race(Work<T> work) throws Exception {
-            List<Registry> instances = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
-                instances.add(open(true));
+                Registry instance = instances.get(i);
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return work.run(instance, index);
+                }));
             }
-            CountDownLatch start = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-            try {
-                List<Future<T>> futures = new ArrayList<>();
-                for (int i = 0; i < CLIENTS; i++) {
-                    Registry instance = instances.get(i);
-                    int index = i;
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        return work.run(instance, index);
-                    }));
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            List<Throwable> failures = new ArrayList<>();
+            for (Future<T> future : futures) {
+                try {
+                    results.add(future.get());
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause());
                 }
-                start.countDown();
-                List<T> results = new ArrayList<>();
-                List<Throwable> failures = new ArrayList<>();
-                for (Future<T> future : futures) {
-                    try {
-                        results.add(future.get());
-                    } catch (ExecutionException e) {
-                        failures.add(e.getCause());
-                    }
-                }
-                if (!failures.isEmpty()) {
-                    AssertionError error = new AssertionError(failures.size() + " of " + CLIENTS + " clients failed");
-                    failures.forEach(error::addSuppressed);
-                    throw error;
-                }
-                return results;
-            } finally {
-                pool.shutdownNow();
             }
-        }
-
-        private static byte[] artifact(String note) {
-            return utf8(ManifestJson.image(OCI_MANIFEST, emptyConfig(),
-                    "\"artifactType\":\"application/vnd.example.note\",\"annotations\":{\"note\":\"" + note + "\"}"));
-        }
-
-        @Test
-        void sameManifestAndTag_pushedIntoNewProjectByManyClients_allSucceedAndAreRecordedOnce() throws Exception {
-            for (int round = 0; round < 3; round++) {
-                RepositoryName name = repo("race" + round + "/app");
-                byte[] manifest = artifact("same for everyone");
-
-                List<Digest> digests = race((r, i) -> r.manifests()
-                        .put(name, Reference.parse("latest"), OCI_MANIFEST, manifest).digest());
-
-                assertEquals(1, new HashSet<>(digests).size());
-                assertEquals(Digest.sha256(manifest), registry.manifests().get(name, Reference.parse("latest")).digest());
-                assertEquals(List.of("latest"), registry.listings().tags(name, null, 10).items());
+            if (!failures.isEmpty()) {
+                AssertionError error = new AssertionError(failures.size() + " of " + CLIENTS + " clients failed");
+                failures.forEach(error::addSuppressed);
+                throw error;
             }
-            assertEquals(3, count("SELECT COUNT(*) FROM project"));
-            assertEquals(3, count("SELECT COUNT(*) FROM repository"));
-            assertEquals(3, count("SELECT COUNT(*) FROM artifact"));
-            assertEquals(3, count("SELECT COUNT(*) FROM tag"));
-            assertEquals(3, count("SELECT COUNT(*) FROM repository_blob"), "the empty config, linked once per repository");
-            assertEquals(2, count("SELECT COUNT(*) FROM blob"), "the empty config and the one manifest");
+            return results;
+        } finally {
+            pool.shutdownNow();
         }
+    }
 
-        @Test
-        void sameImage_pushedIntoExistingRepositoryByManyClients_allSucceed() throws Exception {
-            RepositoryName app = repo("team/app");
-            Image image = image("contended");
-            uploadBlobs(app, image);
+    private static byte[] artifact(String note) {
+        return utf8(ManifestJson.image(OCI_MANIFEST, emptyConfig(),
+                "\"artifactType\":\"application/vnd.example.note\",\"annotations\":{\"note\":\"" + note + "\"}"));
+    }
 
-            race((r, i) -> r.manifests().put(app, Reference.parse("v1"), OCI_MANIFEST, image.manifest()));
-
-            assertEquals(image.digest(), registry.manifests().get(app, Reference.parse("v1")).digest());
-            assertEquals(1, count("SELECT COUNT(*) FROM artifact"));
-            assertEquals(1, count("SELECT COUNT(*) FROM tag"));
-            assertEquals(3, count("SELECT COUNT(*) FROM artifact_reference"));
-        }
-
-        @Test
-        void differentManifestsUnderOneTag_pushedByManyClients_allSucceedAndTagPointsToOne() throws Exception {
-            RepositoryName app = repo("team/app");
+    @Test
+    void sameManifestAndTag_pushedIntoNewProjectByManyClients_allSucceedAndAreRecordedOnce() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            RepositoryName name = repo("race" + round + "/app");
+            byte[] manifest = artifact("same for everyone");
 
             List<Digest> digests = race((r, i) -> r.manifests()
-                    .put(app, Reference.parse("latest"), OCI_MANIFEST, artifact("client " + i)).digest());
+                    .put(name, Reference.parse("latest"), OCI_MANIFEST, manifest).digest());
 
-            assertEquals(CLIENTS, new HashSet<>(digests).size());
-            assertEquals(CLIENTS, count("SELECT COUNT(*) FROM artifact"));
-            assertEquals(List.of("latest"), registry.listings().tags(app, null, 10).items());
-            assertTrue(digests.contains(registry.manifests().get(app, Reference.parse("latest")).digest()));
+            assertEquals(1, new HashSet<>(digests).size());
+            assertEquals(Digest.sha256(manifest), registry.manifests().get(name, Reference.parse("latest")).digest());
+            assertEquals(List.of("latest"), registry.listings().tags(name, null, 10).items());
         }
+        assertEquals(3, count("SELECT COUNT(*) FROM project"));
+        assertEquals(3, count("SELECT COUNT(*) FROM repository"));
+        assertEquals(3, count("SELECT COUNT(*) FROM artifact"));
+        assertEquals(3, count("SELECT COUNT(*) FROM tag"));
+        assertEquals(3, count("SELECT COUNT(*) FROM repository_blob"), "the empty config, linked once per repository");
+        assertEquals(2, count("SELECT COUNT(*) FROM blob"), "the empty config and the one manifest");
+    }
 
-        @Test
-        void sameBlob_uploadedInParallelSessionsIntoNewProject_allCompleteAndAreRecordedOnce() throws Exception {
-            RepositoryName app = repo("fresh/app");
-            byte[] content = utf8("the same layer from every client ".repeat(1000));
-            Digest digest = Digest.sha256(content);
+    @Test
+    void sameImage_pushedIntoExistingRepositoryByManyClients_allSucceed() throws Exception {
+        RepositoryName app = repo("team/app");
+        Image image = image("contended");
+        uploadBlobs(app, image);
 
-            race((r, i) -> {
-                String id = r.blobs().startUpload(app);
-                try (UploadSessions.Chunk chunk = r.blobs().beginChunk(app, id, 0)) {
-                    chunk.write(ByteBuffer.wrap(content));
-                    chunk.commit();
-                }
-                r.blobs().completeUpload(app, id, digest);
-                return null;
-            });
+        race((r, i) -> r.manifests().put(app, Reference.parse("v1"), OCI_MANIFEST, image.manifest()));
 
-            assertEquals(content.length, registry.blobs().size(app, digest).orElseThrow());
-            assertArrayEquals(content, read(registry, digest));
-            assertEquals(1, count("SELECT COUNT(*) FROM blob"));
-            assertEquals(1, count("SELECT COUNT(*) FROM repository_blob"));
-            assertEquals(0, count("SELECT COUNT(*) FROM upload"));
-        }
+        assertEquals(image.digest(), registry.manifests().get(app, Reference.parse("v1")).digest());
+        assertEquals(1, count("SELECT COUNT(*) FROM artifact"));
+        assertEquals(1, count("SELECT COUNT(*) FROM tag"));
+        assertEquals(3, count("SELECT COUNT(*) FROM artifact_reference"));
+    }
 
-        @Test
-        void sameBlob_mountedIntoNewProjectByManyClients_allSucceed() throws Exception {
-            Digest digest = upload(repo("team/source"), utf8("mounted layer"));
-            RepositoryName target = repo("other/target");
+    @Test
+    void differentManifestsUnderOneTag_pushedByManyClients_allSucceedAndTagPointsToOne() throws Exception {
+        RepositoryName app = repo("team/app");
 
-            List<Boolean> mounted = race((r, i) -> r.blobs().mount(target, digest, i % 2 == 0 ? repo("team/source") : null));
+        List<Digest> digests = race((r, i) -> r.manifests()
+                .put(app, Reference.parse("latest"), OCI_MANIFEST, artifact("client " + i)).digest());
 
-            assertEquals(List.of(true), new ArrayList<>(new HashSet<>(mounted)));
-            assertTrue(registry.blobs().size(target, digest).isPresent());
-            assertEquals(2, count("SELECT COUNT(*) FROM repository_blob"));
-            assertEquals(2, count("SELECT COUNT(*) FROM project"));
-        }
+        assertEquals(CLIENTS, new HashSet<>(digests).size());
+        assertEquals(CLIENTS, count("SELECT COUNT(*) FROM artifact"));
+        assertEquals(List.of("latest"), registry.listings().tags(app, null, 10).items());
+        assertTrue(digests.contains(registry.manifests().get(app, Reference.parse("latest")).digest()));
+    }
+
+    @Test
+    void sameBlob_uploadedInParallelSessionsIntoNewProject_allCompleteAndAreRecordedOnce() throws Exception {
+        RepositoryName app = repo("fresh/app");
+        byte[] content = utf8("the same layer from every client ".repeat(1000));
+        Digest digest = Digest.sha256(content);
+
+        race((r, i) -> {
+            String id = r.blobs().startUpload(app);
+            try (UploadSessions.Chunk chunk = r.blobs().beginChunk(app, id, 0)) {
+                chunk.write(ByteBuffer.wrap(content));
+                chunk.commit();
+            }
+            r.blobs().completeUpload(app, id, digest);
+            return null;
+        });
+
+        assertEquals(content.length, registry.blobs().size(app, digest).orElseThrow());
+        assertArrayEquals(content, read(registry, digest));
+        assertEquals(1, count("SELECT COUNT(*) FROM blob"));
+        assertEquals(1, count("SELECT COUNT(*) FROM repository_blob"));
+        assertEquals(0, count("SELECT COUNT(*) FROM upload"));
+    }
+
+    @Test
+    void sameBlob_mountedIntoNewProjectByManyClients_allSucceed() throws Exception {
+        Digest digest = upload(repo("team/source"), utf8("mounted layer"));
+        RepositoryName target = repo("other/target");
+
+        List<Boolean> mounted = race((r, i) -> r.blobs().mount(target, digest, i % 2 == 0 ? repo("team/source") : null));
+
+        assertEquals(List.of(true), new ArrayList<>(new HashSet<>(mounted)));
+        assertTrue(registry.blobs().size(target, digest).isPresent());
+        assertEquals(2, count("SELECT COUNT(*) FROM repository_blob"));
+        assertEquals(2, count("SELECT COUNT(*) FROM project"));
     }
 }

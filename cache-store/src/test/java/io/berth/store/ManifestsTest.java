@@ -5,9 +5,9 @@ import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
 import io.berth.store.testing.ManifestJson;
+import io.berth.store.testing.OnH2AndPostgres;
 import io.berth.store.testing.RegistryTestBase;
 import io.berth.store.testing.TestDatabase;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -33,392 +33,377 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pushing, pulling and deleting manifests, on both databases. */
-class ManifestsTest {
-    @Nested
-    class OnH2 extends Contract {
-        OnH2() {
-            super(TestDatabase.H2);
+@OnH2AndPostgres
+class ManifestsTest extends RegistryTestBase {
+    private final RepositoryName app = repo("team/app");
+    private final List<StoreEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Events arrive on another thread: waits (bounded) until {@code expected} has been delivered. */
+    private void awaitEvent(StoreEvent expected) {
+        for (int i = 0; i < 3000 && !events.contains(expected); i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
+        assertTrue(events.contains(expected), () -> "not delivered: " + expected + "; got " + events);
     }
 
-    @Nested
-    class OnPostgres extends Contract {
-        OnPostgres() {
-            super(TestDatabase.POSTGRES);
-        }
+    ManifestsTest(TestDatabase database) {
+        super(database);
     }
 
-    abstract static class Contract extends RegistryTestBase {
-        private final RepositoryName app = repo("team/app");
-        private final List<StoreEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private StoredManifest get(RepositoryName repository, String reference) throws IOException {
+        return registry.manifests().get(repository, Reference.parse(reference));
+    }
 
-        /** Events arrive on another thread: waits (bounded) until {@code expected} has been delivered. */
-        private void awaitEvent(StoreEvent expected) {
-            for (int i = 0; i < 3000 && !events.contains(expected); i++) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            assertTrue(events.contains(expected), () -> "not delivered: " + expected + "; got " + events);
+    private List<String> tags(RepositoryName repository) {
+        return registry.listings().tags(repository, null, 100).items();
+    }
+
+    private static byte[] artifact(String artifactType, String extra, String... layers) {
+        String fields = "\"artifactType\":\"" + artifactType + "\"" + (extra == null ? "" : "," + extra);
+        return utf8(ManifestJson.image(OCI_MANIFEST, emptyConfig(), fields, layers));
+    }
+
+    @Test
+    void put_byTag_recordsManifestPullableByTagAndDigest() throws IOException {
+        registry.events().subscribe(events::add);
+        Image image = image("one");
+
+        StoredManifest pushed = push(app, "latest", image);
+
+        assertEquals(image.digest(), pushed.digest());
+        StoredManifest byTag = get(app, "latest");
+        assertArrayEquals(image.manifest(), byTag.content());
+        assertEquals(image.digest(), byTag.digest());
+        assertEquals(OCI_MANIFEST, byTag.mediaType());
+        assertArrayEquals(image.manifest(), get(app, image.digest().toString()).content());
+        assertEquals(List.of("latest"), tags(app));
+        awaitEvent(new StoreEvent(StoreEvent.Type.PUSHED, app, image.digest(), OCI_MANIFEST, "latest"));
+        assertEquals(1, events.size(), events::toString);
+    }
+
+    @Test
+    void put_storesBytesExactlyAsSent() throws IOException {
+        Image image = image("pretty");
+        uploadBlobs(app, image);
+        byte[] pretty = utf8(new String(image.manifest(), StandardCharsets.UTF_8)
+                .replace(",", ",\n   ") + "\n");
+
+        StoredManifest pushed = put(app, "pretty", pretty, OCI_MANIFEST);
+
+        assertEquals(Digest.sha256(pretty), pushed.digest());
+        assertArrayEquals(pretty, get(app, "pretty").content());
+    }
+
+    @Test
+    void put_byDigest_recordsUntaggedManifest() throws IOException {
+        Image image = image("untagged");
+
+        push(app, image.digest().toString(), image);
+
+        assertArrayEquals(image.manifest(), get(app, image.digest().toString()).content());
+        assertEquals(List.of(), tags(app));
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "latest"));
+    }
+
+    @Test
+    void put_bySha512Digest_isPullableBySha512() throws IOException {
+        Image image = image("sha512");
+        uploadBlobs(app, image);
+        Digest sha512 = Digest.of(Digest.Algorithm.SHA512, Digest.Algorithm.SHA512.newHasher().digest(image.manifest()));
+
+        StoredManifest pushed = put(app, sha512.toString(), image.manifest(), OCI_MANIFEST);
+
+        assertEquals(sha512, pushed.digest());
+        assertArrayEquals(image.manifest(), get(app, sha512.toString()).content());
+    }
+
+    @Test
+    void put_byDigestThatDoesNotMatch_failsWithDigestInvalidAndRecordsNothing() throws IOException {
+        Image image = image("mismatch");
+        uploadBlobs(app, image);
+        String wrong = Digest.sha256(utf8("something else")).toString();
+
+        assertFailure(Failure.DIGEST_INVALID, () -> put(app, wrong, image.manifest(), OCI_MANIFEST));
+
+        assertEquals(0, count("SELECT COUNT(*) FROM artifact"));
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, image.digest().toString()));
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, wrong));
+    }
+
+    @Test
+    void put_withMissingLayer_failsWithManifestBlobUnknownAndRecordsNothing() throws IOException {
+        Image old = image("old");
+        push(app, "v1", old);
+        Image incomplete = image("incomplete");
+        upload(app, incomplete.config());
+        upload(app, incomplete.layers().get(0)); // the second layer is never pushed
+        long artifacts = count("SELECT COUNT(*) FROM artifact");
+
+        assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "v2", incomplete.manifest(), OCI_MANIFEST));
+        assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "v1", incomplete.manifest(), OCI_MANIFEST));
+
+        assertEquals(artifacts, count("SELECT COUNT(*) FROM artifact"));
+        assertEquals(List.of("v1"), tags(app));
+        assertEquals(old.digest(), get(app, "v1").digest(), "v1 must not have moved");
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, incomplete.digest().toString()));
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "v2"));
+    }
+
+    @Test
+    void put_withMissingBlobIntoNewRepository_createsNoRepositoryOrProject() throws IOException {
+        Image image = image("nothing uploaded");
+
+        assertFailure(Failure.MANIFEST_BLOB_UNKNOWN,
+                () -> put(repo("fresh/app"), "latest", image.manifest(), OCI_MANIFEST));
+
+        assertEquals(List.of(), registry.listings().catalog(null, 10).items());
+        assertEquals(List.of(), registry.inventory().projects());
+        assertFailure(Failure.NAME_UNKNOWN, () -> registry.listings().tags(repo("fresh/app"), null, 10));
+    }
+
+    @Test
+    void put_referencingBlobsHeldForAnotherRepository_linksThem() throws IOException {
+        Image image = image("shared");
+        uploadBlobs(repo("team/source"), image);
+
+        put(app, "latest", image.manifest(), OCI_MANIFEST);
+
+        assertEquals(image.digest(), get(app, "latest").digest());
+        for (Digest layer : image.layerDigests()) {
+            assertTrue(registry.blobs().size(app, layer).isPresent(), layer + " should be linked into " + app);
         }
-
-        Contract(TestDatabase database) {
-            super(database);
-        }
-
-        private StoredManifest get(RepositoryName repository, String reference) throws IOException {
-            return registry.manifests().get(repository, Reference.parse(reference));
-        }
-
-        private List<String> tags(RepositoryName repository) {
-            return registry.listings().tags(repository, null, 100).items();
-        }
-
-        private static byte[] artifact(String artifactType, String extra, String... layers) {
-            String fields = "\"artifactType\":\"" + artifactType + "\"" + (extra == null ? "" : "," + extra);
-            return utf8(ManifestJson.image(OCI_MANIFEST, emptyConfig(), fields, layers));
-        }
-
-        @Test
-        void put_byTag_recordsManifestPullableByTagAndDigest() throws IOException {
-            registry.events().subscribe(events::add);
-            Image image = image("one");
-
-            StoredManifest pushed = push(app, "latest", image);
-
-            assertEquals(image.digest(), pushed.digest());
-            StoredManifest byTag = get(app, "latest");
-            assertArrayEquals(image.manifest(), byTag.content());
-            assertEquals(image.digest(), byTag.digest());
-            assertEquals(OCI_MANIFEST, byTag.mediaType());
-            assertArrayEquals(image.manifest(), get(app, image.digest().toString()).content());
-            assertEquals(List.of("latest"), tags(app));
-            awaitEvent(new StoreEvent(StoreEvent.Type.PUSHED, app, image.digest(), OCI_MANIFEST, "latest"));
-            assertEquals(1, events.size(), events::toString);
-        }
-
-        @Test
-        void put_storesBytesExactlyAsSent() throws IOException {
-            Image image = image("pretty");
-            uploadBlobs(app, image);
-            byte[] pretty = utf8(new String(image.manifest(), StandardCharsets.UTF_8)
-                    .replace(",", ",\n   ") + "\n");
-
-            StoredManifest pushed = put(app, "pretty", pretty, OCI_MANIFEST);
-
-            assertEquals(Digest.sha256(pretty), pushed.digest());
-            assertArrayEquals(pretty, get(app, "pretty").content());
-        }
-
-        @Test
-        void put_byDigest_recordsUntaggedManifest() throws IOException {
-            Image image = image("untagged");
-
-            push(app, image.digest().toString(), image);
-
-            assertArrayEquals(image.manifest(), get(app, image.digest().toString()).content());
-            assertEquals(List.of(), tags(app));
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "latest"));
-        }
-
-        @Test
-        void put_bySha512Digest_isPullableBySha512() throws IOException {
-            Image image = image("sha512");
-            uploadBlobs(app, image);
-            Digest sha512 = Digest.of(Digest.Algorithm.SHA512, Digest.Algorithm.SHA512.newHasher().digest(image.manifest()));
-
-            StoredManifest pushed = put(app, sha512.toString(), image.manifest(), OCI_MANIFEST);
-
-            assertEquals(sha512, pushed.digest());
-            assertArrayEquals(image.manifest(), get(app, sha512.toString()).content());
-        }
-
-        @Test
-        void put_byDigestThatDoesNotMatch_failsWithDigestInvalidAndRecordsNothing() throws IOException {
-            Image image = image("mismatch");
-            uploadBlobs(app, image);
-            String wrong = Digest.sha256(utf8("something else")).toString();
-
-            assertFailure(Failure.DIGEST_INVALID, () -> put(app, wrong, image.manifest(), OCI_MANIFEST));
-
-            assertEquals(0, count("SELECT COUNT(*) FROM artifact"));
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, image.digest().toString()));
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, wrong));
-        }
-
-        @Test
-        void put_withMissingLayer_failsWithManifestBlobUnknownAndRecordsNothing() throws IOException {
-            Image old = image("old");
-            push(app, "v1", old);
-            Image incomplete = image("incomplete");
-            upload(app, incomplete.config());
-            upload(app, incomplete.layers().get(0)); // the second layer is never pushed
-            long artifacts = count("SELECT COUNT(*) FROM artifact");
-
-            assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "v2", incomplete.manifest(), OCI_MANIFEST));
-            assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "v1", incomplete.manifest(), OCI_MANIFEST));
-
-            assertEquals(artifacts, count("SELECT COUNT(*) FROM artifact"));
-            assertEquals(List.of("v1"), tags(app));
-            assertEquals(old.digest(), get(app, "v1").digest(), "v1 must not have moved");
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, incomplete.digest().toString()));
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "v2"));
-        }
-
-        @Test
-        void put_withMissingBlobIntoNewRepository_createsNoRepositoryOrProject() throws IOException {
-            Image image = image("nothing uploaded");
-
-            assertFailure(Failure.MANIFEST_BLOB_UNKNOWN,
-                    () -> put(repo("fresh/app"), "latest", image.manifest(), OCI_MANIFEST));
-
-            assertEquals(List.of(), registry.listings().catalog(null, 10).items());
-            assertEquals(List.of(), registry.inventory().projects());
-            assertFailure(Failure.NAME_UNKNOWN, () -> registry.listings().tags(repo("fresh/app"), null, 10));
-        }
-
-        @Test
-        void put_referencingBlobsHeldForAnotherRepository_linksThem() throws IOException {
-            Image image = image("shared");
-            uploadBlobs(repo("team/source"), image);
-
-            put(app, "latest", image.manifest(), OCI_MANIFEST);
-
-            assertEquals(image.digest(), get(app, "latest").digest());
-            for (Digest layer : image.layerDigests()) {
-                assertTrue(registry.blobs().size(app, layer).isPresent(), layer + " should be linked into " + app);
-            }
-            assertTrue(registry.blobs().size(app, image.configDigest()).isPresent());
-        }
-
-        @Test
-        void put_artifactWithEmptyConfigNeverUploaded_isAccepted() throws IOException {
-            byte[] payload = utf8("{\"sbom\":true}");
-            upload(app, payload);
-            byte[] manifest = artifact("application/vnd.example.sbom", null,
-                    descriptor("application/vnd.example.sbom", payload));
-
-            put(app, "sbom", manifest, OCI_MANIFEST);
-
-            assertArrayEquals(manifest, get(app, "sbom").content());
-            Digest empty = Digest.parse(EMPTY_DIGEST);
-            assertEquals(2, registry.blobs().size(app, empty).orElseThrow());
-            assertArrayEquals(utf8("{}"), read(registry, empty));
-        }
-
-        @Test
-        void put_dockerManifestAndManifestList_areAccepted() throws IOException {
-            byte[] config = utf8("{\"os\":\"linux\"}");
-            byte[] layer = utf8("docker layer");
-            upload(app, config);
-            upload(app, layer);
-            byte[] manifest = utf8(ManifestJson.image(DOCKER_MANIFEST,
-                    descriptor(DOCKER_CONFIG, config), null, descriptor(DOCKER_LAYER, layer)));
-            put(app, "amd64", manifest, DOCKER_MANIFEST);
-            byte[] list = utf8(index(DOCKER_LIST, null, descriptor(DOCKER_MANIFEST, manifest)));
-
-            put(app, "latest", list, DOCKER_LIST);
-
-            StoredManifest pulled = get(app, "latest");
-            assertEquals(DOCKER_LIST, pulled.mediaType());
-            assertEquals(DOCKER_MANIFEST, get(app, "amd64").mediaType());
-        }
-
-        @Test
-        void put_indexWhoseChildrenAreMissing_failsWithManifestBlobUnknown() throws IOException {
-            Image amd64 = image("amd64");
-            Image arm64 = image("arm64");
-            push(app, amd64.digest().toString(), amd64);
-            byte[] index = utf8(index(OCI_INDEX, null, descriptor(OCI_MANIFEST, amd64.manifest()),
-                    descriptor(OCI_MANIFEST, arm64.manifest())));
-
-            assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "latest", index, OCI_INDEX));
-            assertEquals(List.of(), tags(app));
-
-            push(app, arm64.digest().toString(), arm64);
-            put(app, "latest", index, OCI_INDEX);
-            assertEquals(OCI_INDEX, get(app, "latest").mediaType());
-        }
-
-        @Test
-        void put_indexWhoseChildIsOnlyInAnotherRepository_failsWithManifestBlobUnknown() throws IOException {
-            Image child = image("child");
-            push(repo("team/elsewhere"), "latest", child);
-            byte[] index = utf8(index(OCI_INDEX, null, descriptor(OCI_MANIFEST, child.manifest())));
-
-            assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "latest", index, OCI_INDEX));
-        }
-
-        @Test
-        void put_sameManifestTwice_isIdempotent() throws IOException {
-            Image image = image("twice");
-            StoredManifest first = push(app, "latest", image);
-
-            StoredManifest second = put(app, "latest", image.manifest(), OCI_MANIFEST);
-
-            assertEquals(first.digest(), second.digest());
-            assertEquals(1, count("SELECT COUNT(*) FROM artifact"));
-            assertEquals(1, count("SELECT COUNT(*) FROM tag"));
-            assertEquals(List.of("latest"), tags(app));
-            assertEquals(1, registry.inventory().artifacts(app).size());
-        }
-
-        @Test
-        void put_sameManifestUnderSecondTag_addsTag() throws IOException {
-            Image image = image("two tags");
-            push(app, "latest", image);
-
-            put(app, "v1.0", image.manifest(), OCI_MANIFEST);
-
-            assertEquals(List.of("latest", "v1.0"), tags(app));
-            assertEquals(1, count("SELECT COUNT(*) FROM artifact"));
-            assertEquals(List.of("latest", "v1.0"), registry.inventory().artifacts(app).get(0).tags());
-        }
-
-        @Test
-        void put_otherManifestUnderExistingTag_movesTag() throws IOException {
-            Image first = image("first");
-            Image second = image("second");
-            push(app, "latest", first);
-            assertEquals(first.digest(), get(app, "latest").digest()); // now cached
-
-            push(app, "latest", second);
-
-            assertEquals(second.digest(), get(app, "latest").digest());
-            assertArrayEquals(first.manifest(), get(app, first.digest().toString()).content(), "old manifest stays");
-            assertEquals(List.of("latest"), tags(app));
-        }
-
-        @Test
-        void put_manifestLargerThanLimit_failsWithTooLarge() {
-            byte[] huge = new byte[MAX_MANIFEST + 1];
-
-            assertFailure(Failure.TOO_LARGE, () -> put(app, "latest", huge, OCI_MANIFEST));
-        }
-
-        @Test
-        void put_invalidManifest_failsWithManifestInvalidAndRecordsNothing() {
-            assertFailure(Failure.MANIFEST_INVALID, () -> put(app, "latest", utf8("{\"schemaVersion\":1}"), null));
-
-            assertEquals(List.of(), registry.listings().catalog(null, 10).items());
-        }
-
-        @Test
-        void put_intoUnknownProjectWithoutAutoCreate_failsWithNameUnknown() throws IOException {
-            Registry strict = open(false);
-            byte[] manifest = artifact("application/vnd.example.empty", null);
-
-            assertFailure(Failure.NAME_UNKNOWN,
-                    () -> strict.manifests().put(app, Reference.parse("latest"), OCI_MANIFEST, manifest));
-
-            assertEquals(0, count("SELECT COUNT(*) FROM project"));
-            assertEquals(0, count("SELECT COUNT(*) FROM artifact"));
-        }
-
-        @Test
-        void put_intoExistingProjectWithoutAutoCreate_isAccepted() throws IOException {
-            Registry strict = open(false);
-            createProject("team");
-            byte[] manifest = artifact("application/vnd.example.empty", null);
-
-            strict.manifests().put(app, Reference.parse("latest"), OCI_MANIFEST, manifest);
-
-            assertArrayEquals(manifest, strict.manifests().get(app, Reference.parse("latest")).content());
-        }
-
-        @Test
-        void put_withSubject_reportsSubjectWhenPulled() throws IOException {
-            Image subject = image("subject");
-            push(app, "latest", subject);
-            byte[] manifest = artifact("application/vnd.example.sig",
-                    ManifestJson.subject(OCI_MANIFEST, subject.digest().toString(),
-                            subject.manifest().length));
-
-            StoredManifest pushed = put(app, Digest.sha256(manifest).toString(), manifest, OCI_MANIFEST);
-
-            assertEquals(subject.digest().toString(), pushed.subject());
-            assertEquals(subject.digest().toString(), get(app, pushed.digest().toString()).subject());
-            assertNull(get(app, "latest").subject());
-        }
-
-        @Test
-        void delete_byTag_removesOnlyTheTag() throws IOException {
-            registry.events().subscribe(events::add);
-            Image image = image("tagged twice");
-            push(app, "latest", image);
-            put(app, "v1", image.manifest(), OCI_MANIFEST);
-            get(app, "latest"); // cached
-
-            registry.manifests().delete(app, Reference.parse("latest"));
-
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "latest"));
-            assertEquals(image.digest(), get(app, "v1").digest());
-            assertEquals(image.digest(), get(app, image.digest().toString()).digest());
-            assertEquals(List.of("v1"), tags(app));
-            awaitEvent(new StoreEvent(StoreEvent.Type.DELETED, app, null, null, "latest"));
-        }
-
-        @Test
-        void delete_byDigest_removesManifestAndItsTags() throws IOException {
-            Image doomed = image("doomed");
-            Image kept = image("kept");
-            push(app, "latest", doomed);
-            put(app, "v1", doomed.manifest(), OCI_MANIFEST);
-            push(app, "stable", kept);
-            get(app, doomed.digest().toString()); // cached
-
-            registry.manifests().delete(app, Reference.of(doomed.digest()));
-
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, doomed.digest().toString()));
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "latest"));
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "v1"));
-            assertEquals(List.of("stable"), tags(app));
-            assertEquals(kept.digest(), get(app, "stable").digest());
-            assertEquals(0, count("SELECT COUNT(*) FROM artifact_reference r JOIN artifact a ON a.id = r.artifact_id"
-                    + " WHERE a.digest = '" + doomed.digest() + "'"));
-        }
-
-        @Test
-        void delete_byDigest_thenPushAgain_restoresManifest() throws IOException {
-            Image image = image("again");
-            push(app, "latest", image);
-            registry.manifests().delete(app, Reference.of(image.digest()));
-
-            put(app, "latest", image.manifest(), OCI_MANIFEST);
-
-            assertEquals(image.digest(), get(app, "latest").digest());
-        }
-
-        @Test
-        void delete_unknownReference_failsWithManifestUnknown() throws IOException {
-            push(app, "latest", image("present"));
-
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> registry.manifests().delete(app, Reference.parse("nope")));
-            assertFailure(Failure.MANIFEST_UNKNOWN,
-                    () -> registry.manifests().delete(app, Reference.of(Digest.sha256(utf8("absent")))));
-            assertEquals(List.of("latest"), tags(app));
-        }
-
-        @Test
-        void deleteAndGet_inUnknownRepository_failWithNameUnknown() {
-            RepositoryName unknown = repo("no/such");
-
-            assertFailure(Failure.NAME_UNKNOWN, () -> registry.manifests().delete(unknown, Reference.parse("latest")));
-            assertFailure(Failure.NAME_UNKNOWN, () -> get(unknown, "latest"));
-        }
-
-        @Test
-        void get_manifestOfAnotherRepository_failsWithManifestUnknown() throws IOException {
-            Image image = image("isolated");
-            push(repo("team/a"), "latest", image);
-            push(repo("team/b"), "other", image("other"));
-
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(repo("team/b"), image.digest().toString()));
-            assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(repo("team/b"), "latest"));
-            assertFalse(registry.manifests().cached(repo("team/b"), Reference.parse("latest")).isPresent());
-        }
+        assertTrue(registry.blobs().size(app, image.configDigest()).isPresent());
+    }
+
+    @Test
+    void put_artifactWithEmptyConfigNeverUploaded_isAccepted() throws IOException {
+        byte[] payload = utf8("{\"sbom\":true}");
+        upload(app, payload);
+        byte[] manifest = artifact("application/vnd.example.sbom", null,
+                descriptor("application/vnd.example.sbom", payload));
+
+        put(app, "sbom", manifest, OCI_MANIFEST);
+
+        assertArrayEquals(manifest, get(app, "sbom").content());
+        Digest empty = Digest.parse(EMPTY_DIGEST);
+        assertEquals(2, registry.blobs().size(app, empty).orElseThrow());
+        assertArrayEquals(utf8("{}"), read(registry, empty));
+    }
+
+    @Test
+    void put_dockerManifestAndManifestList_areAccepted() throws IOException {
+        byte[] config = utf8("{\"os\":\"linux\"}");
+        byte[] layer = utf8("docker layer");
+        upload(app, config);
+        upload(app, layer);
+        byte[] manifest = utf8(ManifestJson.image(DOCKER_MANIFEST,
+                descriptor(DOCKER_CONFIG, config), null, descriptor(DOCKER_LAYER, layer)));
+        put(app, "amd64", manifest, DOCKER_MANIFEST);
+        byte[] list = utf8(index(DOCKER_LIST, null, descriptor(DOCKER_MANIFEST, manifest)));
+
+        put(app, "latest", list, DOCKER_LIST);
+
+        StoredManifest pulled = get(app, "latest");
+        assertEquals(DOCKER_LIST, pulled.mediaType());
+        assertEquals(DOCKER_MANIFEST, get(app, "amd64").mediaType());
+    }
+
+    @Test
+    void put_indexWhoseChildrenAreMissing_failsWithManifestBlobUnknown() throws IOException {
+        Image amd64 = image("amd64");
+        Image arm64 = image("arm64");
+        push(app, amd64.digest().toString(), amd64);
+        byte[] index = utf8(index(OCI_INDEX, null, descriptor(OCI_MANIFEST, amd64.manifest()),
+                descriptor(OCI_MANIFEST, arm64.manifest())));
+
+        assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "latest", index, OCI_INDEX));
+        assertEquals(List.of(), tags(app));
+
+        push(app, arm64.digest().toString(), arm64);
+        put(app, "latest", index, OCI_INDEX);
+        assertEquals(OCI_INDEX, get(app, "latest").mediaType());
+    }
+
+    @Test
+    void put_indexWhoseChildIsOnlyInAnotherRepository_failsWithManifestBlobUnknown() throws IOException {
+        Image child = image("child");
+        push(repo("team/elsewhere"), "latest", child);
+        byte[] index = utf8(index(OCI_INDEX, null, descriptor(OCI_MANIFEST, child.manifest())));
+
+        assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "latest", index, OCI_INDEX));
+    }
+
+    @Test
+    void put_sameManifestTwice_isIdempotent() throws IOException {
+        Image image = image("twice");
+        StoredManifest first = push(app, "latest", image);
+
+        StoredManifest second = put(app, "latest", image.manifest(), OCI_MANIFEST);
+
+        assertEquals(first.digest(), second.digest());
+        assertEquals(1, count("SELECT COUNT(*) FROM artifact"));
+        assertEquals(1, count("SELECT COUNT(*) FROM tag"));
+        assertEquals(List.of("latest"), tags(app));
+        assertEquals(1, registry.inventory().artifacts(app).size());
+    }
+
+    @Test
+    void put_sameManifestUnderSecondTag_addsTag() throws IOException {
+        Image image = image("two tags");
+        push(app, "latest", image);
+
+        put(app, "v1.0", image.manifest(), OCI_MANIFEST);
+
+        assertEquals(List.of("latest", "v1.0"), tags(app));
+        assertEquals(1, count("SELECT COUNT(*) FROM artifact"));
+        assertEquals(List.of("latest", "v1.0"), registry.inventory().artifacts(app).get(0).tags());
+    }
+
+    @Test
+    void put_otherManifestUnderExistingTag_movesTag() throws IOException {
+        Image first = image("first");
+        Image second = image("second");
+        push(app, "latest", first);
+        assertEquals(first.digest(), get(app, "latest").digest()); // now cached
+
+        push(app, "latest", second);
+
+        assertEquals(second.digest(), get(app, "latest").digest());
+        assertArrayEquals(first.manifest(), get(app, first.digest().toString()).content(), "old manifest stays");
+        assertEquals(List.of("latest"), tags(app));
+    }
+
+    @Test
+    void put_manifestLargerThanLimit_failsWithTooLarge() {
+        byte[] huge = new byte[MAX_MANIFEST + 1];
+
+        assertFailure(Failure.TOO_LARGE, () -> put(app, "latest", huge, OCI_MANIFEST));
+    }
+
+    @Test
+    void put_invalidManifest_failsWithManifestInvalidAndRecordsNothing() {
+        assertFailure(Failure.MANIFEST_INVALID, () -> put(app, "latest", utf8("{\"schemaVersion\":1}"), null));
+
+        assertEquals(List.of(), registry.listings().catalog(null, 10).items());
+    }
+
+    @Test
+    void put_intoUnknownProjectWithoutAutoCreate_failsWithNameUnknown() throws IOException {
+        Registry strict = open(false);
+        byte[] manifest = artifact("application/vnd.example.empty", null);
+
+        assertFailure(Failure.NAME_UNKNOWN,
+                () -> strict.manifests().put(app, Reference.parse("latest"), OCI_MANIFEST, manifest));
+
+        assertEquals(0, count("SELECT COUNT(*) FROM project"));
+        assertEquals(0, count("SELECT COUNT(*) FROM artifact"));
+    }
+
+    @Test
+    void put_intoExistingProjectWithoutAutoCreate_isAccepted() throws IOException {
+        Registry strict = open(false);
+        createProject("team");
+        byte[] manifest = artifact("application/vnd.example.empty", null);
+
+        strict.manifests().put(app, Reference.parse("latest"), OCI_MANIFEST, manifest);
+
+        assertArrayEquals(manifest, strict.manifests().get(app, Reference.parse("latest")).content());
+    }
+
+    @Test
+    void put_withSubject_reportsSubjectWhenPulled() throws IOException {
+        Image subject = image("subject");
+        push(app, "latest", subject);
+        byte[] manifest = artifact("application/vnd.example.sig",
+                ManifestJson.subject(OCI_MANIFEST, subject.digest().toString(),
+                        subject.manifest().length));
+
+        StoredManifest pushed = put(app, Digest.sha256(manifest).toString(), manifest, OCI_MANIFEST);
+
+        assertEquals(subject.digest().toString(), pushed.subject());
+        assertEquals(subject.digest().toString(), get(app, pushed.digest().toString()).subject());
+        assertNull(get(app, "latest").subject());
+    }
+
+    @Test
+    void delete_byTag_removesOnlyTheTag() throws IOException {
+        registry.events().subscribe(events::add);
+        Image image = image("tagged twice");
+        push(app, "latest", image);
+        put(app, "v1", image.manifest(), OCI_MANIFEST);
+        get(app, "latest"); // cached
+
+        registry.manifests().delete(app, Reference.parse("latest"));
+
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "latest"));
+        assertEquals(image.digest(), get(app, "v1").digest());
+        assertEquals(image.digest(), get(app, image.digest().toString()).digest());
+        assertEquals(List.of("v1"), tags(app));
+        awaitEvent(new StoreEvent(StoreEvent.Type.DELETED, app, null, null, "latest"));
+    }
+
+    @Test
+    void delete_byDigest_removesManifestAndItsTags() throws IOException {
+        Image doomed = image("doomed");
+        Image kept = image("kept");
+        push(app, "latest", doomed);
+        put(app, "v1", doomed.manifest(), OCI_MANIFEST);
+        push(app, "stable", kept);
+        get(app, doomed.digest().toString()); // cached
+
+        registry.manifests().delete(app, Reference.of(doomed.digest()));
+
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, doomed.digest().toString()));
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "latest"));
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "v1"));
+        assertEquals(List.of("stable"), tags(app));
+        assertEquals(kept.digest(), get(app, "stable").digest());
+        assertEquals(0, count("SELECT COUNT(*) FROM artifact_reference r JOIN artifact a ON a.id = r.artifact_id"
+                + " WHERE a.digest = '" + doomed.digest() + "'"));
+    }
+
+    @Test
+    void delete_byDigest_thenPushAgain_restoresManifest() throws IOException {
+        Image image = image("again");
+        push(app, "latest", image);
+        registry.manifests().delete(app, Reference.of(image.digest()));
+
+        put(app, "latest", image.manifest(), OCI_MANIFEST);
+
+        assertEquals(image.digest(), get(app, "latest").digest());
+    }
+
+    @Test
+    void delete_unknownReference_failsWithManifestUnknown() throws IOException {
+        push(app, "latest", image("present"));
+
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> registry.manifests().delete(app, Reference.parse("nope")));
+        assertFailure(Failure.MANIFEST_UNKNOWN,
+                () -> registry.manifests().delete(app, Reference.of(Digest.sha256(utf8("absent")))));
+        assertEquals(List.of("latest"), tags(app));
+    }
+
+    @Test
+    void deleteAndGet_inUnknownRepository_failWithNameUnknown() {
+        RepositoryName unknown = repo("no/such");
+
+        assertFailure(Failure.NAME_UNKNOWN, () -> registry.manifests().delete(unknown, Reference.parse("latest")));
+        assertFailure(Failure.NAME_UNKNOWN, () -> get(unknown, "latest"));
+    }
+
+    @Test
+    void get_manifestOfAnotherRepository_failsWithManifestUnknown() throws IOException {
+        Image image = image("isolated");
+        push(repo("team/a"), "latest", image);
+        push(repo("team/b"), "other", image("other"));
+
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(repo("team/b"), image.digest().toString()));
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(repo("team/b"), "latest"));
+        assertFalse(registry.manifests().cached(repo("team/b"), Reference.parse("latest")).isPresent());
     }
 }

@@ -4,10 +4,10 @@ import io.berth.store.StoreException.Failure;
 import io.berth.store.blob.UploadSessions;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
+import io.berth.store.testing.OnH2AndPostgres;
 import io.berth.store.testing.RegistryTestBase;
 import io.berth.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -25,138 +25,123 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Cleaning up after abandoned uploads (expiry is 24 hours), on both databases. */
-class UploadJanitorTest {
-    @Nested
-    class OnH2 extends Contract {
-        OnH2() {
-            super(TestDatabase.H2);
+@OnH2AndPostgres
+class UploadJanitorTest extends RegistryTestBase {
+    private final RepositoryName app = repo("team/app");
+    private Instant now;
+
+    UploadJanitorTest(TestDatabase database) {
+        super(database);
+    }
+
+    /** File times are real, so the registry's clock starts at the real time here. */
+    @BeforeEach
+    void alignClockWithFiles() {
+        now = Instant.now();
+        clock.set(now);
+    }
+
+    private String startWith(String content) throws IOException {
+        String id = registry.blobs().startUpload(app);
+        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+            chunk.write(ByteBuffer.wrap(utf8(content)));
+            chunk.commit();
+        }
+        return id;
+    }
+
+    private void age(Path file, Duration by) throws IOException {
+        Files.setLastModifiedTime(file, FileTime.from(now.minus(by)));
+    }
+
+    private long folders(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.count();
         }
     }
 
-    @Nested
-    class OnPostgres extends Contract {
-        OnPostgres() {
-            super(TestDatabase.POSTGRES);
-        }
+    @Test
+    void sweep_removesSessionsIdleLongerThanExpiryAndKeepsActiveOnes() throws IOException {
+        String idle = startWith("abandoned");
+        String active = startWith("in progress");
+        age(registry.paths().uploadData(idle), Duration.ofHours(25));
+
+        assertEquals(1, registry.janitor().sweep());
+
+        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, idle));
+        assertFalse(Files.exists(registry.paths().upload(idle)));
+        assertEquals(1, count("SELECT COUNT(*) FROM upload"));
+        assertEquals(11, registry.blobs().uploadSize(app, active));
+        registry.blobs().completeUpload(app, active, Digest.sha256(utf8("in progress")));
     }
 
-    abstract static class Contract extends RegistryTestBase {
-        private final RepositoryName app = repo("team/app");
-        private Instant now;
+    @Test
+    void sweep_sessionIdleForLessThanExpiry_isKept() throws IOException {
+        String id = startWith("paused");
+        age(registry.paths().uploadData(id), Duration.ofHours(23));
 
-        Contract(TestDatabase database) {
-            super(database);
-        }
+        assertEquals(0, registry.janitor().sweep());
 
-        /** File times are real, so the registry's clock starts at the real time here. */
-        @BeforeEach
-        void alignClockWithFiles() {
-            now = Instant.now();
-            clock.set(now);
-        }
+        assertEquals(6, registry.blobs().uploadSize(app, id));
+    }
 
-        private String startWith(String content) throws IOException {
-            String id = registry.blobs().startUpload(app);
-            try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
-                chunk.write(ByteBuffer.wrap(utf8(content)));
-                chunk.commit();
-            }
-            return id;
-        }
+    @Test
+    void sweep_afterClockPassesExpiry_removesEverySession() throws IOException {
+        startWith("one");
+        startWith("two");
+        clock.advance(Duration.ofHours(25));
 
-        private void age(Path file, Duration by) throws IOException {
-            Files.setLastModifiedTime(file, FileTime.from(now.minus(by)));
-        }
+        assertEquals(2, registry.janitor().sweep());
 
-        private long folders(Path dir) throws IOException {
-            try (Stream<Path> entries = Files.list(dir)) {
-                return entries.count();
+        assertEquals(0, count("SELECT COUNT(*) FROM upload"));
+        assertEquals(0, folders(registry.paths().uploads()));
+    }
+
+    @Test
+    void sweep_removesRowsWhoseFolderIsGone() throws IOException {
+        String id = startWith("lost its files");
+        try (var files = Files.list(registry.paths().upload(id))) {
+            for (var file : files.toList()) {
+                Files.delete(file);
             }
         }
+        Files.delete(registry.paths().upload(id));
 
-        @Test
-        void sweep_removesSessionsIdleLongerThanExpiryAndKeepsActiveOnes() throws IOException {
-            String idle = startWith("abandoned");
-            String active = startWith("in progress");
-            age(registry.paths().uploadData(idle), Duration.ofHours(25));
+        assertEquals(0, registry.janitor().sweep());
 
-            assertEquals(1, registry.janitor().sweep());
+        assertEquals(0, count("SELECT COUNT(*) FROM upload"));
+        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
+    }
 
-            assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, idle));
-            assertFalse(Files.exists(registry.paths().upload(idle)));
-            assertEquals(1, count("SELECT COUNT(*) FROM upload"));
-            assertEquals(11, registry.blobs().uploadSize(app, active));
-            registry.blobs().completeUpload(app, active, Digest.sha256(utf8("in progress")));
-        }
+    @Test
+    void sweep_removesIdleFoldersThatHaveNoRow() throws IOException {
+        Path leftover = Files.createDirectories(registry.paths().uploads().resolve("left-by-a-crash"));
+        Files.writeString(leftover.resolve("data"), "partial");
+        age(leftover.resolve("data"), Duration.ofDays(3));
 
-        @Test
-        void sweep_sessionIdleForLessThanExpiry_isKept() throws IOException {
-            String id = startWith("paused");
-            age(registry.paths().uploadData(id), Duration.ofHours(23));
+        assertEquals(1, registry.janitor().sweep());
 
-            assertEquals(0, registry.janitor().sweep());
+        assertFalse(Files.exists(leftover));
+    }
 
-            assertEquals(6, registry.blobs().uploadSize(app, id));
-        }
+    @Test
+    void sweep_removesOnlyStaleTemporaryFiles() throws IOException {
+        Path stale = Files.writeString(registry.paths().tmp().resolve("stale"), "from a crashed import");
+        Path fresh = Files.writeString(registry.paths().tmp().resolve("fresh"), "being written");
+        age(stale, Duration.ofHours(30));
 
-        @Test
-        void sweep_afterClockPassesExpiry_removesEverySession() throws IOException {
-            startWith("one");
-            startWith("two");
-            clock.advance(Duration.ofHours(25));
+        registry.janitor().sweep();
 
-            assertEquals(2, registry.janitor().sweep());
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(fresh));
+    }
 
-            assertEquals(0, count("SELECT COUNT(*) FROM upload"));
-            assertEquals(0, folders(registry.paths().uploads()));
-        }
+    @Test
+    void sweep_ofNothing_removesNothing() throws IOException {
+        Digest kept = upload(app, utf8("a finished blob"));
 
-        @Test
-        void sweep_removesRowsWhoseFolderIsGone() throws IOException {
-            String id = startWith("lost its files");
-            try (var files = Files.list(registry.paths().upload(id))) {
-                for (var file : files.toList()) {
-                    Files.delete(file);
-                }
-            }
-            Files.delete(registry.paths().upload(id));
+        assertEquals(0, registry.janitor().sweep());
 
-            assertEquals(0, registry.janitor().sweep());
-
-            assertEquals(0, count("SELECT COUNT(*) FROM upload"));
-            assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
-        }
-
-        @Test
-        void sweep_removesIdleFoldersThatHaveNoRow() throws IOException {
-            Path leftover = Files.createDirectories(registry.paths().uploads().resolve("left-by-a-crash"));
-            Files.writeString(leftover.resolve("data"), "partial");
-            age(leftover.resolve("data"), Duration.ofDays(3));
-
-            assertEquals(1, registry.janitor().sweep());
-
-            assertFalse(Files.exists(leftover));
-        }
-
-        @Test
-        void sweep_removesOnlyStaleTemporaryFiles() throws IOException {
-            Path stale = Files.writeString(registry.paths().tmp().resolve("stale"), "from a crashed import");
-            Path fresh = Files.writeString(registry.paths().tmp().resolve("fresh"), "being written");
-            age(stale, Duration.ofHours(30));
-
-            registry.janitor().sweep();
-
-            assertFalse(Files.exists(stale));
-            assertTrue(Files.exists(fresh));
-        }
-
-        @Test
-        void sweep_ofNothing_removesNothing() throws IOException {
-            Digest kept = upload(app, utf8("a finished blob"));
-
-            assertEquals(0, registry.janitor().sweep());
-
-            assertTrue(registry.blobs().size(app, kept).isPresent());
-        }
+        assertTrue(registry.blobs().size(app, kept).isPresent());
     }
 }

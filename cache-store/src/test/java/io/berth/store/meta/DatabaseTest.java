@@ -1,9 +1,9 @@
 package io.berth.store.meta;
 
 import io.berth.store.testing.DatabaseTestBase;
+import io.berth.store.testing.OnH2AndPostgres;
 import io.berth.store.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -18,118 +18,94 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Schema migrations, on both databases. */
-class DatabaseTest {
-    @Nested
-    class OnH2 extends Contract {
-        OnH2() {
-            super(TestDatabase.H2);
-        }
+@OnH2AndPostgres
+class DatabaseTest extends DatabaseTestBase {
+    private static final List<String> TABLES = List.of(
+            "project", "repository", "blob", "repository_blob", "artifact", "artifact_reference", "tag", "upload");
 
-        @Test
-        void open_writesCommitsAtOnceWhateverTheUrlSays() {
-            Jdbi jdbi = Database.open(dataSource);
+    DatabaseTest(TestDatabase database) {
+        super(database);
+    }
 
-            assertEquals("0", jdbi.withHandle(h -> h.createQuery(
-                    "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")
-                    .mapTo(String.class).one()));
+    private long count(Jdbi jdbi, String sql) {
+        return jdbi.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    private List<String> appliedVersions(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery(
+                "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank")
+                .mapTo(String.class).list());
+    }
+
+    @Test
+    void open_onEmptyDatabase_appliesMigrationsAndCreatesEveryTable() {
+        Jdbi jdbi = Database.open(dataSource);
+
+        assertEquals(List.of("1", "2"), appliedVersions(jdbi));
+        for (String table : TABLES) {
+            assertEquals(0, count(jdbi, "SELECT COUNT(*) FROM " + table), table);
         }
     }
 
-    @Nested
-    class OnPostgres extends Contract {
-        OnPostgres() {
-            super(TestDatabase.POSTGRES);
-        }
+    @Test
+    void open_again_keepsDataAndAppliesNothingTwice() {
+        Jdbi first = Database.open(dataSource);
+        first.useHandle(h -> h.attach(ProjectDao.class).createIfAbsent("kept", Instant.parse("2025-01-01T00:00:00Z")));
+
+        Jdbi second = Database.open(dataSource);
+
+        assertEquals(List.of("1", "2"), appliedVersions(second));
+        assertEquals(1, count(second, "SELECT COUNT(*) FROM project WHERE name = 'kept'"));
     }
 
-    abstract static class Contract extends DatabaseTestBase {
-        private static final List<String> TABLES = List.of(
-                "project", "repository", "blob", "repository_blob", "artifact", "artifact_reference", "tag", "upload");
-
-        Contract(TestDatabase database) {
-            super(database);
-        }
-
-        private long count(Jdbi jdbi, String sql) {
-            return jdbi.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
-        }
-
-        private List<String> appliedVersions(Jdbi jdbi) {
-            return jdbi.withHandle(h -> h.createQuery(
-                    "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank")
-                    .mapTo(String.class).list());
-        }
-
-        @Test
-        void open_onEmptyDatabase_appliesMigrationsAndCreatesEveryTable() {
-            Jdbi jdbi = Database.open(dataSource);
-
-            assertEquals(List.of("1", "2"), appliedVersions(jdbi));
-            for (String table : TABLES) {
-                assertEquals(0, count(jdbi, "SELECT COUNT(*) FROM " + table), table);
+    @Test
+    void migrate_fromSeveralInstancesAtOnce_appliesEachMigrationOnce() throws Exception {
+        int instances = 4;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(instances);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < instances; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    Database.migrate(dataSource);
+                    return null;
+                }));
             }
-        }
-
-        @Test
-        void open_again_keepsDataAndAppliesNothingTwice() {
-            Jdbi first = Database.open(dataSource);
-            first.useHandle(h -> h.attach(ProjectDao.class).createIfAbsent("kept", Instant.parse("2025-01-01T00:00:00Z")));
-
-            Jdbi second = Database.open(dataSource);
-
-            assertEquals(List.of("1", "2"), appliedVersions(second));
-            assertEquals(1, count(second, "SELECT COUNT(*) FROM project WHERE name = 'kept'"));
-        }
-
-        @Test
-        void migrate_fromSeveralInstancesAtOnce_appliesEachMigrationOnce() throws Exception {
-            int instances = 4;
-            CountDownLatch start = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(instances);
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int i = 0; i < instances; i++) {
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        Database.migrate(dataSource);
-                        return null;
-                    }));
-                }
-                start.countDown();
-                for (Future<?> future : futures) {
-                    future.get();
-                }
-            } finally {
-                pool.shutdownNow();
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get();
             }
-
-            assertEquals(List.of("1", "2"), appliedVersions(Database.open(dataSource)));
+        } finally {
+            pool.shutdownNow();
         }
 
-        @Test
-        void timestamps_roundTripAsTheSameInstant() {
-            Jdbi jdbi = Database.open(dataSource);
-            Instant created = Instant.parse("2025-06-30T23:59:58.123456Z");
+        assertEquals(List.of("1", "2"), appliedVersions(Database.open(dataSource)));
+    }
 
-            jdbi.useHandle(h -> h.attach(ProjectDao.class).createIfAbsent("time", created));
+    @Test
+    void timestamps_roundTripAsTheSameInstant() {
+        Jdbi jdbi = Database.open(dataSource);
+        Instant created = Instant.parse("2025-06-30T23:59:58.123456Z");
+
+        jdbi.useHandle(h -> h.attach(ProjectDao.class).createIfAbsent("time", created));
+
+        assertEquals(created, jdbi.withHandle(h -> h.attach(ProjectDao.class).list()).get(0).createdAt());
+    }
+
+    @Test
+    void timestamps_roundTripAsTheSameInstantWhateverTheJvmTimeZone() {
+        Jdbi jdbi = Database.open(dataSource);
+        Instant created = Instant.parse("2025-03-30T01:30:00Z"); // inside a DST change in Europe
+        TimeZone original = TimeZone.getDefault();
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("Europe/Berlin"));
+            jdbi.useHandle(h -> h.attach(ProjectDao.class).createIfAbsent("written-in-berlin", created));
+            TimeZone.setDefault(TimeZone.getTimeZone("America/Los_Angeles"));
 
             assertEquals(created, jdbi.withHandle(h -> h.attach(ProjectDao.class).list()).get(0).createdAt());
-        }
-
-        @Test
-        void timestamps_roundTripAsTheSameInstantWhateverTheJvmTimeZone() {
-            Jdbi jdbi = Database.open(dataSource);
-            Instant created = Instant.parse("2025-03-30T01:30:00Z"); // inside a DST change in Europe
-            TimeZone original = TimeZone.getDefault();
-            try {
-                TimeZone.setDefault(TimeZone.getTimeZone("Europe/Berlin"));
-                jdbi.useHandle(h -> h.attach(ProjectDao.class).createIfAbsent("written-in-berlin", created));
-                TimeZone.setDefault(TimeZone.getTimeZone("America/Los_Angeles"));
-
-                assertEquals(created, jdbi.withHandle(h -> h.attach(ProjectDao.class).list()).get(0).createdAt());
-            } finally {
-                TimeZone.setDefault(original);
-            }
+        } finally {
+            TimeZone.setDefault(original);
         }
     }
 }

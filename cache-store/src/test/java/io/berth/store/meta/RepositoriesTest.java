@@ -1,12 +1,12 @@
 package io.berth.store.meta;
 
-import io.berth.store.StoreException;
 import io.berth.store.StoreException.Failure;
+import io.berth.store.StoreException;
 import io.berth.store.oci.RepositoryName;
 import io.berth.store.testing.DatabaseTestBase;
+import io.berth.store.testing.OnH2AndPostgres;
 import io.berth.store.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -18,97 +18,82 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Finding and creating repositories and their projects, on both databases. */
-class RepositoriesTest {
-    @Nested
-    class OnH2 extends Contract {
-        OnH2() {
-            super(TestDatabase.H2);
-        }
+@OnH2AndPostgres
+class RepositoriesTest extends DatabaseTestBase {
+    private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
+    private static final RepositoryName APP = RepositoryName.parse("team/sub/app");
+
+    private Transactions tx;
+
+    RepositoriesTest(TestDatabase database) {
+        super(database);
     }
 
-    @Nested
-    class OnPostgres extends Contract {
-        OnPostgres() {
-            super(TestDatabase.POSTGRES);
-        }
+    @BeforeEach
+    void openTransactions() {
+        tx = new Transactions(Database.open(dataSource));
     }
 
-    abstract static class Contract extends DatabaseTestBase {
-        private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
-        private static final RepositoryName APP = RepositoryName.parse("team/sub/app");
+    private long count(String sql) {
+        return tx.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
 
-        private Transactions tx;
+    private static void assertNameUnknown(Executable call) {
+        StoreException e = assertThrows(StoreException.class, call);
+        assertEquals(Failure.NAME_UNKNOWN, e.failure(), e.getMessage());
+    }
 
-        Contract(TestDatabase database) {
-            super(database);
-        }
+    @Test
+    void ensure_withAutoCreate_createsProjectAndRepositoryOnce() {
+        Repositories repositories = new Repositories(true);
 
-        @BeforeEach
-        void openTransactions() {
-            tx = new Transactions(Database.open(dataSource));
-        }
+        long first = tx.inTransaction(h -> repositories.ensure(h, APP, NOW));
+        long second = tx.inTransaction(h -> repositories.ensure(h, APP, NOW));
 
-        private long count(String sql) {
-            return tx.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
-        }
+        assertEquals(first, second);
+        assertEquals(Optional.of(first), tx.withHandle(h -> repositories.find(h, APP)));
+        assertEquals(List.of("team"), tx.withHandle(h -> h.attach(ProjectDao.class).list()).stream()
+                .map(ProjectRow::name).toList());
+        assertEquals(1, count("SELECT COUNT(*) FROM repository"));
+    }
 
-        private static void assertNameUnknown(Executable call) {
-            StoreException e = assertThrows(StoreException.class, call);
-            assertEquals(Failure.NAME_UNKNOWN, e.failure(), e.getMessage());
-        }
+    @Test
+    void ensure_withoutAutoCreate_inUnknownProject_failsWithNameUnknownAndCreatesNothing() {
+        Repositories repositories = new Repositories(false);
 
-        @Test
-        void ensure_withAutoCreate_createsProjectAndRepositoryOnce() {
-            Repositories repositories = new Repositories(true);
+        assertNameUnknown(() -> tx.inTransaction(h -> repositories.ensure(h, APP, NOW)));
+        assertNameUnknown(() -> tx.useTransaction(h -> repositories.checkWritable(h, APP)));
 
-            long first = tx.inTransaction(h -> repositories.ensure(h, APP, NOW));
-            long second = tx.inTransaction(h -> repositories.ensure(h, APP, NOW));
+        assertEquals(0, count("SELECT COUNT(*) FROM project"));
+        assertEquals(0, count("SELECT COUNT(*) FROM repository"));
+    }
 
-            assertEquals(first, second);
-            assertEquals(Optional.of(first), tx.withHandle(h -> repositories.find(h, APP)));
-            assertEquals(List.of("team"), tx.withHandle(h -> h.attach(ProjectDao.class).list()).stream()
-                    .map(ProjectRow::name).toList());
-            assertEquals(1, count("SELECT COUNT(*) FROM repository"));
-        }
+    @Test
+    void ensure_withoutAutoCreate_inExistingProject_createsRepository() {
+        Repositories repositories = new Repositories(false);
+        tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("team", NOW));
 
-        @Test
-        void ensure_withoutAutoCreate_inUnknownProject_failsWithNameUnknownAndCreatesNothing() {
-            Repositories repositories = new Repositories(false);
+        tx.useTransaction(h -> repositories.checkWritable(h, APP));
+        long id = tx.inTransaction(h -> repositories.ensure(h, APP, NOW));
 
-            assertNameUnknown(() -> tx.inTransaction(h -> repositories.ensure(h, APP, NOW)));
-            assertNameUnknown(() -> tx.useTransaction(h -> repositories.checkWritable(h, APP)));
+        long required = tx.withHandle(h -> repositories.require(h, APP));
+        assertEquals(id, required);
+    }
 
-            assertEquals(0, count("SELECT COUNT(*) FROM project"));
-            assertEquals(0, count("SELECT COUNT(*) FROM repository"));
-        }
+    @Test
+    void require_unknownRepository_failsWithNameUnknown() {
+        Repositories repositories = new Repositories(true);
 
-        @Test
-        void ensure_withoutAutoCreate_inExistingProject_createsRepository() {
-            Repositories repositories = new Repositories(false);
-            tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("team", NOW));
+        assertNameUnknown(() -> tx.withHandle(h -> repositories.require(h, APP)));
+    }
 
-            tx.useTransaction(h -> repositories.checkWritable(h, APP));
-            long id = tx.inTransaction(h -> repositories.ensure(h, APP, NOW));
+    @Test
+    void createIfAbsent_twice_keepsOneRowAndTheFirstTimestamp() {
+        tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("team", NOW));
+        tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("team", NOW.plusSeconds(60)));
 
-            long required = tx.withHandle(h -> repositories.require(h, APP));
-            assertEquals(id, required);
-        }
-
-        @Test
-        void require_unknownRepository_failsWithNameUnknown() {
-            Repositories repositories = new Repositories(true);
-
-            assertNameUnknown(() -> tx.withHandle(h -> repositories.require(h, APP)));
-        }
-
-        @Test
-        void createIfAbsent_twice_keepsOneRowAndTheFirstTimestamp() {
-            tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("team", NOW));
-            tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("team", NOW.plusSeconds(60)));
-
-            List<ProjectRow> projects = tx.withHandle(h -> h.attach(ProjectDao.class).list());
-            assertEquals(1, projects.size());
-            assertEquals(NOW, projects.get(0).createdAt());
-        }
+        List<ProjectRow> projects = tx.withHandle(h -> h.attach(ProjectDao.class).list());
+        assertEquals(1, projects.size());
+        assertEquals(NOW, projects.get(0).createdAt());
     }
 }

@@ -13,21 +13,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import static io.berth.store.testing.ManifestJson.DOCKER_LIST;
+import static io.berth.store.testing.ManifestJson.DOCKER_MANIFEST;
+import static io.berth.store.testing.ManifestJson.OCI_CONFIG;
+import static io.berth.store.testing.ManifestJson.OCI_EMPTY;
+import static io.berth.store.testing.ManifestJson.OCI_LAYER;
+import static io.berth.store.testing.ManifestJson.OCI_MANIFEST;
+
 /**
  * Content to push: deterministic blob bytes, digests, and manifests built as JSON from the
  * descriptors of what they reference. Everything is computed here, independently of the server,
  * so a test can compare what it gets back with what it sent.
  */
 public final class TestContent {
-    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-    public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-    public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
-    public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
-    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-    public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-    public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
-    public static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -113,7 +111,7 @@ public final class TestContent {
         return new ManifestBuilder(DOCKER_MANIFEST, config, layers);
     }
 
-    /** An image index (or, with {@link #DOCKER_MANIFEST_LIST}, a Docker manifest list) of manifests. */
+    /** An image index (or, with {@link io.berth.store.testing.ManifestJson#DOCKER_LIST}, a Docker manifest list) of manifests. */
     public static ManifestBuilder index(String mediaType, Blob... manifests) {
         return new ManifestBuilder(mediaType, manifests);
     }

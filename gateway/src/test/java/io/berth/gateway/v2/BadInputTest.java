@@ -6,6 +6,7 @@ import io.berth.gateway.testing.RegistryServer;
 import io.berth.gateway.testing.TestContent;
 import io.berth.gateway.testing.TestContent.Blob;
 import io.berth.gateway.testing.V2Client;
+import io.berth.store.testing.ManifestJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,8 +23,8 @@ import static io.berth.gateway.testing.OciAssertions.assertStatus;
 import static io.berth.gateway.testing.OciAssertions.json;
 import static io.berth.gateway.testing.OciAssertions.strings;
 import static io.berth.gateway.testing.RawConnection.requestHead;
-import static io.berth.gateway.testing.TestContent.OCI_INDEX;
-import static io.berth.gateway.testing.TestContent.OCI_MANIFEST;
+import static io.berth.store.testing.ManifestJson.OCI_INDEX;
+import static io.berth.store.testing.ManifestJson.OCI_MANIFEST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -171,7 +172,7 @@ class BadInputTest {
         Blob manifest = image("bad/content-type", 5).build();
 
         HttpResponse<byte[]> response = client().put("/v2/bad/content-type/manifests/v1", manifest.bytes(),
-                "Content-Type", TestContent.DOCKER_MANIFEST);
+                "Content-Type", ManifestJson.DOCKER_MANIFEST);
 
         assertError(response, 400, "MANIFEST_INVALID");
         assertEquals(List.of(), strings(json(client().get("/v2/bad/content-type/tags/list").body()), "tags"));

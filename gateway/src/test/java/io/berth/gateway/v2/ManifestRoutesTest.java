@@ -4,6 +4,7 @@ import io.berth.gateway.testing.RegistryServer;
 import io.berth.gateway.testing.TestContent;
 import io.berth.gateway.testing.TestContent.Blob;
 import io.berth.gateway.testing.V2Client;
+import io.berth.store.testing.ManifestJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,10 +19,10 @@ import static io.berth.gateway.testing.OciAssertions.assertStatus;
 import static io.berth.gateway.testing.OciAssertions.header;
 import static io.berth.gateway.testing.OciAssertions.json;
 import static io.berth.gateway.testing.OciAssertions.strings;
-import static io.berth.gateway.testing.TestContent.DOCKER_MANIFEST;
-import static io.berth.gateway.testing.TestContent.DOCKER_MANIFEST_LIST;
-import static io.berth.gateway.testing.TestContent.OCI_INDEX;
-import static io.berth.gateway.testing.TestContent.OCI_MANIFEST;
+import static io.berth.store.testing.ManifestJson.DOCKER_LIST;
+import static io.berth.store.testing.ManifestJson.DOCKER_MANIFEST;
+import static io.berth.store.testing.ManifestJson.OCI_INDEX;
+import static io.berth.store.testing.ManifestJson.OCI_MANIFEST;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -179,13 +180,13 @@ class ManifestRoutesTest {
 
     @Test
     void dockerManifest_isServedAsADockerManifest() {
-        Blob config = client().pushBlob("manifests/docker", new Blob(TestContent.DOCKER_CONFIG,
+        Blob config = client().pushBlob("manifests/docker", new Blob(ManifestJson.DOCKER_CONFIG,
                 TestContent.config(12).bytes()));
-        Blob layer = client().pushBlob("manifests/docker", new Blob(TestContent.DOCKER_LAYER, TestContent.bytes(12, 300)));
+        Blob layer = client().pushBlob("manifests/docker", new Blob(ManifestJson.DOCKER_LAYER, TestContent.bytes(12, 300)));
         Blob manifest = client().pushManifest("manifests/docker", "v1", TestContent.dockerImage(config, layer).build());
 
         HttpResponse<byte[]> response = client().get("/v2/manifests/docker/manifests/v1",
-                "Accept", DOCKER_MANIFEST + ", " + DOCKER_MANIFEST_LIST + ", " + OCI_MANIFEST + ", " + OCI_INDEX);
+                "Accept", DOCKER_MANIFEST + ", " + DOCKER_LIST + ", " + OCI_MANIFEST + ", " + OCI_INDEX);
 
         assertStatus(200, response);
         assertHeader(DOCKER_MANIFEST, response, "Content-Type");
@@ -252,7 +253,7 @@ class ManifestRoutesTest {
     @Test
     void acceptListingOnlyOtherManifestTypes_answers404ManifestUnknown() {
         Blob manifest = client().pushImage("manifests/accept-other", "v1", 18);
-        String dockerOnly = DOCKER_MANIFEST + ", " + DOCKER_MANIFEST_LIST;
+        String dockerOnly = DOCKER_MANIFEST + ", " + DOCKER_LIST;
 
         assertError(client().get("/v2/manifests/accept-other/manifests/v1", "Accept", dockerOnly), 404,
                 "MANIFEST_UNKNOWN");
@@ -265,9 +266,9 @@ class ManifestRoutesTest {
 
     @Test
     void dockerManifest_isNeverConvertedForAnOciOnlyClient() {
-        Blob config = client().pushBlob("manifests/no-conversion", new Blob(TestContent.DOCKER_CONFIG,
+        Blob config = client().pushBlob("manifests/no-conversion", new Blob(ManifestJson.DOCKER_CONFIG,
                 TestContent.config(19).bytes()));
-        Blob layer = client().pushBlob("manifests/no-conversion", new Blob(TestContent.DOCKER_LAYER,
+        Blob layer = client().pushBlob("manifests/no-conversion", new Blob(ManifestJson.DOCKER_LAYER,
                 TestContent.bytes(19, 300)));
         client().pushManifest("manifests/no-conversion", "v1", TestContent.dockerImage(config, layer).build());
 
@@ -327,17 +328,17 @@ class ManifestRoutesTest {
 
     @Test
     void dockerManifestList_isServedAsSuch() {
-        Blob config = client().pushBlob("manifests/list", new Blob(TestContent.DOCKER_CONFIG, TestContent.config(25).bytes()));
-        Blob layer = client().pushBlob("manifests/list", new Blob(TestContent.DOCKER_LAYER, TestContent.bytes(25, 300)));
+        Blob config = client().pushBlob("manifests/list", new Blob(ManifestJson.DOCKER_CONFIG, TestContent.config(25).bytes()));
+        Blob layer = client().pushBlob("manifests/list", new Blob(ManifestJson.DOCKER_LAYER, TestContent.bytes(25, 300)));
         Blob child = TestContent.dockerImage(config, layer).build();
         client().pushManifest("manifests/list", child.digest(), child);
-        Blob list = client().pushManifest("manifests/list", "multi", TestContent.index(DOCKER_MANIFEST_LIST, child).build());
+        Blob list = client().pushManifest("manifests/list", "multi", TestContent.index(DOCKER_LIST, child).build());
 
         HttpResponse<byte[]> response = client().get("/v2/manifests/list/manifests/multi",
-                "Accept", DOCKER_MANIFEST_LIST + ", " + DOCKER_MANIFEST);
+                "Accept", DOCKER_LIST + ", " + DOCKER_MANIFEST);
 
         assertStatus(200, response);
-        assertHeader(DOCKER_MANIFEST_LIST, response, "Content-Type");
+        assertHeader(DOCKER_LIST, response, "Content-Type");
         assertArrayEquals(list.bytes(), response.body());
     }
 

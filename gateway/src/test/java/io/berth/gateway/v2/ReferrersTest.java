@@ -5,6 +5,7 @@ import io.berth.gateway.testing.RegistryServer;
 import io.berth.gateway.testing.TestContent;
 import io.berth.gateway.testing.TestContent.Blob;
 import io.berth.gateway.testing.V2Client;
+import io.berth.store.testing.ManifestJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,8 +20,8 @@ import static io.berth.gateway.testing.OciAssertions.assertHeader;
 import static io.berth.gateway.testing.OciAssertions.assertNoHeader;
 import static io.berth.gateway.testing.OciAssertions.assertStatus;
 import static io.berth.gateway.testing.OciAssertions.json;
-import static io.berth.gateway.testing.TestContent.OCI_INDEX;
-import static io.berth.gateway.testing.TestContent.OCI_MANIFEST;
+import static io.berth.store.testing.ManifestJson.OCI_INDEX;
+import static io.berth.store.testing.ManifestJson.OCI_MANIFEST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -25,8 +25,9 @@ import java.util.Set;
 
 /**
  * Records a pushed manifest inside the caller's transaction: checks that every blob and child
- * manifest it references is present, links blobs the store already holds, and writes the
- * artifact, its references and its tag. Any failure rolls the whole push back.
+ * manifest it references is present, links blobs the store already holds, stores the manifest's
+ * bytes, and writes the artifact, its references and its tag. Any failure rolls the whole push
+ * back; the bytes are written only once the checks passed, so a rejected push leaves no file.
  */
 final class ManifestRecorder {
     /** The OCI empty descriptor's content; clients often reference it without uploading it. */
@@ -43,7 +44,7 @@ final class ManifestRecorder {
         this.clock = clock;
     }
 
-    void record(Handle h, RepositoryName repository, Digest digest, long size, ParsedManifest parsed, String tag) {
+    void record(Handle h, RepositoryName repository, Digest digest, byte[] content, ParsedManifest parsed, String tag) {
         Instant now = clock.instant();
         long repositoryId = repositories.ensure(h, repository, now);
         BlobDao blobs = h.attach(BlobDao.class);
@@ -51,6 +52,8 @@ final class ManifestRecorder {
         linkBlobs(blobs, repositoryId, parsed.blobs(), now);
         requireChildren(artifacts, repositoryId, parsed.children());
 
+        long size = content.length;
+        storeBytes(content, digest.algorithm());
         blobs.record(digest.toString(), size, now);
         artifacts.createIfAbsent(repositoryId, digest.toString(), parsed.mediaType(), size, parsed.artifactType(),
                 parsed.subject() == null ? null : parsed.subject().digest().toString(), parsed.annotationsJson(), now);
@@ -113,11 +116,16 @@ final class ManifestRecorder {
     }
 
     private void storeEmptyJson(BlobDao blobs, Instant now) {
+        storeBytes(EMPTY_JSON, Digest.Algorithm.SHA256);
+        blobs.record(EMPTY_JSON_DIGEST.toString(), EMPTY_JSON.length, now);
+    }
+
+    /** Writes content into the store (a no-op when it is there already); idempotent, so retries are safe. */
+    private void storeBytes(byte[] content, Digest.Algorithm algorithm) {
         try {
-            store.put(EMPTY_JSON, Digest.Algorithm.SHA256);
+            store.put(content, algorithm);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        blobs.record(EMPTY_JSON_DIGEST.toString(), EMPTY_JSON.length, now);
     }
 }

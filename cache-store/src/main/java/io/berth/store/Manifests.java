@@ -106,9 +106,7 @@ public final class Manifests {
             throw new StoreException(Failure.DIGEST_INVALID, "manifest content has digest " + digest
                     + " but was pushed as " + reference, reference.toString());
         }
-        store.put(content, algorithm);
-        tx.useTransaction(h -> recorder.record(h, repository, digest, content.length, parsed,
-                reference.tag().orElse(null)));
+        tx.useTransaction(h -> recorder.record(h, repository, digest, content, parsed, reference.tag().orElse(null)));
         invalidate(repository);
         StoredManifest stored = new StoredManifest(digest, parsed.mediaType(), content,
                 parsed.subject() == null ? null : parsed.subject().digest().toString());

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -136,7 +137,7 @@ class ManifestsTest extends RegistryTestBase {
     }
 
     @Test
-    void put_withMissingLayer_failsWithManifestBlobUnknownAndRecordsNothing() throws IOException {
+    void put_withMissingLayer_failsWithManifestBlobUnknownAndLeavesNothingBehind() throws IOException {
         Image old = image("old");
         push(app, "v1", old);
         Image incomplete = image("incomplete");
@@ -152,6 +153,11 @@ class ManifestsTest extends RegistryTestBase {
         assertEquals(old.digest(), get(app, "v1").digest(), "v1 must not have moved");
         assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, incomplete.digest().toString()));
         assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "v2"));
+        assertNotStored(incomplete.digest());
+    }
+
+    private void assertNotStored(Digest digest) {
+        assertFalse(Files.exists(registry.paths().blob(digest)), () -> "a rejected push left a file for " + digest);
     }
 
     @Test
@@ -223,6 +229,7 @@ class ManifestsTest extends RegistryTestBase {
 
         assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "latest", index, OCI_INDEX));
         assertEquals(List.of(), tags(app));
+        assertNotStored(Digest.sha256(index));
 
         push(app, arm64.digest().toString(), arm64);
         put(app, "latest", index, OCI_INDEX);
@@ -302,6 +309,7 @@ class ManifestsTest extends RegistryTestBase {
 
         assertEquals(0, count("SELECT COUNT(*) FROM project"));
         assertEquals(0, count("SELECT COUNT(*) FROM artifact"));
+        assertNotStored(Digest.sha256(manifest));
     }
 
     @Test

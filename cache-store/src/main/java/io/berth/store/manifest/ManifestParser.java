@@ -59,7 +59,7 @@ public final class ManifestParser {
             throw invalid("manifest must have \"schemaVersion\": 2");
         }
         String mediaType = resolveMediaType(root, contentType);
-        String annotations = root.has("annotations") ? objectText(root.get("annotations"), "annotations") : null;
+        String annotations = annotations(root, "annotations");
         Descriptor subject = root.has("subject") ? descriptor(root.get("subject"), "subject") : null;
         // The spec treats an empty artifactType as a missing one.
         String artifactType = textOrNull(root, "artifactType");
@@ -175,20 +175,41 @@ public final class ManifestParser {
         if (size == null || !size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() < 0) {
             throw invalid(where + " descriptor " + digest + " has no valid size");
         }
-        String annotations = node.has("annotations") ? objectText(node.get("annotations"), where + ".annotations") : null;
+        String annotations = annotations(node, where + ".annotations");
         return new Descriptor(mediaType, digest, size.asLong(), textOrNull(node, "artifactType"), annotations);
     }
 
-    private static String objectText(JsonNode node, String where) {
-        if (!node.isObject()) {
+    /**
+     * The {@code annotations} of {@code node} as JSON text, or null. The image spec requires a map of
+     * strings to strings; anything else would make every referrers list that copies it unreadable.
+     */
+    private static String annotations(JsonNode node, String where) {
+        JsonNode value = node.get("annotations");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
             throw invalid(where + " must be a JSON object");
         }
-        return node.toString();
+        for (var entry : value.properties()) {
+            if (!entry.getValue().isTextual()) {
+                throw invalid(where + " must map strings to strings, but '" + entry.getKey() + "' is "
+                        + entry.getValue().getNodeType().toString().toLowerCase(Locale.ROOT));
+            }
+        }
+        return value.toString();
     }
 
+    /** A string field, or null when it is absent or JSON null; any other type is invalid. */
     private static String textOrNull(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        return value != null && value.isTextual() ? value.asText() : null;
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw invalid("\"" + field + "\" must be a string, not " + value.getNodeType().toString().toLowerCase(Locale.ROOT));
+        }
+        return value.asText();
     }
 
     private static StoreException invalid(String message) {

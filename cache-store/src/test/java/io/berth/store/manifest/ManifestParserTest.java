@@ -410,4 +410,35 @@ class ManifestParserTest {
     void parse_annotationsThatAreNotAnObject_failsWithManifestInvalid() {
         assertInvalid(image(OCI_MANIFEST, descriptor(OCI_CONFIG, CONFIG, 10), "\"annotations\":[\"x\"]"), OCI_MANIFEST);
     }
+
+    /** Annotations are copied into referrers lists: one non-string value would make the whole list unreadable. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "true", "{\"c\":\"d\"}", "[\"x\"]", "null"})
+    void parse_annotationWithNonStringValue_failsWithManifestInvalid(String value) {
+        assertInvalid(image(OCI_MANIFEST, descriptor(OCI_CONFIG, CONFIG, 10),
+                "\"annotations\":{\"a\":\"ok\",\"b\":" + value + "}"), OCI_MANIFEST);
+    }
+
+    @Test
+    void parse_descriptorAnnotationWithNonStringValue_failsWithManifestInvalid() {
+        String child = "{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + CHILD1 + "\",\"size\":5,"
+                + "\"annotations\":{\"k\":7}}";
+
+        assertInvalid(index(OCI_INDEX, null, child), OCI_INDEX);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"artifactType\":7", "\"artifactType\":{}", "\"mediaType\":[]"})
+    void parse_typeFieldThatIsNotAString_failsWithManifestInvalid(String field) {
+        assertInvalid(image(OCI_MANIFEST, emptyConfig(), field), OCI_MANIFEST);
+    }
+
+    @Test
+    void parse_nullAnnotationsAndArtifactType_areTreatedAsAbsent() {
+        ParsedManifest parsed = parse(image(OCI_MANIFEST, emptyConfig(), "\"annotations\":null,\"artifactType\":null"),
+                OCI_MANIFEST);
+
+        assertNull(parsed.annotationsJson());
+        assertEquals(OCI_EMPTY, parsed.artifactType());
+    }
 }

@@ -10,7 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 
-/** Finds the route for a request: the first whose path matches and whose method fits. */
+/**
+ * Finds the route for a request: the first whose path matches and whose method fits. A HEAD
+ * request on a path that has only a GET route is answered by that route: the codec sends the
+ * GET's headers without its body, as RFC 9110 asks of every GET resource.
+ */
 public final class Router {
     private final List<Route> routes;
 
@@ -28,22 +32,35 @@ public final class Router {
 
     public Match match(HttpMethod method, String path) {
         Set<String> allowed = new LinkedHashSet<>();
+        Match getForHead = null;
         for (Route route : routes) {
             Matcher m = route.match(path);
             if (m == null) {
                 continue;
             }
-            if (!route.method().equals(method)) {
-                allowed.add(route.method().name());
-                continue;
+            if (route.method().equals(method)) {
+                return found(route, m);
             }
-            Map<String, String> params = new HashMap<>();
-            for (String group : route.groups()) {
-                params.put(group, m.group(group));
+            allowed.add(route.method().name());
+            if (route.method().equals(HttpMethod.GET)) {
+                allowed.add(HttpMethod.HEAD.name());
+                if (method.equals(HttpMethod.HEAD) && getForHead == null) {
+                    getForHead = found(route, m);
+                }
             }
-            return new Match(route, params, null, Set.of());
+        }
+        if (getForHead != null) {
+            return getForHead;
         }
         return allowed.isEmpty() ? new Match(null, Map.of(), OciError.NOT_FOUND, Set.of())
                 : new Match(null, Map.of(), OciError.UNSUPPORTED, allowed);
+    }
+
+    private static Match found(Route route, Matcher m) {
+        Map<String, String> params = new HashMap<>();
+        for (String group : route.groups()) {
+            params.put(group, m.group(group));
+        }
+        return new Match(route, params, null, Set.of());
     }
 }

@@ -5,7 +5,9 @@ import io.berth.gateway.error.OciException;
 
 /**
  * The {@code Content-Range} of an upload chunk: {@code <start>-<end>}, inclusive. Docker sends
- * it without a unit; a {@code bytes } prefix is accepted too.
+ * it without a unit; a {@code bytes } prefix is accepted too. A malformed one is answered with
+ * 416, as the spec's earlier text listed ("Invalid Content-Range header format"); a range whose
+ * length is not the body's is {@code SIZE_INVALID}.
  */
 record ContentRange(long start, long end) {
 

@@ -6,27 +6,30 @@ import io.berth.gateway.error.OciException;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /** The {@code n} and {@code last} parameters of tag and catalog listings, and the {@code Link} to the next page. */
 record Pagination(int limit, String last) {
-    /** Without {@code n}, a listing returns this many entries, with a Link when more follow. */
-    static final int DEFAULT_LIMIT = 10_000;
+    /**
+     * The most entries one page holds, and the page size without {@code n}. A larger {@code n} is
+     * answered with this many and a {@code Link} to the rest, as the spec allows.
+     */
+    static final int MAX_LIMIT = 10_000;
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,100}");
 
     static Pagination of(Exchange exchange) {
-        String n = exchange.query("n");
-        int limit = DEFAULT_LIMIT;
-        if (n != null) {
-            try {
-                limit = Integer.parseInt(n);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 0 || limit > DEFAULT_LIMIT) {
-                throw new OciException(OciError.PAGINATION_NUMBER_INVALID,
-                        "n must be a whole number from 0 to " + DEFAULT_LIMIT, n);
-            }
+        return new Pagination(limit(exchange.query("n")), exchange.query("last"));
+    }
+
+    /** The page size for an {@code n} parameter (null when absent); 400 unless a whole number of 0 or more. */
+    static int limit(String n) {
+        if (n == null) {
+            return MAX_LIMIT;
         }
-        return new Pagination(limit, exchange.query("last"));
+        if (!DIGITS.matcher(n).matches()) {
+            throw new OciException(OciError.PAGINATION_NUMBER_INVALID, "n must be a whole number of 0 or more", n);
+        }
+        return n.length() > 9 ? MAX_LIMIT : Math.min(Integer.parseInt(n), MAX_LIMIT);
     }
 
     /** The RFC 5988 link to the page after {@code lastItem}. */

@@ -125,7 +125,7 @@ final class UploadRoutes {
         ContentRange announced = ContentRange.parse(ex.headers().get(HttpHeaderNames.CONTENT_RANGE));
         String lengthHeader = ex.headers().get(HttpHeaderNames.CONTENT_LENGTH);
         if (announced != null && lengthHeader != null && Long.parseLong(lengthHeader.trim()) != announced.length()) {
-            throw new OciException(OciError.CHUNK_OUT_OF_ORDER, "Content-Range " + announced + " announces "
+            throw new OciException(OciError.SIZE_INVALID, "Content-Range " + announced + " announces "
                     + announced.length() + " bytes but Content-Length is " + lengthHeader, null);
         }
         try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(name, id, announced == null ? -1 : announced.start())) {
@@ -138,7 +138,7 @@ final class UploadRoutes {
                 }
             }
             if (announced != null && body.received() != announced.length()) {
-                throw new OciException(OciError.CHUNK_OUT_OF_ORDER, "Content-Range announced " + announced.length()
+                throw new OciException(OciError.SIZE_INVALID, "Content-Range announced " + announced.length()
                         + " bytes but the body had " + body.received(), null);
             }
             return chunk.commit();

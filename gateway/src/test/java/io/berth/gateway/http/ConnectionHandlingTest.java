@@ -379,13 +379,13 @@ class ConnectionHandlingTest {
     }
 
     @Test
-    void contentRangeDisagreeingWithContentLength_answers416AndKeepsTheConnection() throws IOException {
+    void contentRangeDisagreeingWithContentLength_answers400SizeInvalidAndKeepsTheConnection() throws IOException {
         String location = client().startUpload("conn/range-vs-length");
 
         try (RawConnection c = SERVER.connect()) {
             c.send(requestHead("PATCH", location, "Content-Length", "50", "Content-Range", "0-99"));
             c.send(TestContent.bytes(9, 50));
-            assertError(c.read(), 416, "BLOB_UPLOAD_INVALID");
+            assertError(c.read(), 400, "SIZE_INVALID");
 
             RawResponse status = c.exchange("GET", location);
             assertEquals(204, status.status());
@@ -432,11 +432,32 @@ class ConnectionHandlingTest {
         String digest = TestContent.digest(new byte[0]);
         assertUnsupported(client().post("/v2/conn/x/manifests/v1", new byte[0]), "GET", "HEAD", "PUT", "DELETE");
         assertUnsupported(client().put("/v2/conn/x/blobs/" + digest, new byte[0]), "GET", "HEAD", "DELETE");
-        assertUnsupported(client().patch("/v2/conn/x/tags/list", new byte[0]), "GET");
-        assertUnsupported(client().delete("/v2/_catalog"), "GET");
+        assertUnsupported(client().patch("/v2/conn/x/tags/list", new byte[0]), "GET", "HEAD");
+        assertUnsupported(client().delete("/v2/_catalog"), "GET", "HEAD");
         assertUnsupported(client().post("/v2/", new byte[0]), "GET", "HEAD");
         assertUnsupported(client().put("/v2/conn/x/referrers/" + digest, new byte[0]), "GET");
         assertUnsupported(client().get("/v2/conn/x/blobs/uploads/"), "POST");
+    }
+
+    @Test
+    void headOnListings_answersTheGetsHeadersWithoutABody() throws IOException {
+        client().pushImage("conn/head-listing", "v1", 5);
+        String[] paths = {"/v2/conn/head-listing/tags/list", "/v2/_catalog?n=1",
+                "/v2/conn/head-listing/referrers/" + TestContent.digest(new byte[0])};
+
+        try (RawConnection c = SERVER.connect()) {
+            for (String path : paths) {
+                RawResponse get = c.exchange("GET", path);
+                RawResponse head = c.exchange("HEAD", path);
+
+                assertEquals(200, head.status(), path);
+                assertEquals(0, head.body().length, path);
+                assertEquals(Integer.toString(get.body().length), head.header("Content-Length").orElseThrow(), path);
+                assertEquals(get.header("Content-Type"), head.header("Content-Type"), path);
+                assertEquals(get.header("Link"), head.header("Link"), path);
+            }
+            assertEquals(200, c.exchange("GET", "/v2/").status(), "the connection still reads requests in step");
+        }
     }
 
     private static void assertUnsupported(HttpResponse<byte[]> response, String... allowed) {

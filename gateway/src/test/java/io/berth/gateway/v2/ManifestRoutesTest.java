@@ -265,6 +265,18 @@ class ManifestRoutesTest {
     }
 
     @Test
+    void acceptWeightingTheStoredTypeZero_answers404EvenWithAWildcard() {
+        client().pushImage("manifests/accept-q0", "v1", 20);
+        String path = "/v2/manifests/accept-q0/manifests/v1";
+
+        assertError(client().get(path, "Accept", OCI_MANIFEST + ";q=0"), 404, "MANIFEST_UNKNOWN");
+        assertError(client().get(path, "Accept", "*/*, " + OCI_MANIFEST + "; q=0.0"), 404, "MANIFEST_UNKNOWN");
+        assertError(client().get(path, "Accept", DOCKER_MANIFEST + ", application/*;q=0"), 404, "MANIFEST_UNKNOWN");
+        assertStatus(200, client().get(path, "Accept", OCI_MANIFEST + ";q=0.01"));
+        assertStatus(200, client().get(path, "Accept", DOCKER_MANIFEST + ";q=0, */*"));
+    }
+
+    @Test
     void dockerManifest_isNeverConvertedForAnOciOnlyClient() {
         Blob config = client().pushBlob("manifests/no-conversion", new Blob(ManifestJson.DOCKER_CONFIG,
                 TestContent.config(19).bytes()));

@@ -138,7 +138,19 @@ class TagListTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"abc", "-1", "1.5", "99999999999999999999"})
+    @ValueSource(strings = {"10000", "10001", "99999999999999999999"})
+    void nBeyondThePageLimit_answersAFullPageInsteadOfAnError(String n) {
+        pushTags("tags/big-n");
+
+        HttpResponse<byte[]> response = client().get("/v2/tags/big-n/tags/list?n=" + n);
+
+        assertStatus(200, response);
+        assertEquals(TAGS.size(), strings(json(response.body()), "tags").size());
+        assertNoHeader(response, "Link");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "-1", "1.5", "", "+3", "0x10"})
     void invalidN_answers400PaginationNumberInvalid(String n) {
         pushTags("tags/bad-n");
 

@@ -207,13 +207,13 @@ class UploadRoutesTest {
     }
 
     @Test
-    void contentRangeLongerThanTheBody_answers416AndKeepsNothing() {
+    void contentRangeLongerThanTheBody_answers400SizeInvalidAndKeepsNothing() {
         String location = client().startUpload("uploads/range-vs-length");
         assertStatus(202, client().patch(location, TestContent.bytes(7, 100), "Content-Range", "0-99"));
 
         HttpResponse<byte[]> response = client().patch(location, TestContent.bytes(8, 50), "Content-Range", "100-199");
 
-        assertError(response, 416, "BLOB_UPLOAD_INVALID");
+        assertError(response, 400, "SIZE_INVALID");
         assertHeader("0-99", client().get(location), "Range");
     }
 

@@ -27,6 +27,9 @@ import java.util.OptionalLong;
 
 /** {@code GET|HEAD|DELETE /v2/<name>/blobs/<digest>}: blobs are served zero-copy, ranges honoured. */
 final class BlobRoutes {
+    /** A blob's path names its content, so it never changes. */
+    private static final String CACHE_FOREVER = "max-age=31536000";
+
     private final Registry registry;
 
     private BlobRoutes(Registry registry) {
@@ -50,8 +53,15 @@ final class BlobRoutes {
             if (size.isEmpty()) {
                 throw unknown(name, digest);
             }
+            if (Conditional.notModified(ex.headers(), digest)) {
+                FullHttpResponse notModified = Conditional.notModifiedResponse(digest);
+                notModified.headers().set(HttpHeaderNames.CACHE_CONTROL, CACHE_FOREVER);
+                ex.send(notModified);
+                return;
+            }
             long total = size.getAsLong();
-            ByteRange range = total == 0 ? null : ByteRange.parse(ex.headers().get(HttpHeaderNames.RANGE), total);
+            ByteRange range = total == 0 || !Conditional.rangeApplies(ex.headers(), digest) ? null
+                    : ByteRange.parse(ex.headers().get(HttpHeaderNames.RANGE), total);
             if (range == ByteRange.UNSATISFIABLE) {
                 FullHttpResponse response = ErrorResponses.of(OciError.RANGE_NOT_SATISFIABLE, "requested range is outside"
                         + " the blob's " + total + " bytes", null);
@@ -67,8 +77,8 @@ final class BlobRoutes {
             h.set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
             h.set(HttpHeaderNames.CONTENT_LENGTH, length);
             h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-            h.set(HttpHeaderNames.ETAG, "\"" + digest + "\"");
-            h.set(HttpHeaderNames.CACHE_CONTROL, "max-age=31536000");
+            h.set(HttpHeaderNames.ETAG, Conditional.etag(digest));
+            h.set(HttpHeaderNames.CACHE_CONTROL, CACHE_FOREVER);
             h.set("Docker-Content-Digest", digest.toString());
             if (range != null) {
                 h.set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(total));

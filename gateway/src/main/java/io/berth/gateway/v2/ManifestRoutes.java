@@ -60,6 +60,12 @@ final class ManifestRoutes {
                     + manifest.mediaType() + ", which the request's Accept header does not include",
                     reference.toString());
         }
+        if (Conditional.notModified(ex.headers(), manifest.digest())) {
+            FullHttpResponse notModified = Conditional.notModifiedResponse(manifest.digest());
+            notModified.headers().set(HttpHeaderNames.CONTENT_TYPE, manifest.mediaType());
+            ex.send(notModified);
+            return;
+        }
         boolean head = ex.method().equals(HttpMethod.HEAD);
         FullHttpResponse response = head ? Exchange.response(HttpResponseStatus.OK)
                 : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
@@ -67,7 +73,7 @@ final class ManifestRoutes {
         HttpHeaders h = response.headers();
         h.set(HttpHeaderNames.CONTENT_TYPE, manifest.mediaType());
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, manifest.content().length);
-        h.set(HttpHeaderNames.ETAG, "\"" + manifest.digest() + "\"");
+        h.set(HttpHeaderNames.ETAG, Conditional.etag(manifest.digest()));
         h.set("Docker-Content-Digest", manifest.digest().toString());
         ex.send(response);
         if (!head) {

@@ -1,0 +1,93 @@
+package io.berth.gateway.v2;
+
+import io.berth.gateway.testing.RawConnection;
+import io.berth.gateway.testing.RawResponse;
+import io.berth.gateway.testing.RegistryServer;
+import io.berth.gateway.testing.TestContent;
+import io.berth.gateway.testing.TestContent.Blob;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+
+import static io.berth.gateway.testing.OciAssertions.assertHeader;
+import static io.berth.gateway.testing.OciAssertions.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * RFC 9110 conditional reads of blobs and manifests, whose ETag is their quoted digest: a client
+ * holding the content gets a 304, and a resumed download gets its range only for the same tag.
+ */
+class ConditionalReadsTest {
+    @RegisterExtension
+    static final RegistryServer SERVER = new RegistryServer();
+
+    private static String etag(String digest) {
+        return "\"" + digest + "\"";
+    }
+
+    @Test
+    void blobWithMatchingIfNoneMatch_answers304WithoutBody() throws IOException {
+        byte[] content = TestContent.bytes(1, 4096);
+        String digest = SERVER.client().pushBlob("cond/blob", content);
+        String path = "/v2/cond/blob/blobs/" + digest;
+        String other = etag(TestContent.digest(new byte[1]));
+
+        try (RawConnection c = SERVER.connect()) {
+            for (String ifNoneMatch : new String[] {etag(digest), "W/" + etag(digest), other + ", " + etag(digest), "*"}) {
+                RawResponse response = c.exchange("GET", path, "If-None-Match", ifNoneMatch);
+                assertEquals(304, response.status(), ifNoneMatch);
+                assertEquals(etag(digest), response.header("ETag").orElseThrow());
+                assertEquals(digest, response.header("Docker-Content-Digest").orElseThrow());
+                assertTrue(response.header("Content-Length").isEmpty(), "a 304 has no length of its own");
+            }
+            RawResponse changed = c.exchange("GET", path, "If-None-Match", other);
+            assertEquals(200, changed.status());
+            assertArrayEquals(content, changed.body(), "the connection is still in step after the 304s");
+            assertEquals(304, c.exchange("HEAD", path, "If-None-Match", etag(digest)).status());
+        }
+    }
+
+    @Test
+    void blobRangeWithIfRange_isHonouredOnlyForTheSameTag() {
+        byte[] content = TestContent.bytes(2, 4096);
+        String digest = SERVER.client().pushBlob("cond/range", content);
+        String path = "/v2/cond/range/blobs/" + digest;
+
+        HttpResponse<byte[]> same = SERVER.client().get(path, "Range", "bytes=100-199", "If-Range", etag(digest));
+        HttpResponse<byte[]> other = SERVER.client().get(path, "Range", "bytes=100-199",
+                "If-Range", etag(TestContent.digest(new byte[1])));
+        HttpResponse<byte[]> date = SERVER.client().get(path, "Range", "bytes=100-199",
+                "If-Range", "Wed, 21 Oct 2015 07:28:00 GMT");
+
+        assertStatus(206, same);
+        assertArrayEquals(Arrays.copyOfRange(content, 100, 200), same.body());
+        for (HttpResponse<byte[]> whole : java.util.List.of(other, date)) {
+            assertStatus(200, whole);
+            assertArrayEquals(content, whole.body());
+        }
+    }
+
+    @Test
+    void manifestWithMatchingIfNoneMatch_answers304ByTagAndDigest() {
+        Blob manifest = SERVER.client().pushImage("cond/manifest", "v1", 3);
+        String etag = etag(manifest.digest());
+
+        for (String reference : new String[] {"v1", manifest.digest()}) {
+            HttpResponse<byte[]> response = SERVER.client().get("/v2/cond/manifest/manifests/" + reference,
+                    "If-None-Match", etag);
+            assertStatus(304, response);
+            assertEquals(0, response.body().length);
+            assertHeader(etag, response, "ETag");
+            assertHeader(manifest.digest(), response, "Docker-Content-Digest");
+        }
+        HttpResponse<byte[]> moved = SERVER.client().get("/v2/cond/manifest/manifests/v1",
+                "If-None-Match", etag(TestContent.digest(new byte[1])));
+        assertStatus(200, moved);
+        assertArrayEquals(manifest.bytes(), moved.body());
+    }
+}

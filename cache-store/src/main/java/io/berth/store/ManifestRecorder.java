@@ -4,6 +4,7 @@ import io.berth.store.StoreException.Failure;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.manifest.ParsedManifest;
 import io.berth.store.meta.ArtifactDao;
+import io.berth.store.meta.ArtifactRow;
 import io.berth.store.meta.BlobDao;
 import io.berth.store.meta.Repositories;
 import io.berth.store.meta.TagDao;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -44,11 +46,18 @@ final class ManifestRecorder {
         this.clock = clock;
     }
 
-    void record(Handle h, RepositoryName repository, Digest digest, byte[] content, ParsedManifest parsed, String tag) {
+    void record(Handle h, RepositoryName repository, Digest digest, byte[] content, ParsedManifest parsed, String tag,
+                ManifestPrecondition precondition) {
         Instant now = clock.instant();
         long repositoryId = repositories.ensure(h, repository, now);
         BlobDao blobs = h.attach(BlobDao.class);
         ArtifactDao artifacts = h.attach(ArtifactDao.class);
+        if (!precondition.isNone()) {
+            // The tag's row stays locked until commit, so a concurrent conditional push waits and then sees this one.
+            Optional<String> current = tag != null ? h.attach(TagDao.class).digestForUpdate(repositoryId, tag)
+                    : artifacts.byDigest(repositoryId, digest.toString()).map(ArtifactRow::digest);
+            precondition.check(tag != null ? "tag " + tag : digest.toString(), current);
+        }
         linkBlobs(blobs, repositoryId, parsed.blobs(), now);
         requireChildren(artifacts, repositoryId, parsed.children());
 

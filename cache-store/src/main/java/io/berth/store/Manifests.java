@@ -95,6 +95,15 @@ public final class Manifests {
      */
     public StoredManifest put(RepositoryName repository, Reference reference, String contentType, byte[] content)
             throws IOException {
+        return put(repository, reference, contentType, content, ManifestPrecondition.NONE);
+    }
+
+    /**
+     * {@link #put(RepositoryName, Reference, String, byte[])} that applies only if {@code precondition}
+     * holds for what {@code reference} names when the push commits.
+     */
+    public StoredManifest put(RepositoryName repository, Reference reference, String contentType, byte[] content,
+                              ManifestPrecondition precondition) throws IOException {
         if (content.length > maxSize) {
             throw new StoreException(Failure.TOO_LARGE, "manifest is " + content.length
                     + " bytes; the limit is " + maxSize);
@@ -106,7 +115,8 @@ public final class Manifests {
             throw new StoreException(Failure.DIGEST_INVALID, "manifest content has digest " + digest
                     + " but was pushed as " + reference, reference.toString());
         }
-        tx.useTransaction(h -> recorder.record(h, repository, digest, content, parsed, reference.tag().orElse(null)));
+        tx.useTransaction(h -> recorder.record(h, repository, digest, content, parsed, reference.tag().orElse(null),
+                precondition));
         invalidate(repository);
         StoredManifest stored = new StoredManifest(digest, parsed.mediaType(), content,
                 parsed.subject() == null ? null : parsed.subject().digest().toString());

@@ -22,7 +22,9 @@ public final class StoreException extends RuntimeException {
         NAME_UNKNOWN,
         TAG_INVALID,
         RANGE_INVALID,
-        TOO_LARGE
+        TOO_LARGE,
+        /** A conditional request's {@code If-Match} / {@code If-None-Match} did not hold. */
+        PRECONDITION_FAILED
     }
 
     private final Failure failure;

@@ -285,6 +285,110 @@ class ManifestsTest extends RegistryTestBase {
         assertEquals(List.of("latest"), tags(app));
     }
 
+    // ---- conditional pushes (If-Match / If-None-Match) ------------------------------------
+
+    private StoredManifest putIf(String tag, Image image, ManifestPrecondition precondition) throws IOException {
+        uploadBlobs(app, image);
+        return registry.manifests().put(app, Reference.parse(tag), OCI_MANIFEST, image.manifest(), precondition);
+    }
+
+    private static ManifestPrecondition ifMatch(String... digests) {
+        return new ManifestPrecondition(List.of(digests), null);
+    }
+
+    private static ManifestPrecondition ifNoneMatch(String... digests) {
+        return new ManifestPrecondition(null, List.of(digests));
+    }
+
+    @Test
+    void put_ifMatchTheTagsCurrentDigest_movesTheTag() throws IOException {
+        Image v1 = image("cond v1");
+        Image v2 = image("cond v2");
+        push(app, "shared", v1);
+
+        putIf("shared", v2, ifMatch(v1.digest().toString()));
+
+        assertEquals(v2.digest(), get(app, "shared").digest());
+    }
+
+    @Test
+    void put_ifMatchAStaleDigest_failsWithPreconditionFailedAndLeavesNothingBehind() throws IOException {
+        Image v1 = image("stale v1");
+        Image v2 = image("stale v2");
+        Image mine = image("stale mine");
+        push(app, "shared", v1);
+        push(app, "shared", v2); // someone else moved the tag
+
+        assertFailure(Failure.PRECONDITION_FAILED, () -> putIf("shared", mine, ifMatch(v1.digest().toString())));
+        assertFailure(Failure.PRECONDITION_FAILED, () -> putIf("absent", mine, ifMatch("*")));
+
+        assertEquals(v2.digest(), get(app, "shared").digest());
+        assertEquals(List.of("shared"), tags(app));
+        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, mine.digest().toString()));
+        assertNotStored(mine.digest());
+    }
+
+    @Test
+    void put_ifNoneMatchStar_createsATagOnlyOnce() throws IOException {
+        Image first = image("create first");
+        Image second = image("create second");
+
+        putIf("fresh", first, ifNoneMatch("*"));
+        assertFailure(Failure.PRECONDITION_FAILED, () -> putIf("fresh", second, ifNoneMatch("*")));
+
+        assertEquals(first.digest(), get(app, "fresh").digest());
+        putIf("fresh", second, ifNoneMatch(second.digest().toString()));
+        assertEquals(second.digest(), get(app, "fresh").digest());
+    }
+
+    @Test
+    void put_byDigestIfNoneMatchStar_failsWhenTheRepositoryHoldsIt() throws IOException {
+        Image image = image("by digest");
+        String digest = image.digest().toString();
+        putIf(digest, image, ifNoneMatch("*"));
+
+        assertFailure(Failure.PRECONDITION_FAILED, () -> putIf(digest, image, ifNoneMatch("*")));
+    }
+
+    /** Conditional pushes are compare-and-set: of writers that all saw the same digest, exactly one wins. */
+    @Test
+    void put_concurrentPushesIfMatchTheSameDigest_exactlyOneWins() throws Exception {
+        Image base = image("race base");
+        push(app, "race", base);
+        List<Image> contenders = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Image image = image("race " + i);
+            uploadBlobs(app, image);
+            contenders.add(image);
+        }
+        ManifestPrecondition sawBase = ifMatch(base.digest().toString());
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(contenders.size())) {
+            for (Image image : contenders) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        registry.manifests().put(app, Reference.parse("race"), OCI_MANIFEST, image.manifest(), sawBase);
+                        return true;
+                    } catch (StoreException e) {
+                        assertEquals(Failure.PRECONDITION_FAILED, e.failure(), e.getMessage());
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+        }
+        List<Image> winners = new ArrayList<>();
+        for (int i = 0; i < contenders.size(); i++) {
+            if (results.get(i).get()) {
+                winners.add(contenders.get(i));
+            }
+        }
+        assertEquals(1, winners.size(), "winners: " + winners.size());
+        assertEquals(winners.get(0).digest(), get(app, "race").digest());
+    }
+
     @Test
     void put_manifestLargerThanLimit_failsWithTooLarge() {
         byte[] huge = new byte[MAX_MANIFEST + 1];

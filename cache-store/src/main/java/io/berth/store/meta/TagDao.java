@@ -6,6 +6,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** Tags: names that point at one artifact of their repository. */
 public interface TagDao {
@@ -16,6 +17,17 @@ public interface TagDao {
             + " VALUES (s.repository_id, s.name, :artifactId, :now)")
     void put(@Bind("repositoryId") long repositoryId, @Bind("name") String name,
              @Bind("artifactId") long artifactId, @Bind("now") Instant now);
+
+    /** The digest a tag points at, locking the tag's row until the transaction ends; empty when there is no such tag. */
+    default Optional<String> digestForUpdate(long repositoryId, String name) {
+        return lockedArtifact(repositoryId, name).flatMap(this::digestOf);
+    }
+
+    @SqlQuery("SELECT artifact_id FROM tag WHERE repository_id = :repositoryId AND name = :name FOR UPDATE")
+    Optional<Long> lockedArtifact(@Bind("repositoryId") long repositoryId, @Bind("name") String name);
+
+    @SqlQuery("SELECT digest FROM artifact WHERE id = :artifactId")
+    Optional<String> digestOf(@Bind("artifactId") long artifactId);
 
     /** Tag names after {@code last} (exclusive; "" for the start), sorted, at most {@code limit}. */
     @SqlQuery("SELECT name FROM tag WHERE repository_id = :repositoryId AND name > :last ORDER BY name LIMIT :limit")

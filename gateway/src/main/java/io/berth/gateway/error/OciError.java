@@ -36,6 +36,8 @@ public enum OciError {
     /** A {@code Range} past the end of a blob. */
     RANGE_NOT_SATISFIABLE("SIZE_INVALID", HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
             "requested range is not satisfiable"),
+    /** A manifest push whose {@code If-Match} / {@code If-None-Match} did not hold (RFC 9110 asks for 412). */
+    PRECONDITION_FAILED("DENIED", HttpResponseStatus.PRECONDITION_FAILED, "precondition failed"),
     /** A listing's {@code n} that is not a whole number in range. */
     PAGINATION_NUMBER_INVALID("UNSUPPORTED", HttpResponseStatus.BAD_REQUEST, "invalid number of results requested"),
     /** A path that is no endpoint of the API. */
@@ -88,6 +90,7 @@ public enum OciError {
             case TAG_INVALID -> TAG_INVALID;
             case RANGE_INVALID -> CHUNK_OUT_OF_ORDER;
             case TOO_LARGE -> MANIFEST_TOO_LARGE;
+            case PRECONDITION_FAILED -> PRECONDITION_FAILED;
         };
     }
 }

@@ -3,6 +3,7 @@ package io.berth.gateway.v2;
 import io.berth.gateway.http.Exchange;
 import io.berth.gateway.http.Route;
 import io.berth.gateway.http.Route.BodyMode;
+import io.berth.store.ManifestPrecondition;
 import io.berth.store.Registry;
 import io.berth.store.StoreException;
 import io.berth.store.StoreException.Failure;
@@ -86,8 +87,9 @@ final class ManifestRoutes {
         Reference reference = Reference.parse(ex.param("reference"));
         String contentType = ex.headers().get(HttpHeaderNames.CONTENT_TYPE);
         byte[] content = ByteBufUtil.getBytes(ex.body());
+        ManifestPrecondition precondition = Conditional.precondition(ex.headers());
         ex.blocking(() -> {
-            StoredManifest stored = registry.manifests().put(name, reference, contentType, content);
+            StoredManifest stored = registry.manifests().put(name, reference, contentType, content, precondition);
             FullHttpResponse response = Exchange.response(HttpResponseStatus.CREATED);
             response.headers().set(HttpHeaderNames.LOCATION, Paths.manifestLocation(name.value(), stored.digest().toString()));
             response.headers().set("Docker-Content-Digest", stored.digest().toString());

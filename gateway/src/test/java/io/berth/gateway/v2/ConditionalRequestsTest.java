@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 
+import static io.berth.gateway.testing.OciAssertions.assertError;
 import static io.berth.gateway.testing.OciAssertions.assertHeader;
 import static io.berth.gateway.testing.OciAssertions.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -19,10 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * RFC 9110 conditional reads of blobs and manifests, whose ETag is their quoted digest: a client
- * holding the content gets a 304, and a resumed download gets its range only for the same tag.
+ * RFC 9110 conditional requests on blobs and manifests, whose ETag is their quoted digest: a
+ * client holding the content gets a 304, a resumed download gets its range only for the same
+ * tag, and a conditional manifest push applies only to the state the client saw (else 412).
  */
-class ConditionalReadsTest {
+class ConditionalRequestsTest {
     @RegisterExtension
     static final RegistryServer SERVER = new RegistryServer();
 
@@ -89,5 +91,37 @@ class ConditionalReadsTest {
                 "If-None-Match", etag(TestContent.digest(new byte[1])));
         assertStatus(200, moved);
         assertArrayEquals(manifest.bytes(), moved.body());
+    }
+
+    @Test
+    void manifestPushWithIfMatch_appliesOnlyWhileTheTagIsWhereTheClientSawIt() {
+        Blob v1 = SERVER.client().pushImage("cond/push", "shared", 4);
+        Blob v2 = SERVER.client().pushImage("cond/push", "v2", 5);
+        Blob v3 = SERVER.client().pushImage("cond/push", "v3", 6);
+
+        HttpResponse<byte[]> moved = SERVER.client().put("/v2/cond/push/manifests/shared", v2.bytes(),
+                "Content-Type", v2.mediaType(), "If-Match", etag(v1.digest()));
+        HttpResponse<byte[]> stale = SERVER.client().put("/v2/cond/push/manifests/shared", v3.bytes(),
+                "Content-Type", v3.mediaType(), "If-Match", etag(v1.digest()));
+        HttpResponse<byte[]> weak = SERVER.client().put("/v2/cond/push/manifests/shared", v3.bytes(),
+                "Content-Type", v3.mediaType(), "If-Match", "W/" + etag(v2.digest()));
+
+        assertStatus(201, moved);
+        assertError(stale, 412, "DENIED");
+        assertError(weak, 412, "DENIED");
+        assertHeader(v2.digest(), SERVER.client().head("/v2/cond/push/manifests/shared"), "Docker-Content-Digest");
+    }
+
+    @Test
+    void manifestPushWithIfNoneMatchStar_createsATagButNeverOverwritesIt() {
+        Blob first = SERVER.client().pushImage("cond/create", "first", 7);
+        Blob second = SERVER.client().pushImage("cond/create", "second", 8);
+
+        assertStatus(201, SERVER.client().put("/v2/cond/create/manifests/once", first.bytes(),
+                "Content-Type", first.mediaType(), "If-None-Match", "*"));
+        assertError(SERVER.client().put("/v2/cond/create/manifests/once", second.bytes(),
+                "Content-Type", second.mediaType(), "If-None-Match", "*"), 412, "DENIED");
+
+        assertHeader(first.digest(), SERVER.client().head("/v2/cond/create/manifests/once"), "Docker-Content-Digest");
     }
 }

@@ -18,8 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -52,20 +50,39 @@ final class ManifestRecorder {
         long repositoryId = repositories.ensure(h, repository, now);
         BlobDao blobs = h.attach(BlobDao.class);
         ArtifactDao artifacts = h.attach(ArtifactDao.class);
+        TagDao tags = h.attach(TagDao.class);
+        boolean createOnly = false;
         if (!precondition.isNone()) {
-            // The tag's row stays locked until commit, so a concurrent conditional push waits and then sees this one.
-            Optional<String> current = tag != null ? h.attach(TagDao.class).digestForUpdate(repositoryId, tag)
+            // An existing tag's row stays locked until commit, so a concurrent conditional push waits and sees this one.
+            Optional<String> current = tag != null ? tags.digestForUpdate(repositoryId, tag)
                     : artifacts.byDigest(repositoryId, digest.toString()).map(ArtifactRow::digest);
             precondition.check(tag != null ? "tag " + tag : digest.toString(), current);
+            // Absent, there is no row to lock: create it with a plain INSERT. A concurrent creator then
+            // fails this push on the unique key; the retry checks again and answers 412.
+            createOnly = current.isEmpty();
         }
-        linkBlobs(blobs, repositoryId, parsed.blobs(), now);
+        // Checks first (reads only), then the one slow step, then the writes: the fsync holds no row locks.
+        Set<String> toLink = unlinkedBlobs(blobs, repositoryId, parsed.blobs());
         requireChildren(artifacts, repositoryId, parsed.children());
+        storeBytes(content, digest.algorithm());
+        if (toLink.contains(EMPTY_JSON_DIGEST.toString())) {
+            storeBytes(EMPTY_JSON, Digest.Algorithm.SHA256);
+            blobs.record(EMPTY_JSON_DIGEST.toString(), EMPTY_JSON.length, now);
+        }
+        for (String d : toLink) {
+            blobs.link(repositoryId, d, now);
+        }
 
         long size = content.length;
-        storeBytes(content, digest.algorithm());
         blobs.record(digest.toString(), size, now);
-        artifacts.createIfAbsent(repositoryId, digest.toString(), parsed.mediaType(), size, parsed.artifactType(),
-                parsed.subject() == null ? null : parsed.subject().digest().toString(), parsed.annotationsJson(), now);
+        String subject = parsed.subject() == null ? null : parsed.subject().digest().toString();
+        if (createOnly && tag == null) {
+            artifacts.insert(repositoryId, digest.toString(), parsed.mediaType(), size, parsed.artifactType(), subject,
+                    parsed.annotationsJson(), now);
+        } else {
+            artifacts.createIfAbsent(repositoryId, digest.toString(), parsed.mediaType(), size, parsed.artifactType(),
+                    subject, parsed.annotationsJson(), now);
+        }
         long artifactId = artifacts.byDigest(repositoryId, digest.toString()).orElseThrow().id();
         for (Descriptor blob : parsed.blobs()) {
             artifacts.addReference(artifactId, "blob", blob.digest().toString());
@@ -73,41 +90,37 @@ final class ManifestRecorder {
         for (Descriptor child : parsed.children()) {
             artifacts.addReference(artifactId, "manifest", child.digest().toString());
         }
-        if (tag != null) {
-            h.attach(TagDao.class).put(repositoryId, tag, artifactId, now);
+        if (tag != null && createOnly) {
+            tags.insert(repositoryId, tag, artifactId, now);
+        } else if (tag != null) {
+            tags.put(repositoryId, tag, artifactId, now);
         }
     }
 
-    private void linkBlobs(BlobDao blobs, long repositoryId, List<Descriptor> needed, Instant now) {
-        Set<String> digests = new LinkedHashSet<>();
-        needed.forEach(d -> digests.add(d.digest().toString()));
-        if (digests.isEmpty()) {
-            return;
-        }
-        Set<String> missing = new LinkedHashSet<>(digests);
-        missing.removeAll(blobs.linked(repositoryId, digests));
+    /**
+     * The referenced blobs this repository does not link yet, all of which the store holds (as a
+     * mount would, a manifest may use blobs pushed to another repository) or the empty JSON blob,
+     * which clients reference without uploading. Fails with MANIFEST_BLOB_UNKNOWN otherwise.
+     */
+    private static Set<String> unlinkedBlobs(BlobDao blobs, long repositoryId, List<Descriptor> needed) {
+        Set<String> missing = new LinkedHashSet<>();
+        needed.forEach(d -> missing.add(d.digest().toString()));
         if (missing.isEmpty()) {
-            return;
+            return missing;
         }
-        if (missing.remove(EMPTY_JSON_DIGEST.toString())) {
-            storeEmptyJson(blobs, now);
-            blobs.link(repositoryId, EMPTY_JSON_DIGEST.toString(), now);
+        missing.removeAll(blobs.linked(repositoryId, missing));
+        Set<String> unknown = new LinkedHashSet<>(missing);
+        unknown.remove(EMPTY_JSON_DIGEST.toString());
+        if (!unknown.isEmpty()) {
+            unknown.removeAll(blobs.known(unknown));
         }
-        // Blobs the store holds for another repository are linked, as a mount would.
-        Set<String> known = missing.isEmpty() ? Set.of() : new HashSet<>(blobs.known(missing));
-        List<String> absent = new ArrayList<>();
-        for (String d : missing) {
-            if (known.contains(d)) {
-                blobs.link(repositoryId, d, now);
-            } else {
-                absent.add(d);
-            }
+        if (!unknown.isEmpty()) {
+            String first = unknown.iterator().next();
+            throw new StoreException(Failure.MANIFEST_BLOB_UNKNOWN, "manifest references blob " + first
+                    + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : "")
+                    + " which is not in the repository: push the blobs before the manifest", first);
         }
-        if (!absent.isEmpty()) {
-            throw new StoreException(Failure.MANIFEST_BLOB_UNKNOWN, "manifest references blob " + absent.get(0)
-                    + (absent.size() > 1 ? " (and " + (absent.size() - 1) + " more)" : "")
-                    + " which is not in the repository: push the blobs before the manifest", absent.get(0));
-        }
+        return missing;
     }
 
     private void requireChildren(ArtifactDao artifacts, long repositoryId, List<Descriptor> children) {
@@ -122,11 +135,6 @@ final class ManifestRecorder {
             throw new StoreException(Failure.MANIFEST_BLOB_UNKNOWN, "index references manifest " + first
                     + " which is not in the repository: push the child manifests before the index", first);
         }
-    }
-
-    private void storeEmptyJson(BlobDao blobs, Instant now) {
-        storeBytes(EMPTY_JSON, Digest.Algorithm.SHA256);
-        blobs.record(EMPTY_JSON_DIGEST.toString(), EMPTY_JSON.length, now);
     }
 
     /** Writes content into the store (a no-op when it is there already); idempotent, so retries are safe. */

@@ -350,18 +350,12 @@ class ManifestsTest extends RegistryTestBase {
         assertFailure(Failure.PRECONDITION_FAILED, () -> putIf(digest, image, ifNoneMatch("*")));
     }
 
-    /** Conditional pushes are compare-and-set: of writers that all saw the same digest, exactly one wins. */
-    @Test
-    void put_concurrentPushesIfMatchTheSameDigest_exactlyOneWins() throws Exception {
-        Image base = image("race base");
-        push(app, "race", base);
-        List<Image> contenders = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            Image image = image("race " + i);
-            uploadBlobs(app, image);
-            contenders.add(image);
-        }
-        ManifestPrecondition sawBase = ifMatch(base.digest().toString());
+    /**
+     * Pushes every contender at once, each as {@code reference.apply(image)} under {@code precondition};
+     * returns those that succeeded (the others must fail with PRECONDITION_FAILED).
+     */
+    private List<Image> race(List<Image> contenders, java.util.function.Function<Image, String> reference,
+                             ManifestPrecondition precondition) throws Exception {
         java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
         List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
         try (var pool = java.util.concurrent.Executors.newFixedThreadPool(contenders.size())) {
@@ -369,7 +363,8 @@ class ManifestsTest extends RegistryTestBase {
                 results.add(pool.submit(() -> {
                     start.await();
                     try {
-                        registry.manifests().put(app, Reference.parse("race"), OCI_MANIFEST, image.manifest(), sawBase);
+                        registry.manifests().put(app, Reference.parse(reference.apply(image)), OCI_MANIFEST,
+                                image.manifest(), precondition);
                         return true;
                     } catch (StoreException e) {
                         assertEquals(Failure.PRECONDITION_FAILED, e.failure(), e.getMessage());
@@ -385,8 +380,48 @@ class ManifestsTest extends RegistryTestBase {
                 winners.add(contenders.get(i));
             }
         }
+        return winners;
+    }
+
+    private List<Image> contenders(String seed) throws IOException {
+        List<Image> contenders = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Image image = image(seed + " " + i);
+            uploadBlobs(app, image);
+            contenders.add(image);
+        }
+        return contenders;
+    }
+
+    /** Conditional pushes are compare-and-set: of writers that all saw the same digest, exactly one wins. */
+    @Test
+    void put_concurrentPushesIfMatchTheSameDigest_exactlyOneWins() throws Exception {
+        Image base = image("race base");
+        push(app, "race", base);
+
+        List<Image> winners = race(contenders("race"), image -> "race", ifMatch(base.digest().toString()));
+
         assertEquals(1, winners.size(), "winners: " + winners.size());
         assertEquals(winners.get(0).digest(), get(app, "race").digest());
+    }
+
+    /** Creating a tag only if absent: there is no row to lock yet, and still exactly one creator wins. */
+    @Test
+    void put_concurrentPushesIfNoneMatchStarOnANewTag_exactlyOneWins() throws Exception {
+        List<Image> winners = race(contenders("create race"), image -> "created", ifNoneMatch("*"));
+
+        assertEquals(1, winners.size(), "winners: " + winners.size());
+        assertEquals(winners.get(0).digest(), get(app, "created").digest());
+    }
+
+    @Test
+    void put_concurrentPushesOfOneDigestIfNoneMatchStar_exactlyOneWins() throws Exception {
+        Image image = image("digest race");
+        uploadBlobs(app, image);
+
+        List<Image> winners = race(java.util.Collections.nCopies(6, image), i -> i.digest().toString(), ifNoneMatch("*"));
+
+        assertEquals(1, winners.size(), "winners: " + winners.size());
     }
 
     @Test

@@ -34,6 +34,15 @@ public interface ArtifactDao {
                         @Bind("artifactType") String artifactType, @Bind("subjectDigest") String subjectDigest,
                         @Bind("annotations") String annotations, @Bind("now") Instant now);
 
+    /** Creates an artifact that must not exist yet: a concurrent creator makes this fail on the unique key. */
+    @SqlUpdate("INSERT INTO artifact (repository_id, digest, media_type, size, artifact_type, subject_digest, annotations,"
+            + " pushed_at) VALUES (:repositoryId, :digest, :mediaType, :size, :artifactType, :subjectDigest,"
+            + " :annotations, :now)")
+    void insert(@Bind("repositoryId") long repositoryId, @Bind("digest") String digest,
+                @Bind("mediaType") String mediaType, @Bind("size") long size,
+                @Bind("artifactType") String artifactType, @Bind("subjectDigest") String subjectDigest,
+                @Bind("annotations") String annotations, @Bind("now") Instant now);
+
     @SqlUpdate("MERGE INTO artifact_reference r USING (VALUES (CAST(:artifactId AS BIGINT), CAST(:kind AS VARCHAR(16)),"
             + " CAST(:digest AS VARCHAR(140)))) AS s(artifact_id, kind, digest)"
             + " ON r.artifact_id = s.artifact_id AND r.kind = s.kind AND r.digest = s.digest"

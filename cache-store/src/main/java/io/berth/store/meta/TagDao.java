@@ -18,6 +18,11 @@ public interface TagDao {
     void put(@Bind("repositoryId") long repositoryId, @Bind("name") String name,
              @Bind("artifactId") long artifactId, @Bind("now") Instant now);
 
+    /** Creates a tag that must not exist yet: a concurrent creator makes this fail on the unique key. */
+    @SqlUpdate("INSERT INTO tag (repository_id, name, artifact_id, updated_at) VALUES (:repositoryId, :name, :artifactId, :now)")
+    void insert(@Bind("repositoryId") long repositoryId, @Bind("name") String name,
+                @Bind("artifactId") long artifactId, @Bind("now") Instant now);
+
     /** The digest a tag points at, locking the tag's row until the transaction ends; empty when there is no such tag. */
     default Optional<String> digestForUpdate(long repositoryId, String name) {
         return lockedArtifact(repositoryId, name).flatMap(this::digestOf);

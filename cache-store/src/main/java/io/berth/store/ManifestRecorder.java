@@ -61,7 +61,8 @@ final class ManifestRecorder {
             // fails this push on the unique key; the retry checks again and answers 412.
             createOnly = current.isEmpty();
         }
-        // Checks first (reads only), then the one slow step, then the writes: the fsync holds no row locks.
+        // Checks first (reads only), then the one slow step, then the writes: during the fsync this push
+        // holds no row locks beyond a conditional push's tag and a repository it has just created.
         Set<String> toLink = unlinkedBlobs(blobs, repositoryId, parsed.blobs());
         requireChildren(artifacts, repositoryId, parsed.children());
         storeBytes(content, digest.algorithm());

@@ -52,7 +52,6 @@ public final class Manifests {
         this.recorder = new ManifestRecorder(repositories, store, clock);
     }
 
-
     /** A cached manifest, without blocking; empty when it is not in the cache. */
     public Optional<StoredManifest> cached(RepositoryName repository, Reference reference) {
         return Optional.ofNullable(cache.getIfPresent(key(repository, reference)));

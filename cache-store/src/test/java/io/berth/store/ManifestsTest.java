@@ -14,7 +14,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 import static io.berth.store.testing.ManifestJson.DOCKER_CONFIG;
 import static io.berth.store.testing.ManifestJson.DOCKER_LAYER;
@@ -37,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @OnH2AndPostgres
 class ManifestsTest extends RegistryTestBase {
     private final RepositoryName app = repo("team/app");
-    private final List<StoreEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<StoreEvent> events = new CopyOnWriteArrayList<>();
 
     /** Events arrive on another thread: waits (bounded) until {@code expected} has been delivered. */
     private void awaitEvent(StoreEvent expected) {
@@ -354,11 +360,11 @@ class ManifestsTest extends RegistryTestBase {
      * Pushes every contender at once, each as {@code reference.apply(image)} under {@code precondition};
      * returns those that succeeded (the others must fail with PRECONDITION_FAILED).
      */
-    private List<Image> race(List<Image> contenders, java.util.function.Function<Image, String> reference,
+    private List<Image> race(List<Image> contenders, Function<Image, String> reference,
                              ManifestPrecondition precondition) throws Exception {
-        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-        List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(contenders.size())) {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(contenders.size())) {
             for (Image image : contenders) {
                 results.add(pool.submit(() -> {
                     start.await();
@@ -419,7 +425,7 @@ class ManifestsTest extends RegistryTestBase {
         Image image = image("digest race");
         uploadBlobs(app, image);
 
-        List<Image> winners = race(java.util.Collections.nCopies(6, image), i -> i.digest().toString(), ifNoneMatch("*"));
+        List<Image> winners = race(Collections.nCopies(6, image), i -> i.digest().toString(), ifNoneMatch("*"));
 
         assertEquals(1, winners.size(), "winners: " + winners.size());
     }

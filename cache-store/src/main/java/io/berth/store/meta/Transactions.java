@@ -29,7 +29,6 @@ public final class Transactions {
         this.jdbi = jdbi;
     }
 
-
     public <T> T inTransaction(Function<Handle, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {

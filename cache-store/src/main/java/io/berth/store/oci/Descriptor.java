@@ -10,5 +10,4 @@ public record Descriptor(String mediaType, Digest digest, long size, String arti
     public Descriptor {
         Objects.requireNonNull(digest, "digest");
     }
-
 }

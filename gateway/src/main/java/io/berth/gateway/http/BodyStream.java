@@ -116,7 +116,6 @@ public final class BodyStream {
         }
     }
 
-
     /** The client went away before the whole body arrived. */
     public static final class BodyAbortedException extends Exception {
         private static final long serialVersionUID = 1L;

@@ -36,7 +36,8 @@ final class TcpCork {
     }
 
     private static boolean set(Channel channel, boolean on) {
-        if (!(channel instanceof EpollSocketChannel socket) || !socket.isOpen()) {
+        EpollSocketChannel socket = openEpollSocket(channel);
+        if (socket == null) {
             return false;
         }
         try {
@@ -49,13 +50,15 @@ final class TcpCork {
 
     /** Whether the connection is corked now (false where the transport cannot cork). */
     static boolean isCorked(Channel channel) {
-        if (!(channel instanceof EpollSocketChannel socket) || !socket.isOpen()) {
-            return false;
-        }
+        EpollSocketChannel socket = openEpollSocket(channel);
         try {
-            return socket.config().isTcpCork();
+            return socket != null && socket.config().isTcpCork();
         } catch (ChannelException e) {
             return false;
         }
+    }
+
+    private static EpollSocketChannel openEpollSocket(Channel channel) {
+        return channel instanceof EpollSocketChannel socket && socket.isOpen() ? socket : null;
     }
 }

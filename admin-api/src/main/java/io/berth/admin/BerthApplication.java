@@ -3,7 +3,7 @@ package io.berth.admin;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.berth.admin.api.ProjectsResource;
 import io.berth.admin.api.RepositoriesResource;
-import io.berth.admin.api.StoreExceptionMapper;
+import io.berth.admin.api.RegistryExceptionMapper;
 import io.berth.admin.health.DatabaseHealthCheck;
 import io.berth.admin.health.DiskSpaceHealthCheck;
 import io.berth.admin.health.StorageHealthCheck;
@@ -60,7 +60,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         env.healthChecks().register("disk", new DiskSpaceHealthCheck(registry.paths().root(),
                 config.storage.minFreeDisk.toBytes()));
 
-        env.jersey().register(new StoreExceptionMapper());
+        env.jersey().register(new RegistryExceptionMapper());
         env.jersey().register(new ProjectsResource(registry.inventory()));
         env.jersey().register(new RepositoriesResource(registry.inventory()));
     }

@@ -1,8 +1,9 @@
 package io.berth.store;
 
+import io.berth.store.error.RegistryException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.UploadSessions;
 import io.berth.store.meta.BlobDao;
@@ -128,7 +129,7 @@ public final class Blobs {
         requireUpload(repository, uploadId);
         try {
             uploads.complete(uploadId, digest);
-        } catch (StoreException e) {
+        } catch (RegistryException e) {
             forgetUpload(uploadId);
             throw e;
         }
@@ -157,13 +158,13 @@ public final class Blobs {
         boolean known = UploadSessions.isValidId(uploadId) && tx.withHandle(
                 h -> h.attach(UploadDao.class).repositoryOf(uploadId)).map(repository.value()::equals).orElse(false);
         if (!known) {
-            throw new StoreException(Failure.BLOB_UPLOAD_UNKNOWN, "upload " + uploadId + " is not known in "
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + uploadId + " is not known in "
                     + repository + " (it may have expired or finished): start a new upload", uploadId);
         }
     }
 
-    static StoreException blobUnknown(RepositoryName repository, Digest digest) {
-        return new StoreException(Failure.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + repository,
+    static RegistryException blobUnknown(RepositoryName repository, Digest digest) {
+        return new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + repository,
                 digest.toString());
     }
 

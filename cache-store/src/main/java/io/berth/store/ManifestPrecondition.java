@@ -1,6 +1,7 @@
 package io.berth.store;
 
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public record ManifestPrecondition(List<String> ifMatch, List<String> ifNoneMatc
         return ifMatch == null && ifNoneMatch == null;
     }
 
-    /** Fails with {@link Failure#PRECONDITION_FAILED} unless the conditions hold for {@code current}. */
+    /** Fails with {@link ErrorCode#PRECONDITION_FAILED} unless the conditions hold for {@code current}. */
     void check(String reference, Optional<String> current) {
         if (ifMatch != null && !matches(ifMatch, current)) {
             throw failed(reference, current, "If-Match");
@@ -43,8 +44,8 @@ public record ManifestPrecondition(List<String> ifMatch, List<String> ifNoneMatc
         return current.isPresent() && (tags.contains("*") || tags.contains(current.get()));
     }
 
-    private static StoreException failed(String reference, Optional<String> current, String header) {
-        return new StoreException(Failure.PRECONDITION_FAILED, header + " does not hold: " + reference
+    private static RegistryException failed(String reference, Optional<String> current, String header) {
+        return new RegistryException(ErrorCode.PRECONDITION_FAILED, header + " does not hold: " + reference
                 + current.map(d -> " is " + d).orElse(" does not exist") + "; fetch it again and retry the push",
                 current.orElse(null));
     }

@@ -1,6 +1,7 @@
 package io.berth.store;
 
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.manifest.ParsedManifest;
 import io.berth.store.meta.ArtifactDao;
@@ -117,7 +118,7 @@ final class ManifestRecorder {
         }
         if (!unknown.isEmpty()) {
             String first = unknown.iterator().next();
-            throw new StoreException(Failure.MANIFEST_BLOB_UNKNOWN, "manifest references blob " + first
+            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, "manifest references blob " + first
                     + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : "")
                     + " which is not in the repository: push the blobs before the manifest", first);
         }
@@ -133,7 +134,7 @@ final class ManifestRecorder {
         digests.removeAll(artifacts.existing(repositoryId, digests));
         if (!digests.isEmpty()) {
             String first = digests.iterator().next();
-            throw new StoreException(Failure.MANIFEST_BLOB_UNKNOWN, "index references manifest " + first
+            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, "index references manifest " + first
                     + " which is not in the repository: push the child manifests before the index", first);
         }
     }

@@ -1,9 +1,10 @@
 package io.berth.store;
 
+import io.berth.store.error.RegistryException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.store.StoreEvent.Type;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.manifest.ParsedManifest;
 import io.berth.store.manifest.ManifestParser;
@@ -104,14 +105,14 @@ public final class Manifests {
     public StoredManifest put(RepositoryName repository, Reference reference, String contentType, byte[] content,
                               ManifestPrecondition precondition) throws IOException {
         if (content.length > maxSize) {
-            throw new StoreException(Failure.TOO_LARGE, "manifest is " + content.length
+            throw new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is " + content.length
                     + " bytes; the limit is " + maxSize);
         }
         ParsedManifest parsed = ManifestParser.parse(content, contentType);
         Digest.Algorithm algorithm = reference.digest().map(Digest::algorithm).orElse(Digest.Algorithm.SHA256);
         Digest digest = Digest.of(algorithm, algorithm.newHasher().digest(content));
         if (reference.isDigest() && !reference.digest().get().equals(digest)) {
-            throw new StoreException(Failure.DIGEST_INVALID, "manifest content has digest " + digest
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest content has digest " + digest
                     + " but was pushed as " + reference, reference.toString());
         }
         tx.useTransaction(h -> recorder.record(h, repository, digest, content, parsed, reference.tag().orElse(null),
@@ -151,8 +152,8 @@ public final class Manifests {
         return repository.value() + '\0' + reference;
     }
 
-    static StoreException manifestUnknown(RepositoryName repository, Reference reference) {
-        return new StoreException(Failure.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository "
+    static RegistryException manifestUnknown(RepositoryName repository, Reference reference) {
+        return new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository "
                 + repository, reference.toString());
     }
 }

@@ -1,6 +1,6 @@
 package io.berth.store;
 
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.blob.UploadSessions;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
@@ -82,7 +82,7 @@ class BlobsTest extends RegistryTestBase {
     void beginChunk_atWrongOffset_failsWithRangeInvalid() throws IOException {
         String id = registry.blobs().startUpload(app);
 
-        assertFailure(Failure.RANGE_INVALID, () -> registry.blobs().beginChunk(app, id, 10));
+        assertFailure(ErrorCode.CHUNK_OUT_OF_ORDER, () -> registry.blobs().beginChunk(app, id, 10));
         assertEquals(0, registry.blobs().uploadSize(app, id));
     }
 
@@ -95,11 +95,11 @@ class BlobsTest extends RegistryTestBase {
         }
         Digest claimed = Digest.sha256(utf8("claimed"));
 
-        assertFailure(Failure.DIGEST_INVALID, () -> registry.blobs().completeUpload(app, id, claimed));
+        assertFailure(ErrorCode.DIGEST_INVALID, () -> registry.blobs().completeUpload(app, id, claimed));
 
         assertTrue(registry.blobs().size(app, claimed).isEmpty());
         assertTrue(registry.blobs().size(app, Digest.sha256(utf8("actual"))).isEmpty());
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
         assertEquals(0, count("SELECT COUNT(*) FROM upload"));
         assertEquals(0, count("SELECT COUNT(*) FROM blob"));
     }
@@ -109,10 +109,10 @@ class BlobsTest extends RegistryTestBase {
         String id = registry.blobs().startUpload(app);
         Digest digest = Digest.sha256(new byte[0]);
 
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(other, id));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().beginChunk(other, id, 0));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().completeUpload(other, id, digest));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().cancelUpload(other, id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(other, id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().beginChunk(other, id, 0));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().completeUpload(other, id, digest));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().cancelUpload(other, id));
 
         registry.blobs().completeUpload(app, id, digest);
         assertTrue(registry.blobs().size(app, digest).isPresent());
@@ -120,8 +120,8 @@ class BlobsTest extends RegistryTestBase {
 
     @Test
     void upload_withMalformedId_isUnknown() {
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, "../x"));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().beginChunk(app, "../../tmp", 0));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, "../x"));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().beginChunk(app, "../../tmp", 0));
     }
 
     @Test
@@ -130,7 +130,7 @@ class BlobsTest extends RegistryTestBase {
 
         registry.blobs().cancelUpload(app, id);
 
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
         assertFalse(Files.exists(registry.paths().upload(id)));
         assertEquals(0, count("SELECT COUNT(*) FROM upload"));
     }
@@ -161,7 +161,7 @@ class BlobsTest extends RegistryTestBase {
     void startUpload_intoUnknownProjectWithoutAutoCreate_failsWithNameUnknown() throws IOException {
         Registry strict = open(false);
 
-        assertFailure(Failure.NAME_UNKNOWN, () -> strict.blobs().startUpload(app));
+        assertFailure(ErrorCode.NAME_UNKNOWN, () -> strict.blobs().startUpload(app));
 
         assertEquals(0, count("SELECT COUNT(*) FROM upload"));
         assertEquals(0, count("SELECT COUNT(*) FROM project"));
@@ -223,7 +223,7 @@ class BlobsTest extends RegistryTestBase {
         Digest digest = upload(app, utf8("layer"));
         Registry strict = open(false);
 
-        assertFailure(Failure.NAME_UNKNOWN, () -> strict.blobs().mount(repo("closed/app"), digest, app));
+        assertFailure(ErrorCode.NAME_UNKNOWN, () -> strict.blobs().mount(repo("closed/app"), digest, app));
         assertTrue(strict.blobs().size(repo("closed/app"), digest).isEmpty());
     }
 
@@ -244,10 +244,10 @@ class BlobsTest extends RegistryTestBase {
     void unlink_blobNotLinked_failsWithBlobUnknown() throws IOException {
         Digest digest = upload(app, utf8("layer"));
 
-        assertFailure(Failure.BLOB_UNKNOWN, () -> registry.blobs().unlink(other, digest));
-        assertFailure(Failure.BLOB_UNKNOWN, () -> registry.blobs().unlink(repo("no/such"), digest));
+        assertFailure(ErrorCode.BLOB_UNKNOWN, () -> registry.blobs().unlink(other, digest));
+        assertFailure(ErrorCode.BLOB_UNKNOWN, () -> registry.blobs().unlink(repo("no/such"), digest));
         registry.blobs().unlink(app, digest);
-        assertFailure(Failure.BLOB_UNKNOWN, () -> registry.blobs().unlink(app, digest));
+        assertFailure(ErrorCode.BLOB_UNKNOWN, () -> registry.blobs().unlink(app, digest));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.berth.store;
 
 import io.berth.store.Inventory.ArtifactSummary;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.meta.ProjectRow;
 import io.berth.store.meta.RepositoryRow;
 import io.berth.store.oci.Digest;
@@ -132,6 +132,6 @@ class InventoryTest extends RegistryTestBase {
 
     @Test
     void artifacts_ofUnknownRepository_failWithNameUnknown() {
-        assertFailure(Failure.NAME_UNKNOWN, () -> registry.inventory().artifacts(repo("no/such")));
+        assertFailure(ErrorCode.NAME_UNKNOWN, () -> registry.inventory().artifacts(repo("no/such")));
     }
 }

@@ -1,6 +1,6 @@
 package io.berth.store;
 
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.oci.Descriptor;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
@@ -136,7 +136,7 @@ class ListingsTest extends RegistryTestBase {
 
     @Test
     void tags_ofUnknownRepository_failWithNameUnknown() {
-        assertFailure(Failure.NAME_UNKNOWN, () -> registry.listings().tags(repo("no/such"), null, 10));
+        assertFailure(ErrorCode.NAME_UNKNOWN, () -> registry.listings().tags(repo("no/such"), null, 10));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.berth.store;
 
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
@@ -114,7 +115,7 @@ class ManifestsTest extends RegistryTestBase {
 
         assertArrayEquals(image.manifest(), get(app, image.digest().toString()).content());
         assertEquals(List.of(), tags(app));
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "latest"));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, "latest"));
     }
 
     @Test
@@ -135,11 +136,11 @@ class ManifestsTest extends RegistryTestBase {
         uploadBlobs(app, image);
         String wrong = Digest.sha256(utf8("something else")).toString();
 
-        assertFailure(Failure.DIGEST_INVALID, () -> put(app, wrong, image.manifest(), OCI_MANIFEST));
+        assertFailure(ErrorCode.DIGEST_INVALID, () -> put(app, wrong, image.manifest(), OCI_MANIFEST));
 
         assertEquals(0, count("SELECT COUNT(*) FROM artifact"));
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, image.digest().toString()));
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, wrong));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, image.digest().toString()));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, wrong));
     }
 
     @Test
@@ -151,14 +152,14 @@ class ManifestsTest extends RegistryTestBase {
         upload(app, incomplete.layers().get(0)); // the second layer is never pushed
         long artifacts = count("SELECT COUNT(*) FROM artifact");
 
-        assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "v2", incomplete.manifest(), OCI_MANIFEST));
-        assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "v1", incomplete.manifest(), OCI_MANIFEST));
+        assertFailure(ErrorCode.MANIFEST_BLOB_UNKNOWN, () -> put(app, "v2", incomplete.manifest(), OCI_MANIFEST));
+        assertFailure(ErrorCode.MANIFEST_BLOB_UNKNOWN, () -> put(app, "v1", incomplete.manifest(), OCI_MANIFEST));
 
         assertEquals(artifacts, count("SELECT COUNT(*) FROM artifact"));
         assertEquals(List.of("v1"), tags(app));
         assertEquals(old.digest(), get(app, "v1").digest(), "v1 must not have moved");
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, incomplete.digest().toString()));
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "v2"));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, incomplete.digest().toString()));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, "v2"));
         assertNotStored(incomplete.digest());
     }
 
@@ -170,12 +171,12 @@ class ManifestsTest extends RegistryTestBase {
     void put_withMissingBlobIntoNewRepository_createsNoRepositoryOrProject() throws IOException {
         Image image = image("nothing uploaded");
 
-        assertFailure(Failure.MANIFEST_BLOB_UNKNOWN,
+        assertFailure(ErrorCode.MANIFEST_BLOB_UNKNOWN,
                 () -> put(repo("fresh/app"), "latest", image.manifest(), OCI_MANIFEST));
 
         assertEquals(List.of(), registry.listings().catalog(null, 10).items());
         assertEquals(List.of(), registry.inventory().projects());
-        assertFailure(Failure.NAME_UNKNOWN, () -> registry.listings().tags(repo("fresh/app"), null, 10));
+        assertFailure(ErrorCode.NAME_UNKNOWN, () -> registry.listings().tags(repo("fresh/app"), null, 10));
     }
 
     @Test
@@ -233,7 +234,7 @@ class ManifestsTest extends RegistryTestBase {
         byte[] index = utf8(index(OCI_INDEX, null, descriptor(OCI_MANIFEST, amd64.manifest()),
                 descriptor(OCI_MANIFEST, arm64.manifest())));
 
-        assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "latest", index, OCI_INDEX));
+        assertFailure(ErrorCode.MANIFEST_BLOB_UNKNOWN, () -> put(app, "latest", index, OCI_INDEX));
         assertEquals(List.of(), tags(app));
         assertNotStored(Digest.sha256(index));
 
@@ -248,7 +249,7 @@ class ManifestsTest extends RegistryTestBase {
         push(repo("team/elsewhere"), "latest", child);
         byte[] index = utf8(index(OCI_INDEX, null, descriptor(OCI_MANIFEST, child.manifest())));
 
-        assertFailure(Failure.MANIFEST_BLOB_UNKNOWN, () -> put(app, "latest", index, OCI_INDEX));
+        assertFailure(ErrorCode.MANIFEST_BLOB_UNKNOWN, () -> put(app, "latest", index, OCI_INDEX));
     }
 
     @Test
@@ -325,12 +326,12 @@ class ManifestsTest extends RegistryTestBase {
         push(app, "shared", v1);
         push(app, "shared", v2); // someone else moved the tag
 
-        assertFailure(Failure.PRECONDITION_FAILED, () -> putIf("shared", mine, ifMatch(v1.digest().toString())));
-        assertFailure(Failure.PRECONDITION_FAILED, () -> putIf("absent", mine, ifMatch("*")));
+        assertFailure(ErrorCode.PRECONDITION_FAILED, () -> putIf("shared", mine, ifMatch(v1.digest().toString())));
+        assertFailure(ErrorCode.PRECONDITION_FAILED, () -> putIf("absent", mine, ifMatch("*")));
 
         assertEquals(v2.digest(), get(app, "shared").digest());
         assertEquals(List.of("shared"), tags(app));
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, mine.digest().toString()));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, mine.digest().toString()));
         assertNotStored(mine.digest());
     }
 
@@ -340,7 +341,7 @@ class ManifestsTest extends RegistryTestBase {
         Image second = image("create second");
 
         putIf("fresh", first, ifNoneMatch("*"));
-        assertFailure(Failure.PRECONDITION_FAILED, () -> putIf("fresh", second, ifNoneMatch("*")));
+        assertFailure(ErrorCode.PRECONDITION_FAILED, () -> putIf("fresh", second, ifNoneMatch("*")));
 
         assertEquals(first.digest(), get(app, "fresh").digest());
         putIf("fresh", second, ifNoneMatch(second.digest().toString()));
@@ -353,7 +354,7 @@ class ManifestsTest extends RegistryTestBase {
         String digest = image.digest().toString();
         putIf(digest, image, ifNoneMatch("*"));
 
-        assertFailure(Failure.PRECONDITION_FAILED, () -> putIf(digest, image, ifNoneMatch("*")));
+        assertFailure(ErrorCode.PRECONDITION_FAILED, () -> putIf(digest, image, ifNoneMatch("*")));
     }
 
     /**
@@ -372,8 +373,8 @@ class ManifestsTest extends RegistryTestBase {
                         registry.manifests().put(app, Reference.parse(reference.apply(image)), OCI_MANIFEST,
                                 image.manifest(), precondition);
                         return true;
-                    } catch (StoreException e) {
-                        assertEquals(Failure.PRECONDITION_FAILED, e.failure(), e.getMessage());
+                    } catch (RegistryException e) {
+                        assertEquals(ErrorCode.PRECONDITION_FAILED, e.code(), e.getMessage());
                         return false;
                     }
                 }));
@@ -434,12 +435,12 @@ class ManifestsTest extends RegistryTestBase {
     void put_manifestLargerThanLimit_failsWithTooLarge() {
         byte[] huge = new byte[MAX_MANIFEST + 1];
 
-        assertFailure(Failure.TOO_LARGE, () -> put(app, "latest", huge, OCI_MANIFEST));
+        assertFailure(ErrorCode.MANIFEST_TOO_LARGE, () -> put(app, "latest", huge, OCI_MANIFEST));
     }
 
     @Test
     void put_invalidManifest_failsWithManifestInvalidAndRecordsNothing() {
-        assertFailure(Failure.MANIFEST_INVALID, () -> put(app, "latest", utf8("{\"schemaVersion\":1}"), null));
+        assertFailure(ErrorCode.MANIFEST_INVALID, () -> put(app, "latest", utf8("{\"schemaVersion\":1}"), null));
 
         assertEquals(List.of(), registry.listings().catalog(null, 10).items());
     }
@@ -449,7 +450,7 @@ class ManifestsTest extends RegistryTestBase {
         Registry strict = open(false);
         byte[] manifest = artifact("application/vnd.example.empty", null);
 
-        assertFailure(Failure.NAME_UNKNOWN,
+        assertFailure(ErrorCode.NAME_UNKNOWN,
                 () -> strict.manifests().put(app, Reference.parse("latest"), OCI_MANIFEST, manifest));
 
         assertEquals(0, count("SELECT COUNT(*) FROM project"));
@@ -493,7 +494,7 @@ class ManifestsTest extends RegistryTestBase {
 
         registry.manifests().delete(app, Reference.parse("latest"));
 
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "latest"));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, "latest"));
         assertEquals(image.digest(), get(app, "v1").digest());
         assertEquals(image.digest(), get(app, image.digest().toString()).digest());
         assertEquals(List.of("v1"), tags(app));
@@ -511,9 +512,9 @@ class ManifestsTest extends RegistryTestBase {
 
         registry.manifests().delete(app, Reference.of(doomed.digest()));
 
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, doomed.digest().toString()));
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "latest"));
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(app, "v1"));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, doomed.digest().toString()));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, "latest"));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, "v1"));
         assertEquals(List.of("stable"), tags(app));
         assertEquals(kept.digest(), get(app, "stable").digest());
         assertEquals(0, count("SELECT COUNT(*) FROM artifact_reference r JOIN artifact a ON a.id = r.artifact_id"
@@ -535,8 +536,8 @@ class ManifestsTest extends RegistryTestBase {
     void delete_unknownReference_failsWithManifestUnknown() throws IOException {
         push(app, "latest", image("present"));
 
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> registry.manifests().delete(app, Reference.parse("nope")));
-        assertFailure(Failure.MANIFEST_UNKNOWN,
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> registry.manifests().delete(app, Reference.parse("nope")));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN,
                 () -> registry.manifests().delete(app, Reference.of(Digest.sha256(utf8("absent")))));
         assertEquals(List.of("latest"), tags(app));
     }
@@ -545,8 +546,8 @@ class ManifestsTest extends RegistryTestBase {
     void deleteAndGet_inUnknownRepository_failWithNameUnknown() {
         RepositoryName unknown = repo("no/such");
 
-        assertFailure(Failure.NAME_UNKNOWN, () -> registry.manifests().delete(unknown, Reference.parse("latest")));
-        assertFailure(Failure.NAME_UNKNOWN, () -> get(unknown, "latest"));
+        assertFailure(ErrorCode.NAME_UNKNOWN, () -> registry.manifests().delete(unknown, Reference.parse("latest")));
+        assertFailure(ErrorCode.NAME_UNKNOWN, () -> get(unknown, "latest"));
     }
 
     @Test
@@ -555,8 +556,8 @@ class ManifestsTest extends RegistryTestBase {
         push(repo("team/a"), "latest", image);
         push(repo("team/b"), "other", image("other"));
 
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(repo("team/b"), image.digest().toString()));
-        assertFailure(Failure.MANIFEST_UNKNOWN, () -> get(repo("team/b"), "latest"));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(repo("team/b"), image.digest().toString()));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(repo("team/b"), "latest"));
         assertFalse(registry.manifests().cached(repo("team/b"), Reference.parse("latest")).isPresent());
     }
 }

@@ -1,6 +1,6 @@
 package io.berth.store;
 
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.blob.UploadSessions;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
@@ -68,7 +68,7 @@ class UploadJanitorTest extends RegistryTestBase {
 
         assertEquals(1, registry.janitor().sweep());
 
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, idle));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, idle));
         assertFalse(Files.exists(registry.paths().upload(idle)));
         assertEquals(1, count("SELECT COUNT(*) FROM upload"));
         assertEquals(11, registry.blobs().uploadSize(app, active));
@@ -110,7 +110,7 @@ class UploadJanitorTest extends RegistryTestBase {
         assertEquals(0, registry.janitor().sweep());
 
         assertEquals(0, count("SELECT COUNT(*) FROM upload"));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.berth.store.blob;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.oci.Digest;
 
 import java.io.IOException;
@@ -94,7 +94,7 @@ public final class FilesystemBlobStore implements BlobReader, BlobWriter {
             }
             Digest actual = Digest.of(algorithm, hasher.digest());
             if (expected != null && !expected.equals(actual)) {
-                throw new StoreException(Failure.DIGEST_INVALID,
+                throw new RegistryException(ErrorCode.DIGEST_INVALID,
                         "content has digest " + actual + ", not the expected " + expected, expected.toString());
             }
             Fsync.file(tmp);

@@ -1,7 +1,7 @@
 package io.berth.store.blob;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.oci.Digest;
 
 import java.io.IOException;
@@ -82,7 +82,7 @@ public final class UploadSessions {
             try {
                 long start = cutToAcknowledged(id, channel);
                 if (expectedStart >= 0 && expectedStart != start) {
-                    throw new StoreException(Failure.RANGE_INVALID, "chunk starts at byte " + expectedStart
+                    throw new RegistryException(ErrorCode.CHUNK_OUT_OF_ORDER, "chunk starts at byte " + expectedStart
                             + " but the upload holds " + start + " bytes: resume from byte " + start, id);
                 }
                 state.catchUp(data, start);
@@ -120,7 +120,7 @@ public final class UploadSessions {
             Digest actual = state.digestOf(data, expected.algorithm());
             if (!actual.equals(expected)) {
                 deleteLocked(id);
-                throw new StoreException(Failure.DIGEST_INVALID, "uploaded content has digest " + actual
+                throw new RegistryException(ErrorCode.DIGEST_INVALID, "uploaded content has digest " + actual
                         + ", not " + expected + ": the upload was discarded, upload the blob again", expected.toString());
             }
             if (blobs.size(expected).isEmpty()) {
@@ -249,8 +249,8 @@ public final class UploadSessions {
         return id;
     }
 
-    private static StoreException unknown(String id) {
-        return new StoreException(Failure.BLOB_UPLOAD_UNKNOWN,
+    private static RegistryException unknown(String id) {
+        return new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN,
                 "upload session " + id + " does not exist or has expired: start a new upload", id);
     }
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.oci.Descriptor;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.MediaTypes;
@@ -212,7 +212,7 @@ public final class ManifestParser {
         return value.asText();
     }
 
-    private static StoreException invalid(String message) {
-        return new StoreException(Failure.MANIFEST_INVALID, message);
+    private static RegistryException invalid(String message) {
+        return new RegistryException(ErrorCode.MANIFEST_INVALID, message);
     }
 }

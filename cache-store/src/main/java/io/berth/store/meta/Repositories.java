@@ -1,7 +1,7 @@
 package io.berth.store.meta;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.oci.RepositoryName;
 import org.jdbi.v3.core.Handle;
 
@@ -52,12 +52,12 @@ public final class Repositories {
         return repositories.findId(name.value()).orElseThrow();
     }
 
-    public static StoreException nameUnknown(RepositoryName name) {
-        return new StoreException(Failure.NAME_UNKNOWN, "repository " + name + " is not known to this registry", name.value());
+    public static RegistryException nameUnknown(RepositoryName name) {
+        return new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " is not known to this registry", name.value());
     }
 
-    private static StoreException projectUnknown(RepositoryName name) {
-        return new StoreException(Failure.NAME_UNKNOWN, "project '" + name.project() + "' does not exist: an"
+    private static RegistryException projectUnknown(RepositoryName name) {
+        return new RegistryException(ErrorCode.NAME_UNKNOWN, "project '" + name.project() + "' does not exist: an"
                 + " administrator must create it before " + name + " can be pushed", name.value());
     }
 }

@@ -1,7 +1,7 @@
 package io.berth.store.oci;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,7 +64,7 @@ public final class Digest implements Comparable<Digest> {
 
     /** Parses {@code sha256:<64 lowercase hex>} or {@code sha512:<128 lowercase hex>}. */
     public static Digest parse(String text) {
-        return tryParse(text).orElseThrow(() -> new StoreException(Failure.DIGEST_INVALID,
+        return tryParse(text).orElseThrow(() -> new RegistryException(ErrorCode.DIGEST_INVALID,
                 "'" + abbreviate(text) + "' is not a valid digest: use sha256:<64 lowercase hex digits>"
                         + " or sha512:<128 lowercase hex digits>", abbreviate(text)));
     }

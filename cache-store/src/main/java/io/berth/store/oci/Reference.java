@@ -1,7 +1,7 @@
 package io.berth.store.oci;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -28,7 +28,7 @@ public final class Reference {
 
     public static Reference ofTag(String tag) {
         if (tag == null || !TAG.matcher(tag).matches()) {
-            throw new StoreException(Failure.TAG_INVALID, "'" + tag + "' is not a valid tag: use up to 128"
+            throw new RegistryException(ErrorCode.TAG_INVALID, "'" + tag + "' is not a valid tag: use up to 128"
                     + " letters, digits, '_', '.' or '-', not starting with '.' or '-'");
         }
         return new Reference(tag, null);

@@ -1,7 +1,7 @@
 package io.berth.store.oci;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 
 import java.util.regex.Pattern;
 
@@ -37,8 +37,8 @@ public final class RepositoryName implements Comparable<RepositoryName> {
         return new RepositoryName(text);
     }
 
-    private static StoreException invalid(String message) {
-        return new StoreException(Failure.NAME_INVALID, message);
+    private static RegistryException invalid(String message) {
+        return new RegistryException(ErrorCode.NAME_INVALID, message);
     }
 
     /** The project this repository belongs to: the first path component of its name. */

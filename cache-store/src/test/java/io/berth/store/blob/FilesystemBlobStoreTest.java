@@ -1,7 +1,7 @@
 package io.berth.store.blob;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.oci.Digest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,10 +135,10 @@ class FilesystemBlobStoreTest {
         byte[] content = randomBytes(5000, 4);
         Digest wrong = Digest.sha256("something else".getBytes(StandardCharsets.UTF_8));
 
-        StoreException e = assertThrows(StoreException.class,
+        RegistryException e = assertThrows(RegistryException.class,
                 () -> store.ingest(new ByteArrayInputStream(content), wrong));
 
-        assertEquals(Failure.DIGEST_INVALID, e.failure());
+        assertEquals(ErrorCode.DIGEST_INVALID, e.code());
         assertTrue(store.size(wrong).isEmpty());
         assertTrue(store.size(Digest.sha256(content)).isEmpty());
         assertEquals(List.of(), filesUnder(root.resolve("blobs")));

@@ -1,7 +1,7 @@
 package io.berth.store.blob;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.oci.Digest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,9 +74,9 @@ class UploadSessionsTest {
         }
     }
 
-    private static void assertFailure(Failure failure, Executable call) {
-        StoreException e = assertThrows(StoreException.class, call);
-        assertEquals(failure, e.failure(), e.getMessage());
+    private static void assertFailure(ErrorCode failure, Executable call) {
+        RegistryException e = assertThrows(RegistryException.class, call);
+        assertEquals(failure, e.code(), e.getMessage());
     }
 
     @Test
@@ -115,8 +115,8 @@ class UploadSessionsTest {
         String id = sessions.create();
         append(sessions, id, 0, utf8("abc"));
 
-        assertFailure(Failure.RANGE_INVALID, () -> sessions.beginChunk(id, 0));
-        assertFailure(Failure.RANGE_INVALID, () -> sessions.beginChunk(id, 5));
+        assertFailure(ErrorCode.CHUNK_OUT_OF_ORDER, () -> sessions.beginChunk(id, 0));
+        assertFailure(ErrorCode.CHUNK_OUT_OF_ORDER, () -> sessions.beginChunk(id, 5));
 
         assertEquals(3, sessions.size(id));
         // The refused chunk released the session: the right start is still accepted.
@@ -172,7 +172,7 @@ class UploadSessionsTest {
         }
 
         ExecutionException e = assertThrows(ExecutionException.class, second::get);
-        assertEquals(Failure.RANGE_INVALID, assertInstanceOf(StoreException.class, e.getCause()).failure());
+        assertEquals(ErrorCode.CHUNK_OUT_OF_ORDER, assertInstanceOf(RegistryException.class, e.getCause()).code());
         assertArrayEquals(utf8("first"), Files.readAllBytes(paths.uploadData(id)));
     }
 
@@ -189,7 +189,7 @@ class UploadSessionsTest {
 
         assertArrayEquals(concat(a, b), read(store, digest));
         assertFalse(Files.exists(paths.upload(id)), "the session folder should be gone");
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
     }
 
     @Test
@@ -220,13 +220,13 @@ class UploadSessionsTest {
         append(sessions, id, 0, content);
         Digest wrong = Digest.sha256(utf8("other"));
 
-        assertFailure(Failure.DIGEST_INVALID, () -> sessions.complete(id, wrong));
+        assertFailure(ErrorCode.DIGEST_INVALID, () -> sessions.complete(id, wrong));
 
         assertTrue(store.size(wrong).isEmpty());
         assertTrue(store.size(Digest.sha256(content)).isEmpty());
         assertEquals(List.of(), filesUnder(paths.blobs()));
         assertFalse(Files.exists(paths.upload(id)));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
     }
 
     @Test
@@ -234,9 +234,9 @@ class UploadSessionsTest {
         String id = sessions.create();
         append(sessions, id, 0, utf8("content"));
 
-        assertFailure(Failure.DIGEST_INVALID, () -> sessions.complete(id, sha512(utf8("different"))));
+        assertFailure(ErrorCode.DIGEST_INVALID, () -> sessions.complete(id, sha512(utf8("different"))));
 
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
         assertEquals(List.of(), filesUnder(paths.blobs()));
     }
 
@@ -291,7 +291,7 @@ class UploadSessionsTest {
         sessions.delete(id);
 
         assertFalse(Files.exists(paths.upload(id)));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.beginChunk(id, -1));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.beginChunk(id, -1));
     }
 
     @Test
@@ -332,7 +332,7 @@ class UploadSessionsTest {
         sessions.deleteFolder("odd name");
 
         assertEquals(List.of(), filesUnder(paths.uploads()));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
     }
 
     @ParameterizedTest
@@ -354,10 +354,10 @@ class UploadSessionsTest {
     @ValueSource(strings = {"../x", "..", "../../etc/passwd", "not-a-session", "ABCDEF01-2345-6789-ABCD-EF0123456789",
             "01234567-89ab-cdef-0123-456789abcdef/../x"})
     void invalidSessionId_failsWithBlobUploadUnknown(String id) {
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.beginChunk(id, -1));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.complete(id, Digest.sha256(new byte[0])));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.delete(id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.beginChunk(id, -1));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.complete(id, Digest.sha256(new byte[0])));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.delete(id));
         assertFalse(UploadSessions.isValidId(id));
     }
 
@@ -365,9 +365,9 @@ class UploadSessionsTest {
     void unknownSessionId_failsWithBlobUploadUnknown() {
         String id = UUID.randomUUID().toString();
 
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.beginChunk(id, 0));
-        assertFailure(Failure.BLOB_UPLOAD_UNKNOWN, () -> sessions.complete(id, Digest.sha256(new byte[0])));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.beginChunk(id, 0));
+        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.complete(id, Digest.sha256(new byte[0])));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.berth.store.manifest;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.oci.Descriptor;
 import io.berth.store.oci.Digest;
 import org.junit.jupiter.api.Test;
@@ -52,8 +52,8 @@ class ManifestParserTest {
     }
 
     private static void assertInvalid(String json, String contentType) {
-        StoreException e = assertThrows(StoreException.class, () -> parse(json, contentType));
-        assertEquals(Failure.MANIFEST_INVALID, e.failure(), e.getMessage());
+        RegistryException e = assertThrows(RegistryException.class, () -> parse(json, contentType));
+        assertEquals(ErrorCode.MANIFEST_INVALID, e.code(), e.getMessage());
     }
 
     private static String ociImage() {

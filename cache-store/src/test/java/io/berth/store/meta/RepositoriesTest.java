@@ -1,7 +1,7 @@
 package io.berth.store.meta;
 
-import io.berth.store.StoreException.Failure;
-import io.berth.store.StoreException;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.store.oci.RepositoryName;
 import io.berth.store.testing.DatabaseTestBase;
 import io.berth.store.testing.OnH2AndPostgres;
@@ -39,8 +39,8 @@ class RepositoriesTest extends DatabaseTestBase {
     }
 
     private static void assertNameUnknown(Executable call) {
-        StoreException e = assertThrows(StoreException.class, call);
-        assertEquals(Failure.NAME_UNKNOWN, e.failure(), e.getMessage());
+        RegistryException e = assertThrows(RegistryException.class, call);
+        assertEquals(ErrorCode.NAME_UNKNOWN, e.code(), e.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.berth.store.meta;
 
-import io.berth.store.StoreException;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.store.testing.DatabaseTestBase;
 import io.berth.store.testing.OnH2AndPostgres;
 import io.berth.store.testing.TestDatabase;
@@ -83,9 +84,9 @@ class TransactionsTest extends DatabaseTestBase {
 
     @Test
     void inTransaction_storeException_isRethrownAsIsAndRolledBack() {
-        StoreException failure = new StoreException(StoreException.Failure.MANIFEST_BLOB_UNKNOWN, "missing");
+        RegistryException failure = new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, "missing");
 
-        StoreException thrown = assertThrows(StoreException.class, () -> tx.useTransaction(h -> {
+        RegistryException thrown = assertThrows(RegistryException.class, () -> tx.useTransaction(h -> {
             attempts.incrementAndGet();
             insertProject(h, "half-done");
             throw failure;

@@ -1,7 +1,7 @@
 package io.berth.store.oci;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -76,9 +76,9 @@ class DigestTest {
     @NullAndEmptySource
     @MethodSource("invalidDigests")
     void parse_invalidDigest_failsWithDigestInvalid(String text) {
-        StoreException e = assertThrows(StoreException.class, () -> Digest.parse(text));
+        RegistryException e = assertThrows(RegistryException.class, () -> Digest.parse(text));
 
-        assertEquals(Failure.DIGEST_INVALID, e.failure());
+        assertEquals(ErrorCode.DIGEST_INVALID, e.code());
         assertTrue(Digest.tryParse(text).isEmpty());
     }
 
@@ -86,7 +86,7 @@ class DigestTest {
     void parse_hugeInvalidInput_abbreviatesItInTheMessage() {
         String text = "sha256:" + "z".repeat(10_000);
 
-        StoreException e = assertThrows(StoreException.class, () -> Digest.parse(text));
+        RegistryException e = assertThrows(RegistryException.class, () -> Digest.parse(text));
 
         assertTrue(e.getMessage().length() < 1_000, "message should not echo 10 KB of input");
     }

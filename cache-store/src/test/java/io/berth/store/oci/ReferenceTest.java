@@ -1,7 +1,7 @@
 package io.berth.store.oci;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -37,9 +37,9 @@ class ReferenceTest {
     void parse_tagOf129Characters_failsWithTagInvalid() {
         String tag = "t" + "x".repeat(128);
 
-        StoreException e = assertThrows(StoreException.class, () -> Reference.parse(tag));
+        RegistryException e = assertThrows(RegistryException.class, () -> Reference.parse(tag));
 
-        assertEquals(Failure.TAG_INVALID, e.failure());
+        assertEquals(ErrorCode.TAG_INVALID, e.code());
         assertFalse(Reference.isValidTag(tag));
     }
 
@@ -47,9 +47,9 @@ class ReferenceTest {
     @NullAndEmptySource
     @ValueSource(strings = {".hidden", "-dash", "a/b", "a b", "tag!", "../x", "ümlaut"})
     void ofTag_invalidTag_failsWithTagInvalid(String text) {
-        StoreException e = assertThrows(StoreException.class, () -> Reference.ofTag(text));
+        RegistryException e = assertThrows(RegistryException.class, () -> Reference.ofTag(text));
 
-        assertEquals(Failure.TAG_INVALID, e.failure());
+        assertEquals(ErrorCode.TAG_INVALID, e.code());
     }
 
     @Test
@@ -66,8 +66,8 @@ class ReferenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"sha256:abc", "sha256:../..", "latest:1", "md5:" + "a"})
     void parse_textWithColonThatIsNoDigest_failsWithDigestInvalid(String text) {
-        StoreException e = assertThrows(StoreException.class, () -> Reference.parse(text));
+        RegistryException e = assertThrows(RegistryException.class, () -> Reference.parse(text));
 
-        assertEquals(Failure.DIGEST_INVALID, e.failure());
+        assertEquals(ErrorCode.DIGEST_INVALID, e.code());
     }
 }

@@ -1,7 +1,7 @@
 package io.berth.store.oci;
 
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -52,9 +52,9 @@ class RepositoryNameTest {
             "library\\alpine"
     })
     void parse_invalidName_failsWithNameInvalid(String text) {
-        StoreException e = assertThrows(StoreException.class, () -> RepositoryName.parse(text));
+        RegistryException e = assertThrows(RegistryException.class, () -> RepositoryName.parse(text));
 
-        assertEquals(Failure.NAME_INVALID, e.failure());
+        assertEquals(ErrorCode.NAME_INVALID, e.code());
     }
 
     @Test
@@ -68,9 +68,9 @@ class RepositoryNameTest {
     void parse_nameLongerThan255Characters_failsWithNameInvalid() {
         String name = "p/" + "a".repeat(254);
 
-        StoreException e = assertThrows(StoreException.class, () -> RepositoryName.parse(name));
+        RegistryException e = assertThrows(RegistryException.class, () -> RepositoryName.parse(name));
 
-        assertEquals(Failure.NAME_INVALID, e.failure());
+        assertEquals(ErrorCode.NAME_INVALID, e.code());
     }
 
     @Test

@@ -1,7 +1,8 @@
 package io.berth.store.testing;
 
+import io.berth.store.error.ErrorCode;
 import io.berth.store.Registry;
-import io.berth.store.StoreException;
+import io.berth.store.error.RegistryException;
 import io.berth.store.StoredManifest;
 import io.berth.store.blob.UploadSessions;
 import io.berth.store.meta.ProjectDao;
@@ -62,9 +63,9 @@ public abstract class RegistryTestBase extends DatabaseTestBase {
         return RepositoryName.parse(name);
     }
 
-    protected static void assertFailure(StoreException.Failure failure, Executable call) {
-        StoreException e = assertThrows(StoreException.class, call);
-        assertEquals(failure, e.failure(), e.getMessage());
+    protected static void assertFailure(ErrorCode failure, Executable call) {
+        RegistryException e = assertThrows(RegistryException.class, call);
+        assertEquals(failure, e.code(), e.getMessage());
     }
 
     /** Creates a project the way an administrator does, for registries without auto-creation. */

@@ -1,9 +1,8 @@
 package io.berth.gateway.http;
 
 import io.berth.gateway.error.ErrorResponses;
-import io.berth.gateway.error.OciError;
-import io.berth.gateway.error.OciException;
-import io.berth.store.StoreException;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One request and its one response. Handlers read the request from it, run blocking work through
  * {@link #blocking} (never on the event loop), and answer with exactly one {@code send…} call or
- * by throwing; a thrown {@link StoreException} becomes its OCI error body, anything else a 500
+ * by throwing; a thrown {@link RegistryException} becomes its OCI error body, anything else a 500
  * that says nothing of the internals.
  */
 public final class Exchange {
@@ -102,7 +101,7 @@ public final class Exchange {
         try {
             values = query.parameters().get(name);
         } catch (IllegalArgumentException e) {
-            throw new OciException(OciError.BAD_REQUEST, "the query string is not valid percent-encoding: "
+            throw new RegistryException(ErrorCode.BAD_REQUEST, "the query string is not valid percent-encoding: "
                     + e.getMessage(), null);
         }
         return values == null || values.isEmpty() ? null : values.get(0);
@@ -218,22 +217,18 @@ public final class Exchange {
     }
 
     /** Answers with an error code and a message that says what to do. */
-    public void sendError(OciError error, String message, String detail) {
+    public void sendError(ErrorCode error, String message, String detail) {
         send(ErrorResponses.of(error, message, detail));
     }
 
-    /** Answers a failure: a store failure with its code, anything else as an internal error. */
+    /** Answers a failure: a registry failure with its code and headers, anything else as an internal error. */
     public void fail(Throwable t) {
-        if (t instanceof StoreException e) {
+        if (t instanceof RegistryException e) {
             send(ErrorResponses.of(e));
             return;
         }
-        if (t instanceof OciException e) {
-            sendError(e.error(), e.getMessage(), e.detail());
-            return;
-        }
         LOG.error("{} {} failed", request.method(), request.uri(), t);
-        sendError(OciError.INTERNAL, "the registry failed to serve this request; see its log", null);
+        sendError(ErrorCode.INTERNAL, "the registry failed to serve this request; see its log", null);
     }
 
     /** The connection closes once the response is written. */

@@ -1,7 +1,7 @@
 package io.berth.gateway.http;
 
 import io.berth.gateway.error.ErrorResponses;
-import io.berth.gateway.error.OciError;
+import io.berth.store.error.ErrorCode;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,7 +51,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
      * once (closing the connection) when the client waits for {@code 100 Continue}.
      */
     private Throwable earlyFailure;
-    private OciError earlyError;
+    private ErrorCode earlyError;
     private Set<String> earlyAllowed = Set.of();
     private Route pendingRoute;
     private CompositeByteBuf collected;
@@ -241,7 +241,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
             exchange.stream().abort();
         }
         exchange.closeAfterResponse();
-        exchange.sendError(OciError.BAD_REQUEST, "malformed request body: " + cause.getMessage(), null);
+        exchange.sendError(ErrorCode.BAD_REQUEST, "malformed request body: " + cause.getMessage(), null);
     }
 
     /** Malformed framing: the rest of the connection cannot be trusted, so answer and close. */
@@ -250,7 +250,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
         String message = cause instanceof TooLongFrameException
                 ? "request line or headers are too long: " + cause.getMessage()
                 : "malformed HTTP request: " + cause.getMessage();
-        FullHttpResponse response = ErrorResponses.of(OciError.BAD_REQUEST, message, null);
+        FullHttpResponse response = ErrorResponses.of(ErrorCode.BAD_REQUEST, message, null);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         response.headers().set(Exchange.API_VERSION_HEADER, Exchange.API_VERSION);
         ignoreRest = true;
@@ -265,7 +265,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter implements Ex
         ignoreRest = true;
         awaitingResponse = true;
         updateAutoRead();
-        FullHttpResponse response = ErrorResponses.of(OciError.MANIFEST_TOO_LARGE, "manifest body is at least "
+        FullHttpResponse response = ErrorResponses.of(ErrorCode.MANIFEST_TOO_LARGE, "manifest body is at least "
                 + size + " bytes; the limit is " + maxSmallBody, null);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         exchange.send(response);

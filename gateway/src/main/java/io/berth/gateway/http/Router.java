@@ -1,6 +1,6 @@
 package io.berth.gateway.http;
 
-import io.berth.gateway.error.OciError;
+import io.berth.store.error.ErrorCode;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.HashMap;
@@ -27,7 +27,7 @@ public final class Router {
      * for a known path asked with the wrong method, the methods it does support (RFC 9110 requires
      * them in the 405's {@code Allow} header).
      */
-    public record Match(Route route, Map<String, String> params, OciError error, Set<String> allowed) {
+    public record Match(Route route, Map<String, String> params, ErrorCode error, Set<String> allowed) {
     }
 
     public Match match(HttpMethod method, String path) {
@@ -52,8 +52,8 @@ public final class Router {
         if (getForHead != null) {
             return getForHead;
         }
-        return allowed.isEmpty() ? new Match(null, Map.of(), OciError.NOT_FOUND, Set.of())
-                : new Match(null, Map.of(), OciError.UNSUPPORTED, allowed);
+        return allowed.isEmpty() ? new Match(null, Map.of(), ErrorCode.NOT_FOUND, Set.of())
+                : new Match(null, Map.of(), ErrorCode.UNSUPPORTED, allowed);
     }
 
     private static Match found(Route route, Matcher m) {

@@ -1,13 +1,12 @@
 package io.berth.gateway.v2;
 
 import io.berth.gateway.error.ErrorResponses;
-import io.berth.gateway.error.OciError;
+import io.berth.store.error.ErrorCode;
 import io.berth.gateway.http.Exchange;
 import io.berth.gateway.http.Route;
 import io.berth.gateway.http.Route.BodyMode;
 import io.berth.store.Registry;
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -63,7 +62,7 @@ final class BlobRoutes {
             ByteRange range = total == 0 || !Conditional.rangeApplies(ex.headers(), digest) ? null
                     : ByteRange.parse(ex.headers().get(HttpHeaderNames.RANGE), total);
             if (range == ByteRange.UNSATISFIABLE) {
-                FullHttpResponse response = ErrorResponses.of(OciError.RANGE_NOT_SATISFIABLE, "requested range is outside"
+                FullHttpResponse response = ErrorResponses.of(ErrorCode.RANGE_NOT_SATISFIABLE, "requested range is outside"
                         + " the blob's " + total + " bytes", null);
                 response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + total);
                 ex.send(response);
@@ -106,8 +105,8 @@ final class BlobRoutes {
         });
     }
 
-    private static StoreException unknown(RepositoryName name, Digest digest) {
-        return new StoreException(Failure.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + name,
+    private static RegistryException unknown(RepositoryName name, Digest digest) {
+        return new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + name,
                 digest.toString());
     }
 

@@ -1,7 +1,7 @@
 package io.berth.gateway.v2;
 
-import io.berth.gateway.error.OciError;
-import io.berth.gateway.error.OciException;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 
 /**
  * The {@code Content-Range} of an upload chunk: {@code <start>-<end>}, inclusive. Docker sends
@@ -40,8 +40,8 @@ record ContentRange(long start, long end) {
         return end - start + 1;
     }
 
-    private static OciException invalid(String header) {
-        return new OciException(OciError.CHUNK_OUT_OF_ORDER, "Content-Range '" + header + "' is not <start>-<end>", header);
+    private static RegistryException invalid(String header) {
+        return new RegistryException(ErrorCode.CHUNK_OUT_OF_ORDER, "Content-Range '" + header + "' is not <start>-<end>", header);
     }
 
     @Override

@@ -5,8 +5,8 @@ import io.berth.gateway.http.Route;
 import io.berth.gateway.http.Route.BodyMode;
 import io.berth.store.ManifestPrecondition;
 import io.berth.store.Registry;
-import io.berth.store.StoreException;
-import io.berth.store.StoreException.Failure;
+import io.berth.store.error.RegistryException;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.StoredManifest;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
@@ -57,7 +57,7 @@ final class ManifestRoutes {
 
     private void serve(Exchange ex, RepositoryName name, Reference reference, StoredManifest manifest) {
         if (!AcceptHeader.accepts(ex.headers(), manifest.mediaType())) {
-            throw new StoreException(Failure.MANIFEST_UNKNOWN, "manifest " + reference + " is a "
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is a "
                     + manifest.mediaType() + ", which the request's Accept header does not include",
                     reference.toString());
         }

@@ -1,8 +1,8 @@
 package io.berth.gateway.v2;
 
 import io.berth.gateway.http.Exchange;
-import io.berth.gateway.error.OciError;
-import io.berth.gateway.error.OciException;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ record Pagination(int limit, String last) {
             return MAX_LIMIT;
         }
         if (!DIGITS.matcher(n).matches()) {
-            throw new OciException(OciError.PAGINATION_NUMBER_INVALID, "n must be a whole number of 0 or more", n);
+            throw new RegistryException(ErrorCode.PAGINATION_NUMBER_INVALID, "n must be a whole number of 0 or more", n);
         }
         return n.length() > 9 ? MAX_LIMIT : Math.min(Integer.parseInt(n), MAX_LIMIT);
     }

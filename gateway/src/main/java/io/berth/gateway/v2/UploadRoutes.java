@@ -1,7 +1,7 @@
 package io.berth.gateway.v2;
 
-import io.berth.gateway.error.OciError;
-import io.berth.gateway.error.OciException;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.gateway.http.BodyStream;
 import io.berth.gateway.http.Exchange;
 import io.berth.gateway.http.Route;
@@ -89,7 +89,7 @@ final class UploadRoutes {
         String id = ex.param("uuid");
         String digestParam = ex.query("digest");
         if (digestParam == null) {
-            throw new OciException(OciError.DIGEST_INVALID, "finish an upload with PUT ?digest=<digest of the whole"
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "finish an upload with PUT ?digest=<digest of the whole"
                     + " blob>", null);
         }
         Digest digest = Digest.parse(digestParam);
@@ -125,7 +125,7 @@ final class UploadRoutes {
         ContentRange announced = ContentRange.parse(ex.headers().get(HttpHeaderNames.CONTENT_RANGE));
         String lengthHeader = ex.headers().get(HttpHeaderNames.CONTENT_LENGTH);
         if (announced != null && lengthHeader != null && Long.parseLong(lengthHeader.trim()) != announced.length()) {
-            throw new OciException(OciError.SIZE_INVALID, "Content-Range " + announced + " announces "
+            throw new RegistryException(ErrorCode.SIZE_INVALID, "Content-Range " + announced + " announces "
                     + announced.length() + " bytes but Content-Length is " + lengthHeader, null);
         }
         try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(name, id, announced == null ? -1 : announced.start())) {
@@ -138,7 +138,7 @@ final class UploadRoutes {
                 }
             }
             if (announced != null && body.received() != announced.length()) {
-                throw new OciException(OciError.SIZE_INVALID, "Content-Range announced " + announced.length()
+                throw new RegistryException(ErrorCode.SIZE_INVALID, "Content-Range announced " + announced.length()
                         + " bytes but the body had " + body.received(), null);
             }
             return chunk.commit();

@@ -1,6 +1,6 @@
 package io.berth.gateway.v2;
 
-import io.berth.gateway.error.OciException;
+import io.berth.store.error.RegistryException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +29,7 @@ class PaginationTest {
 
     @Test
     void nThatIsNoWholeNumber_isRejected() {
-        assertThrows(OciException.class, () -> Pagination.limit("-1"));
-        assertThrows(OciException.class, () -> Pagination.limit("1e3"));
+        assertThrows(RegistryException.class, () -> Pagination.limit("-1"));
+        assertThrows(RegistryException.class, () -> Pagination.limit("1e3"));
     }
 }

@@ -2,12 +2,15 @@ package io.berth.admin;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.berth.admin.api.ProjectsResource;
-import io.berth.admin.api.RepositoriesResource;
 import io.berth.admin.api.RegistryExceptionMapper;
+import io.berth.admin.api.RepositoriesResource;
 import io.berth.admin.health.DatabaseHealthCheck;
 import io.berth.admin.health.DiskSpaceHealthCheck;
 import io.berth.admin.health.StorageHealthCheck;
 import io.berth.store.Registry;
+import io.berth.store.blob.FilesystemBlobStore;
+import io.berth.store.blob.FilesystemUploadStore;
+import io.berth.store.blob.StoragePaths;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -48,16 +51,20 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         env.lifecycle().manage(dataSource);
 
         Duration uploadExpiry = Duration.ofMillis(config.storage.uploadExpiry.toMilliseconds());
-        Registry registry = Registry.open(dataSource, new Registry.Options(Path.of(config.storage.root),
-                config.projects.autoCreate, config.registry.maxManifestSize.toBytes(), uploadExpiry), Clock.systemUTC());
+        StoragePaths paths = new StoragePaths(Path.of(config.storage.root));
+        FilesystemBlobStore blobs = new FilesystemBlobStore(paths);
+        Registry registry = Registry.open(dataSource, blobs, new FilesystemUploadStore(paths, blobs),
+                new Registry.Options(config.projects.autoCreate, config.registry.maxManifestSize.toBytes(), uploadExpiry,
+                        DatabaseAdmission.of(config.database)),
+                Clock.systemUTC());
 
         env.lifecycle().manage(new GatewayManager(config.registry.toGatewayConfig(), registry, env.metrics()));
         long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
         env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));
 
         env.healthChecks().register("database", new DatabaseHealthCheck(registry.transactions()));
-        env.healthChecks().register("storage", new StorageHealthCheck(registry.paths()));
-        env.healthChecks().register("disk", new DiskSpaceHealthCheck(registry.paths().root(),
+        env.healthChecks().register("storage", new StorageHealthCheck(paths));
+        env.healthChecks().register("disk", new DiskSpaceHealthCheck(paths.root(),
                 config.storage.minFreeDisk.toBytes()));
 
         env.jersey().register(new RegistryExceptionMapper());

@@ -1,11 +1,12 @@
 package io.berth.store;
 
-import io.berth.store.error.RegistryException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.berth.store.blob.BlobContent;
+import io.berth.store.blob.BlobStore;
+import io.berth.store.blob.UploadStore;
 import io.berth.store.error.ErrorCode;
-import io.berth.store.blob.FilesystemBlobStore;
-import io.berth.store.blob.UploadSessions;
+import io.berth.store.error.RegistryException;
 import io.berth.store.meta.BlobDao;
 import io.berth.store.meta.Repositories;
 import io.berth.store.meta.Transactions;
@@ -14,11 +15,12 @@ import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
 
 import java.io.IOException;
-import java.nio.channels.SeekableByteChannel;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * Blobs as repositories see them: a repository may read a blob only when it links to it, and it
@@ -29,15 +31,18 @@ import java.util.OptionalLong;
 public final class Blobs {
     private final Transactions tx;
     private final Repositories repositories;
-    private final FilesystemBlobStore store;
-    private final UploadSessions uploads;
+    /** Upload ids as any upload store writes them: checked before they reach a query. */
+    private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    private final BlobStore store;
+    private final UploadStore uploads;
     private final Clock clock;
     /** repository + digest → size; entries expire so another instance's unlink is seen soon. */
     private final Generations generations = new Generations();
     private final Cache<String, Long> linkedSizes = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
 
-    Blobs(Transactions tx, Repositories repositories, FilesystemBlobStore store, UploadSessions uploads, Clock clock) {
+    Blobs(Transactions tx, Repositories repositories, BlobStore store, UploadStore uploads, Clock clock) {
         this.tx = tx;
         this.repositories = repositories;
         this.store = store;
@@ -55,7 +60,7 @@ public final class Blobs {
         long generation = generations.current(key);
         Optional<Long> linked = tx.withHandle(h -> repositories.find(h, repository)
                 .flatMap(id -> h.attach(BlobDao.class).linkedSize(id, digest.toString())));
-        if (linked.isEmpty() || store.size(digest).isEmpty()) {
+        if (linked.isEmpty() || store.stat(digest).isEmpty()) {
             return OptionalLong.empty();
         }
         if (generations.current(key) == generation) {
@@ -64,9 +69,22 @@ public final class Blobs {
         return OptionalLong.of(linked.get());
     }
 
-    /** Opens a blob's content; check {@link #size} first. */
-    public SeekableByteChannel open(Digest digest) throws IOException {
-        return store.open(digest);
+    /**
+     * Opens {@code length} bytes of a blob from {@code offset}, in the store's best form; check
+     * {@link #size} first. Empty when the content vanished meanwhile.
+     */
+    public Optional<BlobContent> open(Digest digest, long offset, long length) throws IOException {
+        return store.open(digest, offset, length);
+    }
+
+    /**
+     * The whole content of a blob the store holds, for the registry's own reads (export,
+     * replication); which repository may see it is the caller's business.
+     *
+     * @throws java.nio.file.NoSuchFileException when the store does not hold it
+     */
+    public InputStream read(Digest digest) throws IOException {
+        return store.read(digest);
     }
 
     /** Removes the repository's link to a blob; the content stays until garbage collection. */
@@ -98,10 +116,10 @@ public final class Blobs {
         });
     }
 
-    /** Starts an upload session for the repository. */
-    public String startUpload(RepositoryName repository) throws IOException {
+    /** Starts an upload session for the repository whose content is hashed with {@code algorithm}. */
+    public String startUpload(RepositoryName repository, Digest.Algorithm algorithm) throws IOException {
         tx.useTransaction(h -> repositories.checkWritable(h, repository));
-        String id = uploads.create();
+        String id = uploads.create(algorithm);
         try {
             tx.useTransaction(h -> h.attach(UploadDao.class).insert(id, repository.value(), clock.instant()));
         } catch (RuntimeException e) {
@@ -117,8 +135,8 @@ public final class Blobs {
         return uploads.size(uploadId);
     }
 
-    /** Starts applying a chunk to an upload session; see {@link UploadSessions#beginChunk}. */
-    public UploadSessions.Chunk beginChunk(RepositoryName repository, String uploadId, long expectedStart)
+    /** Starts applying a chunk to an upload session; see {@link UploadStore#beginChunk}. */
+    public UploadStore.Chunk beginChunk(RepositoryName repository, String uploadId, long expectedStart)
             throws IOException {
         requireUpload(repository, uploadId);
         return uploads.beginChunk(uploadId, expectedStart);
@@ -133,7 +151,7 @@ public final class Blobs {
             forgetUpload(uploadId);
             throw e;
         }
-        long size = store.size(digest).orElseThrow(() -> new IOException("committed blob " + digest + " vanished"));
+        long size = store.stat(digest).orElseThrow(() -> new IOException("committed blob " + digest + " vanished"));
         tx.useTransaction(h -> {
             long repositoryId = repositories.ensure(h, repository, clock.instant());
             BlobDao blobs = h.attach(BlobDao.class);
@@ -155,7 +173,7 @@ public final class Blobs {
     }
 
     private void requireUpload(RepositoryName repository, String uploadId) {
-        boolean known = UploadSessions.isValidId(uploadId) && tx.withHandle(
+        boolean known = uploadId != null && UPLOAD_ID.matcher(uploadId).matches() && tx.withHandle(
                 h -> h.attach(UploadDao.class).repositoryOf(uploadId)).map(repository.value()::equals).orElse(false);
         if (!known) {
             throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + uploadId + " is not known in "

@@ -5,17 +5,23 @@ import io.berth.store.meta.ArtifactRow;
 import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.ProjectRow;
 import io.berth.store.meta.Repositories;
-import io.berth.store.meta.RepositoryRow;
 import io.berth.store.meta.RepositoryDao;
+import io.berth.store.meta.RepositoryRow;
 import io.berth.store.meta.TagDao;
 import io.berth.store.meta.Transactions;
 import io.berth.store.oci.RepositoryName;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** What the registry holds, for the admin API: projects, their repositories, and artifacts with tags. */
+/**
+ * What the registry holds, for the admin API: projects, their repositories, and artifacts with
+ * tags, one bounded page at a time, each with the total a client needs to page through.
+ */
 public final class Inventory {
     private final Transactions tx;
     private final Repositories repositories;
@@ -25,29 +31,55 @@ public final class Inventory {
         this.repositories = repositories;
     }
 
+    /** One page of a listing and how many entries the whole listing has. */
+    public record Listing<T>(List<T> items, long total) {
+        public Listing {
+            items = List.copyOf(items);
+        }
+    }
+
     /** An artifact with the tags that point at it. */
     public record ArtifactSummary(String digest, String mediaType, long size, String artifactType,
-                                  String subjectDigest, List<String> tags, Instant pushedAt) {
+                                  String subjectDigest, List<String> tags, Instant pushedAt, Instant pulledAt) {
     }
 
-    public List<ProjectRow> projects() {
-        return tx.withHandle(h -> h.attach(ProjectDao.class).list());
+    /** Projects by name; {@code page} counts from 1. */
+    public Listing<ProjectRow> projects(int page, int pageSize) {
+        return tx.withHandle(h -> {
+            ProjectDao projects = h.attach(ProjectDao.class);
+            return new Listing<>(projects.list(pageSize, offset(page, pageSize)), projects.count());
+        });
     }
 
-    /** The repositories of a project, or empty when the project does not exist. */
-    public Optional<List<RepositoryRow>> repositories(String project) {
-        return tx.withHandle(h -> h.attach(ProjectDao.class).findId(project)
-                .map(id -> h.attach(RepositoryDao.class).listInProject(project)));
+    /** The repositories of a project by name, or empty when the project does not exist. */
+    public Optional<Listing<RepositoryRow>> repositories(String project, int page, int pageSize) {
+        return tx.withHandle(h -> h.attach(ProjectDao.class).findId(project).map(id -> {
+            RepositoryDao dao = h.attach(RepositoryDao.class);
+            return new Listing<>(dao.listInProject(project, pageSize, offset(page, pageSize)),
+                    dao.countInProject(project));
+        }));
     }
 
     /** The artifacts of a repository, newest first; fails with NAME_UNKNOWN for an unknown repository. */
-    public List<ArtifactSummary> artifacts(RepositoryName repository) {
+    public Listing<ArtifactSummary> artifacts(RepositoryName repository, int page, int pageSize) {
         return tx.withHandle(h -> {
             long id = repositories.require(h, repository);
-            TagDao tags = h.attach(TagDao.class);
-            List<ArtifactRow> rows = h.attach(ArtifactDao.class).list(id);
-            return rows.stream().map(r -> new ArtifactSummary(r.digest(), r.mediaType(), r.size(), r.artifactType(),
-                    r.subjectDigest(), tags.tagsOf(r.id()), r.pushedAt())).toList();
+            ArtifactDao artifacts = h.attach(ArtifactDao.class);
+            List<ArtifactRow> rows = artifacts.list(id, pageSize, offset(page, pageSize));
+            Map<Long, List<String>> tags = new HashMap<>();
+            if (!rows.isEmpty()) {
+                for (TagDao.ArtifactTag t : h.attach(TagDao.class).tagsOf(rows.stream().map(ArtifactRow::id).toList())) {
+                    tags.computeIfAbsent(t.artifactId(), k -> new ArrayList<>()).add(t.name());
+                }
+            }
+            List<ArtifactSummary> summaries = rows.stream().map(r -> new ArtifactSummary(r.digest(), r.mediaType(),
+                    r.size(), r.artifactType(), r.subjectDigest(), tags.getOrDefault(r.id(), List.of()), r.pushedAt(),
+                    r.pulledAt())).toList();
+            return new Listing<>(summaries, artifacts.count(id));
         });
+    }
+
+    private static long offset(int page, int pageSize) {
+        return (long) (Math.max(1, page) - 1) * pageSize;
     }
 }

@@ -1,7 +1,7 @@
 package io.berth.store;
 
-import io.berth.store.error.RegistryException;
 import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 
 import java.util.List;
 import java.util.Optional;

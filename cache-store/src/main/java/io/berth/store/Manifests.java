@@ -1,13 +1,13 @@
 package io.berth.store;
 
-import io.berth.store.error.RegistryException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.store.StoreEvent.Type;
+import io.berth.store.blob.BlobStore;
 import io.berth.store.error.ErrorCode;
-import io.berth.store.blob.FilesystemBlobStore;
-import io.berth.store.manifest.ParsedManifest;
+import io.berth.store.error.RegistryException;
 import io.berth.store.manifest.ManifestParser;
+import io.berth.store.manifest.ParsedManifest;
 import io.berth.store.meta.ArtifactDao;
 import io.berth.store.meta.ArtifactRow;
 import io.berth.store.meta.Repositories;
@@ -16,53 +16,72 @@ import io.berth.store.meta.Transactions;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Manifests: push (validated, stored byte-exact, recorded in one transaction), pull by tag or
- * digest, delete. Pulls are served from a bounded cache whose entries live a few seconds, so a
- * tag moved by another instance is seen quickly while hot tags cost no database query.
+ * Manifests: push (validated, stored byte-exact, recorded in one transaction), record (what the
+ * registry fetched elsewhere, unchecked), pull by tag or digest, delete. Pulls are served from a
+ * bounded cache whose entries live a few seconds, so a tag moved by another instance is seen
+ * quickly while hot tags cost no database query.
  */
 public final class Manifests {
+    private static final Logger LOG = LoggerFactory.getLogger(Manifests.class);
+
     private final Transactions tx;
     private final Repositories repositories;
-    private final FilesystemBlobStore store;
+    private final BlobStore store;
     private final ManifestRecorder recorder;
     private final StoreEvents events;
     private final long maxSize;
+    private final Clock clock;
     private final Generations generations = new Generations();
-    private final Cache<String, StoredManifest> cache = Caffeine.newBuilder()
+    /**
+     * Recently served manifests, with the generation of their repository when they were read: an
+     * entry from before the repository's last change is a miss, so a change costs no cache scan.
+     */
+    private final Cache<String, Cached> cache = Caffeine.newBuilder()
             .maximumWeight(64L << 20)
-            .<String, StoredManifest>weigher((k, m) -> m.content().length + k.length() + 64)
+            .<String, Cached>weigher((k, c) -> c.manifest().content().length + k.length() + 64)
             .expireAfterWrite(Duration.ofSeconds(10))
             .build();
 
-    Manifests(Transactions tx, Repositories repositories, FilesystemBlobStore store, StoreEvents events,
-              long maxSize, Clock clock) {
+    private record Cached(StoredManifest manifest, long generation) {
+    }
+
+    Manifests(Transactions tx, Repositories repositories, BlobStore store, StoreEvents events, long maxSize,
+              Clock clock) {
         this.tx = tx;
         this.repositories = repositories;
         this.store = store;
         this.events = events;
         this.maxSize = maxSize;
-        this.recorder = new ManifestRecorder(repositories, store, clock);
+        this.clock = clock;
+        this.recorder = new ManifestRecorder(store);
     }
 
     /** A cached manifest, without blocking; empty when it is not in the cache. */
     public Optional<StoredManifest> cached(RepositoryName repository, Reference reference) {
-        return Optional.ofNullable(cache.getIfPresent(key(repository, reference)));
+        Cached cached = cache.getIfPresent(key(repository, reference));
+        return cached != null && cached.generation() == generations.current(repository.value())
+                ? Optional.of(cached.manifest()) : Optional.empty();
     }
 
     /** Fetches a manifest, blocking; fails with NAME_UNKNOWN or MANIFEST_UNKNOWN. */
     public StoredManifest get(RepositoryName repository, Reference reference) throws IOException {
-        StoredManifest cached = cache.getIfPresent(key(repository, reference));
-        if (cached != null) {
-            return cached;
+        Optional<StoredManifest> cached = cached(repository, reference);
+        if (cached.isPresent()) {
+            return cached.get();
         }
         long generation = generations.current(repository.value());
         ArtifactRow row = tx.withHandle(h -> {
@@ -72,63 +91,117 @@ public final class Manifests {
                     : artifacts.byTag(id, reference.toString());
         }).orElseThrow(() -> manifestUnknown(repository, reference));
         Digest digest = Digest.parse(row.digest());
-        byte[] content;
-        try (InputStream in = Channels.newInputStream(store.open(digest))) {
-            content = in.readAllBytes();
-        }
-        StoredManifest manifest = new StoredManifest(digest, row.mediaType(), content, row.subjectDigest());
+        StoredManifest manifest = new StoredManifest(digest, row.mediaType(), readContent(repository, digest, row.size()),
+                row.subjectDigest());
         if (generations.current(repository.value()) == generation) {
-            cache.put(key(repository, reference), manifest);
+            cache.put(key(repository, reference), new Cached(manifest, generation));
         }
         return manifest;
     }
 
+    /**
+     * The manifest's bytes. A row whose content is gone (storage lost or restored from an older
+     * backup than the database) is reported as unknown, so that a client pushes it again.
+     */
+    private byte[] readContent(RepositoryName repository, Digest digest, long size) throws IOException {
+        try (InputStream in = store.read(digest)) {
+            return in.readNBytes((int) Math.min(size, maxSize));
+        } catch (NoSuchFileException e) {
+            LOG.error("manifest {} of {} is recorded but its content is missing from storage", digest, repository);
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + digest + " is recorded in "
+                    + repository + " but its content is missing from storage: push it again", digest.toString());
+        }
+    }
+
     /** Records that a manifest was served, for subscribers to pull events. */
-    public void pulled(RepositoryName repository, Reference reference, StoredManifest manifest) {
+    public void pulled(RepositoryName repository, Reference reference, StoredManifest manifest, Caller caller) {
         events.publish(new StoreEvent(Type.PULLED, repository, manifest.digest(), manifest.mediaType(),
                 reference.tag().orElse(null)));
     }
 
     /**
-     * Validates and stores a pushed manifest under {@code reference} (a tag, or the digest the
-     * content must have). Nothing is recorded unless everything it references is present.
+     * Validates and stores a client's push under its reference and tags (a digest reference must
+     * be the content's). Nothing is recorded unless everything it references is present.
      */
-    public StoredManifest put(RepositoryName repository, Reference reference, String contentType, byte[] content)
-            throws IOException {
-        return put(repository, reference, contentType, content, ManifestPrecondition.NONE);
-    }
-
-    /**
-     * {@link #put(RepositoryName, Reference, String, byte[])} that applies only if {@code precondition}
-     * holds for what {@code reference} names when the push commits.
-     */
-    public StoredManifest put(RepositoryName repository, Reference reference, String contentType, byte[] content,
-                              ManifestPrecondition precondition) throws IOException {
+    public StoredManifest put(ManifestPush push) throws IOException {
+        byte[] content = push.content();
         if (content.length > maxSize) {
             throw new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is " + content.length
                     + " bytes; the limit is " + maxSize);
         }
-        ParsedManifest parsed = ManifestParser.parse(content, contentType);
+        ParsedManifest parsed = ManifestParser.parse(content, push.contentType());
+        Reference reference = push.reference();
         Digest.Algorithm algorithm = reference.digest().map(Digest::algorithm).orElse(Digest.Algorithm.SHA256);
         Digest digest = Digest.of(algorithm, algorithm.newHasher().digest(content));
         if (reference.isDigest() && !reference.digest().get().equals(digest)) {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest content has digest " + digest
                     + " but was pushed as " + reference, reference.toString());
         }
-        tx.useTransaction(h -> recorder.record(h, repository, digest, content, parsed, reference.tag().orElse(null),
-                precondition));
+        Set<String> tags = push.tags();
+        tx.useTransaction(h -> {
+            Instant now = clock.instant();
+            long repositoryId = repositories.ensure(h, push.repository(), now);
+            boolean absent = !push.precondition().isNone() && checkPrecondition(h, repositoryId, push, digest);
+            // Checks first (reads only), then the one slow step, then the writes: during the fsync this push
+            // holds no row locks beyond a conditional push's tag and a repository it has just created.
+            Set<String> toLink = PushValidation.check(h, repositoryId, parsed);
+            recorder.storeBytes(content, algorithm);
+            recorder.link(h, repositoryId, toLink, now);
+            recorder.record(h, repositoryId, digest, content.length, parsed, tags, absent && reference.isDigest(),
+                    absent ? reference.tag().orElse(null) : null, now);
+        });
+        return stored(push.repository(), digest, content, parsed, tags);
+    }
+
+    /**
+     * Records a manifest the registry fetched from elsewhere (a proxy's upstream) under
+     * {@code tags}, stored byte-exact under its digest in {@code algorithm}, without checking that
+     * what it references is present: those blobs arrive later, when a client asks for them.
+     */
+    public StoredManifest record(RepositoryName repository, Collection<String> tags, String mediaType, byte[] content,
+                                 Digest.Algorithm algorithm, Caller caller) throws IOException {
+        ParsedManifest parsed = ManifestParser.parse(content, mediaType);
+        Digest digest = Digest.of(algorithm, algorithm.newHasher().digest(content));
+        tx.useTransaction(h -> {
+            Instant now = clock.instant();
+            long repositoryId = repositories.ensure(h, repository, now);
+            recorder.storeBytes(content, algorithm);
+            recorder.record(h, repositoryId, digest, content.length, parsed, tags, false, null, now);
+        });
+        return stored(repository, digest, content, parsed, tags);
+    }
+
+    private StoredManifest stored(RepositoryName repository, Digest digest, byte[] content, ParsedManifest parsed,
+                                  Collection<String> tags) {
         invalidate(repository);
         StoredManifest stored = new StoredManifest(digest, parsed.mediaType(), content,
                 parsed.subject() == null ? null : parsed.subject().digest().toString());
-        events.publish(new StoreEvent(Type.PUSHED, repository, digest, parsed.mediaType(), reference.tag().orElse(null)));
+        if (tags.isEmpty()) {
+            events.publish(new StoreEvent(Type.PUSHED, repository, digest, parsed.mediaType(), null));
+        }
+        for (String tag : tags) {
+            events.publish(new StoreEvent(Type.PUSHED, repository, digest, parsed.mediaType(), tag));
+        }
         return stored;
+    }
+
+    /** Checks the push's precondition against what its reference names now; returns whether that is absent. */
+    private static boolean checkPrecondition(org.jdbi.v3.core.Handle h, long repositoryId, ManifestPush push,
+                                             Digest digest) {
+        Reference reference = push.reference();
+        // An existing tag's row stays locked until commit, so a concurrent conditional push waits and sees this one.
+        Optional<String> current = reference.tag().isPresent()
+                ? h.attach(TagDao.class).digestForUpdate(repositoryId, reference.tag().get())
+                : h.attach(ArtifactDao.class).byDigest(repositoryId, digest.toString()).map(ArtifactRow::digest);
+        push.precondition().check(reference.tag().map(t -> "tag " + t).orElse(digest.toString()), current);
+        return current.isEmpty();
     }
 
     /**
      * Deletes by digest (the manifest and all its tags) or by tag (only the tag). The manifest's
      * bytes stay in the store until garbage collection.
      */
-    public void delete(RepositoryName repository, Reference reference) {
+    public void delete(RepositoryName repository, Reference reference, Caller caller) {
         int removed = tx.inTransaction(h -> {
             long id = repositories.require(h, repository);
             return reference.isDigest() ? h.attach(ArtifactDao.class).delete(id, reference.toString())
@@ -144,8 +217,6 @@ public final class Manifests {
 
     private void invalidate(RepositoryName repository) {
         generations.bump(repository.value());
-        String prefix = repository.value() + '\0';
-        cache.asMap().keySet().removeIf(k -> k.startsWith(prefix));
     }
 
     private static String key(RepositoryName repository, Reference reference) {

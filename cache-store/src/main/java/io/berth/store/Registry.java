@@ -1,61 +1,71 @@
 package io.berth.store;
 
-import io.berth.store.blob.FilesystemBlobStore;
-import io.berth.store.blob.StoragePaths;
-import io.berth.store.blob.UploadSessions;
+import io.berth.store.blob.BlobStore;
+import io.berth.store.blob.UploadStore;
+import io.berth.store.content.LocalContentSource;
+import io.berth.store.content.ProjectKind;
+import io.berth.store.content.RepositoryResolver;
+import io.berth.store.meta.Admission;
 import io.berth.store.meta.Database;
+import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.Repositories;
 import io.berth.store.meta.Transactions;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The registry's content, as the gateway and the admin API use it: blobs and uploads, manifests,
- * and listings, over one blob store and one metadata database.
+ * The registry's content, as the gateway and the admin API use it: repositories resolved to their
+ * content source, blobs and uploads, manifests, and listings, over the blob store and upload store
+ * it is given and one metadata database.
  */
 public final class Registry {
     private final Transactions tx;
-    private final FilesystemBlobStore store;
     private final Blobs blobs;
     private final Manifests manifests;
     private final Listings listings;
     private final Inventory inventory;
     private final StoreEvents events;
     private final UploadJanitor janitor;
+    private final RepositoryResolver resolver;
 
-    private Registry(Transactions tx, FilesystemBlobStore store, Options options, Clock clock) {
+    private Registry(Transactions tx, BlobStore store, UploadStore uploads, Options options, Clock clock) {
         this.tx = tx;
-        this.store = store;
         this.events = new StoreEvents();
         Repositories repositories = new Repositories(options.autoCreateProjects());
-        UploadSessions uploads = new UploadSessions(store.paths(), store);
         this.blobs = new Blobs(tx, repositories, store, uploads, clock);
         this.manifests = new Manifests(tx, repositories, store, events, options.maxManifestSize(), clock);
         this.listings = new Listings(tx, repositories);
         this.inventory = new Inventory(tx, repositories);
-        this.janitor = new UploadJanitor(tx, uploads, store.paths(), options.uploadExpiry(), clock);
+        this.janitor = new UploadJanitor(tx, uploads, store, options.uploadExpiry(), clock);
+        // Every kind reads from this registry's own store today; a proxy project is its cache, read-only.
+        this.resolver = new RepositoryResolver(
+                project -> tx.withHandle(h -> h.attach(ProjectDao.class).kind(project)).map(ProjectKind::fromDb)
+                        .orElse(ProjectKind.LOCAL),
+                (name, kind) -> new LocalContentSource(name, manifests, blobs, listings));
     }
 
     /**
      * What a registry is opened with.
      *
-     * @param storageRoot        where blobs and upload sessions live
      * @param autoCreateProjects create a project on the first push into it
      * @param maxManifestSize    largest manifest accepted, in bytes
      * @param uploadExpiry       how long an idle upload session is kept
+     * @param database           how much database work may run and wait at once
      */
-    public record Options(Path storageRoot, boolean autoCreateProjects, long maxManifestSize, Duration uploadExpiry) {
+    public record Options(boolean autoCreateProjects, long maxManifestSize, Duration uploadExpiry, Admission database) {
     }
 
-    /** Opens the registry: migrates the database and prepares the storage folders. */
-    public static Registry open(DataSource dataSource, Options options, Clock clock) throws IOException {
-        Transactions tx = new Transactions(Database.open(dataSource));
-        FilesystemBlobStore store = new FilesystemBlobStore(new StoragePaths(options.storageRoot()));
-        return new Registry(tx, store, options, clock);
+    /** Opens the registry over the given stores: migrates the database. */
+    public static Registry open(DataSource dataSource, BlobStore store, UploadStore uploads, Options options,
+                                Clock clock) {
+        return new Registry(new Transactions(Database.open(dataSource), options.database()), store, uploads, options, clock);
+    }
+
+    /** Resolves repository names into handles whose content source serves their reads. */
+    public RepositoryResolver repositories() {
+        return resolver;
     }
 
     public Blobs blobs() {
@@ -84,9 +94,5 @@ public final class Registry {
 
     public Transactions transactions() {
         return tx;
-    }
-
-    public StoragePaths paths() {
-        return store.paths();
     }
 }

@@ -1,16 +1,13 @@
 package io.berth.store;
 
-import io.berth.store.blob.StoragePaths;
-import io.berth.store.blob.UploadSessions;
+import io.berth.store.blob.BlobStore;
+import io.berth.store.blob.UploadStore;
 import io.berth.store.meta.Transactions;
 import io.berth.store.meta.UploadDao;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,21 +16,21 @@ import java.util.Set;
 
 /**
  * Removes what abandoned uploads leave behind: sessions idle longer than the expiry (folder and
- * database row), rows whose folder is gone, and stray temporary files.
+ * database row), rows whose session is gone, and what interrupted writes left in the blob store.
  */
 public final class UploadJanitor {
     private static final Logger LOG = LoggerFactory.getLogger(UploadJanitor.class);
 
     private final Transactions tx;
-    private final UploadSessions sessions;
-    private final StoragePaths paths;
+    private final UploadStore sessions;
+    private final BlobStore blobs;
     private final Duration expiry;
     private final Clock clock;
 
-    public UploadJanitor(Transactions tx, UploadSessions sessions, StoragePaths paths, Duration expiry, Clock clock) {
+    public UploadJanitor(Transactions tx, UploadStore sessions, BlobStore blobs, Duration expiry, Clock clock) {
         this.tx = tx;
         this.sessions = sessions;
-        this.paths = paths;
+        this.blobs = blobs;
         this.expiry = expiry;
         this.clock = clock;
     }
@@ -50,17 +47,11 @@ public final class UploadJanitor {
         }
         Set<String> rows = new HashSet<>(tx.withHandle(h -> h.attach(UploadDao.class).ids()));
         for (String id : rows) {
-            if (!Files.exists(paths.upload(id))) {
+            if (!sessions.exists(id)) {
                 tx.useTransaction(h -> h.attach(UploadDao.class).delete(id));
             }
         }
-        try (DirectoryStream<Path> tmp = Files.newDirectoryStream(paths.tmp())) {
-            for (Path file : tmp) {
-                if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
-                    Files.deleteIfExists(file);
-                }
-            }
-        }
+        blobs.sweep(cutoff);
         if (removed > 0) {
             LOG.info("removed {} upload sessions idle for more than {}", removed, expiry);
         }

@@ -1,7 +1,7 @@
 package io.berth.store;
 
+import io.berth.store.blob.UploadStore;
 import io.berth.store.error.ErrorCode;
-import io.berth.store.blob.UploadSessions;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
 import io.berth.store.testing.OnH2AndPostgres;
@@ -47,7 +47,7 @@ class BlobsTest extends RegistryTestBase {
         upload(app, utf8("x"));
 
         assertEquals(List.of("team/app"), registry.listings().catalog(null, 100).items());
-        assertEquals(List.of("team"), registry.inventory().projects().stream().map(p -> p.name()).toList());
+        assertEquals(List.of("team"), registry.inventory().projects(1, 100).items().stream().map(p -> p.name()).toList());
         assertEquals(0, count("SELECT COUNT(*) FROM upload"));
     }
 
@@ -55,8 +55,8 @@ class BlobsTest extends RegistryTestBase {
     void completeUpload_withSha512Digest_linksBlob() throws IOException {
         byte[] content = utf8("sha512 layer");
         Digest digest = Digest.of(Digest.Algorithm.SHA512, Digest.Algorithm.SHA512.newHasher().digest(content));
-        String id = registry.blobs().startUpload(app);
-        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+        String id = registry.blobs().startUpload(app, Digest.Algorithm.SHA256);
+        try (UploadStore.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
             chunk.write(ByteBuffer.wrap(content));
             chunk.commit();
         }
@@ -68,9 +68,9 @@ class BlobsTest extends RegistryTestBase {
 
     @Test
     void uploadSize_reportsBytesReceivedSoFar() throws IOException {
-        String id = registry.blobs().startUpload(app);
+        String id = registry.blobs().startUpload(app, Digest.Algorithm.SHA256);
         assertEquals(0, registry.blobs().uploadSize(app, id));
-        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+        try (UploadStore.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
             chunk.write(ByteBuffer.wrap(utf8("12345")));
             chunk.commit();
         }
@@ -80,7 +80,7 @@ class BlobsTest extends RegistryTestBase {
 
     @Test
     void beginChunk_atWrongOffset_failsWithRangeInvalid() throws IOException {
-        String id = registry.blobs().startUpload(app);
+        String id = registry.blobs().startUpload(app, Digest.Algorithm.SHA256);
 
         assertFailure(ErrorCode.CHUNK_OUT_OF_ORDER, () -> registry.blobs().beginChunk(app, id, 10));
         assertEquals(0, registry.blobs().uploadSize(app, id));
@@ -88,8 +88,8 @@ class BlobsTest extends RegistryTestBase {
 
     @Test
     void completeUpload_withWrongDigest_discardsSessionAndLinksNothing() throws IOException {
-        String id = registry.blobs().startUpload(app);
-        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+        String id = registry.blobs().startUpload(app, Digest.Algorithm.SHA256);
+        try (UploadStore.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
             chunk.write(ByteBuffer.wrap(utf8("actual")));
             chunk.commit();
         }
@@ -106,7 +106,7 @@ class BlobsTest extends RegistryTestBase {
 
     @Test
     void upload_usedThroughAnotherRepository_isUnknown() throws IOException {
-        String id = registry.blobs().startUpload(app);
+        String id = registry.blobs().startUpload(app, Digest.Algorithm.SHA256);
         Digest digest = Digest.sha256(new byte[0]);
 
         assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(other, id));
@@ -126,12 +126,12 @@ class BlobsTest extends RegistryTestBase {
 
     @Test
     void cancelUpload_endsSessionAndRemovesItsFiles() throws IOException {
-        String id = registry.blobs().startUpload(app);
+        String id = registry.blobs().startUpload(app, Digest.Algorithm.SHA256);
 
         registry.blobs().cancelUpload(app, id);
 
         assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, id));
-        assertFalse(Files.exists(registry.paths().upload(id)));
+        assertFalse(Files.exists(paths().upload(id)));
         assertEquals(0, count("SELECT COUNT(*) FROM upload"));
     }
 
@@ -139,15 +139,15 @@ class BlobsTest extends RegistryTestBase {
     void upload_survivesRegistryRestart() throws IOException {
         byte[] first = utf8("first half, ");
         byte[] second = utf8("second half");
-        String id = registry.blobs().startUpload(app);
-        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+        String id = registry.blobs().startUpload(app, Digest.Algorithm.SHA256);
+        try (UploadStore.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
             chunk.write(ByteBuffer.wrap(first));
             chunk.commit();
         }
 
         Registry restarted = open(true);
         assertEquals(first.length, restarted.blobs().uploadSize(app, id));
-        try (UploadSessions.Chunk chunk = restarted.blobs().beginChunk(app, id, first.length)) {
+        try (UploadStore.Chunk chunk = restarted.blobs().beginChunk(app, id, first.length)) {
             chunk.write(ByteBuffer.wrap(second));
             chunk.commit();
         }
@@ -161,7 +161,7 @@ class BlobsTest extends RegistryTestBase {
     void startUpload_intoUnknownProjectWithoutAutoCreate_failsWithNameUnknown() throws IOException {
         Registry strict = open(false);
 
-        assertFailure(ErrorCode.NAME_UNKNOWN, () -> strict.blobs().startUpload(app));
+        assertFailure(ErrorCode.NAME_UNKNOWN, () -> strict.blobs().startUpload(app, Digest.Algorithm.SHA256));
 
         assertEquals(0, count("SELECT COUNT(*) FROM upload"));
         assertEquals(0, count("SELECT COUNT(*) FROM project"));
@@ -255,7 +255,7 @@ class BlobsTest extends RegistryTestBase {
         Digest digest = Digest.sha256(utf8("lost"));
         Registry fresh = open(true);
         upload(fresh, app, utf8("lost"));
-        Files.delete(fresh.paths().blob(digest));
+        Files.delete(paths().blob(digest));
 
         assertTrue(fresh.blobs().size(app, digest).isEmpty());
     }

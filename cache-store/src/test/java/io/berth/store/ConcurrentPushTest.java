@@ -1,6 +1,6 @@
 package io.berth.store;
 
-import io.berth.store.blob.UploadSessions;
+import io.berth.store.blob.UploadStore;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import static io.berth.store.testing.ManifestJson.OCI_MANIFEST;
 import static io.berth.store.testing.ManifestJson.emptyConfig;
 import static io.berth.store.testing.ManifestJson.utf8;
+import static io.berth.store.testing.TestRegistries.TEST_CALLER;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,7 +96,7 @@ class ConcurrentPushTest extends RegistryTestBase {
             byte[] manifest = artifact("same for everyone");
 
             List<Digest> digests = race((r, i) -> r.manifests()
-                    .put(name, Reference.parse("latest"), OCI_MANIFEST, manifest).digest());
+                    .put(ManifestPush.of(name, Reference.parse("latest"), OCI_MANIFEST, manifest, TEST_CALLER)).digest());
 
             assertEquals(1, new HashSet<>(digests).size());
             assertEquals(Digest.sha256(manifest), registry.manifests().get(name, Reference.parse("latest")).digest());
@@ -115,7 +116,7 @@ class ConcurrentPushTest extends RegistryTestBase {
         Image image = image("contended");
         uploadBlobs(app, image);
 
-        race((r, i) -> r.manifests().put(app, Reference.parse("v1"), OCI_MANIFEST, image.manifest()));
+        race((r, i) -> r.manifests().put(ManifestPush.of(app, Reference.parse("v1"), OCI_MANIFEST, image.manifest(), TEST_CALLER)));
 
         assertEquals(image.digest(), registry.manifests().get(app, Reference.parse("v1")).digest());
         assertEquals(1, count("SELECT COUNT(*) FROM artifact"));
@@ -128,7 +129,8 @@ class ConcurrentPushTest extends RegistryTestBase {
         RepositoryName app = repo("team/app");
 
         List<Digest> digests = race((r, i) -> r.manifests()
-                .put(app, Reference.parse("latest"), OCI_MANIFEST, artifact("client " + i)).digest());
+                .put(ManifestPush.of(app, Reference.parse("latest"), OCI_MANIFEST, artifact("client " + i), TEST_CALLER))
+                .digest());
 
         assertEquals(CLIENTS, new HashSet<>(digests).size());
         assertEquals(CLIENTS, count("SELECT COUNT(*) FROM artifact"));
@@ -143,8 +145,8 @@ class ConcurrentPushTest extends RegistryTestBase {
         Digest digest = Digest.sha256(content);
 
         race((r, i) -> {
-            String id = r.blobs().startUpload(app);
-            try (UploadSessions.Chunk chunk = r.blobs().beginChunk(app, id, 0)) {
+            String id = r.blobs().startUpload(app, Digest.Algorithm.SHA256);
+            try (UploadStore.Chunk chunk = r.blobs().beginChunk(app, id, 0)) {
                 chunk.write(ByteBuffer.wrap(content));
                 chunk.commit();
             }

@@ -42,7 +42,7 @@ class InventoryTest extends RegistryTestBase {
         push(repo("alpha/two/nested"), "latest", image("two"));
         upload(repo("alpha/three"), utf8("blob only"));
 
-        List<ProjectRow> projects = registry.inventory().projects();
+        List<ProjectRow> projects = registry.inventory().projects(1, 100).items();
 
         assertEquals(List.of("alpha", "beta"), projects.stream().map(ProjectRow::name).toList());
         assertEquals(List.of(3L, 1L), projects.stream().map(ProjectRow::repositoryCount).toList());
@@ -52,7 +52,7 @@ class InventoryTest extends RegistryTestBase {
 
     @Test
     void projects_ofEmptyRegistry_isEmpty() {
-        assertEquals(List.of(), registry.inventory().projects());
+        assertEquals(List.of(), registry.inventory().projects(1, 100).items());
     }
 
     @Test
@@ -65,7 +65,7 @@ class InventoryTest extends RegistryTestBase {
         upload(repo("alpha/empty"), utf8("only a blob"));
         push(repo("beta/x"), "latest", image("x"));
 
-        List<RepositoryRow> repositories = registry.inventory().repositories("alpha").orElseThrow();
+        List<RepositoryRow> repositories = registry.inventory().repositories("alpha", 1, 100).map(Inventory.Listing::items).orElseThrow();
 
         assertEquals(List.of("alpha/empty", "alpha/one"), repositories.stream().map(RepositoryRow::name).toList());
         assertEquals(List.of(0L, 2L), repositories.stream().map(RepositoryRow::artifactCount).toList());
@@ -76,12 +76,12 @@ class InventoryTest extends RegistryTestBase {
     void repositories_ofProjectWithoutRepositories_isEmptyList() {
         createProject("empty");
 
-        assertEquals(Optional.of(List.of()), registry.inventory().repositories("empty"));
+        assertEquals(Optional.of(List.of()), registry.inventory().repositories("empty", 1, 100).map(Inventory.Listing::items));
     }
 
     @Test
     void repositories_ofUnknownProject_isAbsent() {
-        assertEquals(Optional.empty(), registry.inventory().repositories("nope"));
+        assertEquals(Optional.empty(), registry.inventory().repositories("nope", 1, 100).map(Inventory.Listing::items));
     }
 
     @Test
@@ -99,7 +99,7 @@ class InventoryTest extends RegistryTestBase {
                 + subject(OCI_MANIFEST, base.digest().toString(), base.manifest().length)));
         put(app, "sig", sig, OCI_MANIFEST);
 
-        List<ArtifactSummary> artifacts = registry.inventory().artifacts(app);
+        List<ArtifactSummary> artifacts = registry.inventory().artifacts(app, 1, 100).items();
 
         assertEquals(3, artifacts.size());
         ArtifactSummary newest = artifacts.get(0);
@@ -127,11 +127,11 @@ class InventoryTest extends RegistryTestBase {
     void artifacts_ofRepositoryWithoutManifests_isEmpty() throws IOException {
         upload(repo("team/app"), utf8("only a blob"));
 
-        assertEquals(List.of(), registry.inventory().artifacts(repo("team/app")));
+        assertEquals(List.of(), registry.inventory().artifacts(repo("team/app"), 1, 100).items());
     }
 
     @Test
     void artifacts_ofUnknownRepository_failWithNameUnknown() {
-        assertFailure(ErrorCode.NAME_UNKNOWN, () -> registry.inventory().artifacts(repo("no/such")));
+        assertFailure(ErrorCode.NAME_UNKNOWN, () -> registry.inventory().artifacts(repo("no/such"), 1, 100).items());
     }
 }

@@ -23,6 +23,7 @@ import static io.berth.store.testing.ManifestJson.descriptor;
 import static io.berth.store.testing.ManifestJson.emptyConfig;
 import static io.berth.store.testing.ManifestJson.subject;
 import static io.berth.store.testing.ManifestJson.utf8;
+import static io.berth.store.testing.TestRegistries.TEST_CALLER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -65,11 +66,11 @@ class ListingsTest extends RegistryTestBase {
     }
 
     /** Follows pages of {@code limit} from the start, checking each page's more flag. */
-    private static List<String> walk(BiFunction<String, Integer, Page> list, int limit, int total) {
+    private static List<String> walk(BiFunction<String, Integer, Page<String>> list, int limit, int total) {
         List<String> all = new ArrayList<>();
         String last = null;
         while (true) {
-            Page page = list.apply(last, limit);
+            Page<String> page = list.apply(last, limit);
             all.addAll(page.items());
             assertTrue(page.items().size() <= limit);
             assertEquals(all.size() < total, page.more(), "more flag after " + all);
@@ -184,7 +185,7 @@ class ListingsTest extends RegistryTestBase {
     }
 
     @Test
-    void referrers_listEveryManifestWithThatSubject_oldestFirst() throws IOException {
+    void referrers_listEveryManifestWithThatSubject_byDigest() throws IOException {
         Image subjectImage = image("subject");
         push(app, "latest", subjectImage);
         byte[] sig = referrer(SIG, subjectImage, "{\"org.example.signer\":\"ci\"}");
@@ -192,15 +193,65 @@ class ListingsTest extends RegistryTestBase {
         pushReferrer(app, sig);
         pushReferrer(app, sbom);
 
-        List<Descriptor> referrers = registry.listings().referrers(app, subjectImage.digest(), null);
+        List<Descriptor> referrers = registry.listings().referrers(app, subjectImage.digest(), null, null, 1000).items();
 
-        assertEquals(List.of(Digest.sha256(sig), Digest.sha256(sbom)), referrers.stream().map(Descriptor::digest).toList());
-        Descriptor first = referrers.get(0);
-        assertEquals(OCI_MANIFEST, first.mediaType());
-        assertEquals(sig.length, first.size());
-        assertEquals(SIG, first.artifactType());
-        assertEquals("{\"org.example.signer\":\"ci\"}", first.annotationsJson());
-        assertNull(referrers.get(1).annotationsJson());
+        assertEquals(sorted(List.of(Digest.sha256(sig).toString(), Digest.sha256(sbom).toString())),
+                referrers.stream().map(d -> d.digest().toString()).toList());
+        Descriptor signature = referrers.stream().filter(d -> d.digest().equals(Digest.sha256(sig))).findFirst()
+                .orElseThrow();
+        assertEquals(OCI_MANIFEST, signature.mediaType());
+        assertEquals(sig.length, signature.size());
+        assertEquals(SIG, signature.artifactType());
+        assertEquals("{\"org.example.signer\":\"ci\"}", signature.annotationsJson());
+        assertNull(referrers.stream().filter(d -> d.digest().equals(Digest.sha256(sbom))).findFirst().orElseThrow()
+                .annotationsJson());
+    }
+
+    @Test
+    void referrers_withLargeAnnotations_comeInPagesWithinTheByteBudget() throws IOException {
+        Image subjectImage = image("subject");
+        push(app, "latest", subjectImage);
+        String big = "x".repeat(300_000);
+        List<String> pushed = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            pushed.add(pushReferrer(app, referrer(SIG, subjectImage, "{\"n\":\"" + i + big + "\"}")).toString());
+        }
+
+        List<String> seen = new ArrayList<>();
+        String last = null;
+        int pages = 0;
+        while (true) {
+            Page<Descriptor> page = registry.listings().referrers(app, subjectImage.digest(), null, last, 1000);
+            pages++;
+            long bytes = page.items().stream().mapToLong(d -> d.annotationsJson().length()).sum();
+            assertTrue(page.items().size() == 1 || bytes <= Listings.REFERRERS_PAGE_BYTES, "page of " + bytes + " bytes");
+            page.items().forEach(d -> seen.add(d.digest().toString()));
+            if (!page.more()) {
+                break;
+            }
+            last = page.items().getLast().digest().toString();
+        }
+
+        assertEquals(sorted(pushed), seen, "every referrer once, in digest order");
+        assertTrue(pages >= 3, "10 x 300 KB of annotations need several 1 MiB pages, got " + pages);
+    }
+
+    @Test
+    void referrers_pageOfN_saysMoreFollow() throws IOException {
+        Image subjectImage = image("subject");
+        push(app, "latest", subjectImage);
+        for (int i = 0; i < 5; i++) {
+            pushReferrer(app, referrer(SIG, subjectImage, "{\"n\":\"" + i + "\"}"));
+        }
+
+        Page<Descriptor> first = registry.listings().referrers(app, subjectImage.digest(), null, null, 2);
+        Page<Descriptor> rest = registry.listings().referrers(app, subjectImage.digest(), null,
+                first.items().getLast().digest().toString(), 10);
+
+        assertEquals(2, first.items().size());
+        assertTrue(first.more());
+        assertEquals(3, rest.items().size());
+        assertFalse(rest.more());
     }
 
     @Test
@@ -210,10 +261,10 @@ class ListingsTest extends RegistryTestBase {
         pushReferrer(app, referrer(SIG, subjectImage, null));
         Digest sbom = pushReferrer(app, referrer(SBOM, subjectImage, null));
 
-        List<Descriptor> referrers = registry.listings().referrers(app, subjectImage.digest(), SBOM);
+        List<Descriptor> referrers = registry.listings().referrers(app, subjectImage.digest(), SBOM, null, 1000).items();
 
         assertEquals(List.of(sbom), referrers.stream().map(Descriptor::digest).toList());
-        assertEquals(List.of(), registry.listings().referrers(app, subjectImage.digest(), "application/unknown"));
+        assertEquals(List.of(), registry.listings().referrers(app, subjectImage.digest(), "application/unknown", null, 1000).items());
     }
 
     @Test
@@ -226,12 +277,12 @@ class ListingsTest extends RegistryTestBase {
                 subject(OCI_MANIFEST, subjectImage.digest().toString(), subjectImage.manifest().length)));
         pushReferrer(app, manifest);
 
-        List<Descriptor> referrers = registry.listings().referrers(app, subjectImage.digest(), null);
+        List<Descriptor> referrers = registry.listings().referrers(app, subjectImage.digest(), null, null, 1000).items();
 
         assertEquals(1, referrers.size());
         assertEquals("application/vnd.example.config+json", referrers.get(0).artifactType());
         assertEquals(1, registry.listings().referrers(app, subjectImage.digest(),
-                "application/vnd.example.config+json").size());
+                "application/vnd.example.config+json", null, 1000).items().size());
     }
 
     @Test
@@ -239,14 +290,14 @@ class ListingsTest extends RegistryTestBase {
         Image subjectImage = image("lonely");
         push(app, "latest", subjectImage);
 
-        assertEquals(List.of(), registry.listings().referrers(app, subjectImage.digest(), null));
+        assertEquals(List.of(), registry.listings().referrers(app, subjectImage.digest(), null, null, 1000).items());
     }
 
     @Test
     void referrers_ofSubjectThatDoesNotExist_isEmpty() throws IOException {
         push(app, "latest", image("present"));
 
-        assertEquals(List.of(), registry.listings().referrers(app, Digest.sha256(utf8("absent")), null));
+        assertEquals(List.of(), registry.listings().referrers(app, Digest.sha256(utf8("absent")), null, null, 1000).items());
     }
 
     @Test
@@ -254,13 +305,13 @@ class ListingsTest extends RegistryTestBase {
         Image subjectImage = image("late subject");
         Digest sig = pushReferrer(app, referrer(SIG, subjectImage, null));
 
-        assertEquals(List.of(sig), registry.listings().referrers(app, subjectImage.digest(), null).stream()
+        assertEquals(List.of(sig), registry.listings().referrers(app, subjectImage.digest(), null, null, 1000).items().stream()
                 .map(Descriptor::digest).toList());
     }
 
     @Test
     void referrers_inUnknownRepository_isEmpty() {
-        assertEquals(List.of(), registry.listings().referrers(repo("no/such"), Digest.sha256(utf8("x")), null));
+        assertEquals(List.of(), registry.listings().referrers(repo("no/such"), Digest.sha256(utf8("x")), null, null, 1000).items());
     }
 
     @Test
@@ -269,7 +320,7 @@ class ListingsTest extends RegistryTestBase {
         push(app, "latest", subjectImage);
         pushReferrer(repo("team/other"), referrer(SIG, subjectImage, null));
 
-        assertEquals(List.of(), registry.listings().referrers(app, subjectImage.digest(), null));
+        assertEquals(List.of(), registry.listings().referrers(app, subjectImage.digest(), null, null, 1000).items());
     }
 
     @Test
@@ -279,9 +330,9 @@ class ListingsTest extends RegistryTestBase {
         Digest sig = pushReferrer(app, referrer(SIG, subjectImage, null));
         Digest sbom = pushReferrer(app, referrer(SBOM, subjectImage, null));
 
-        registry.manifests().delete(app, Reference.of(sig));
+        registry.manifests().delete(app, Reference.of(sig), TEST_CALLER);
 
-        assertEquals(List.of(sbom), registry.listings().referrers(app, subjectImage.digest(), null).stream()
+        assertEquals(List.of(sbom), registry.listings().referrers(app, subjectImage.digest(), null, null, 1000).items().stream()
                 .map(Descriptor::digest).toList());
     }
 }

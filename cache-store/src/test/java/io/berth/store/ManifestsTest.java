@@ -1,7 +1,7 @@
 package io.berth.store;
 
-import io.berth.store.error.RegistryException;
 import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
@@ -34,6 +34,7 @@ import static io.berth.store.testing.ManifestJson.descriptor;
 import static io.berth.store.testing.ManifestJson.emptyConfig;
 import static io.berth.store.testing.ManifestJson.index;
 import static io.berth.store.testing.ManifestJson.utf8;
+import static io.berth.store.testing.TestRegistries.TEST_CALLER;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -164,7 +165,7 @@ class ManifestsTest extends RegistryTestBase {
     }
 
     private void assertNotStored(Digest digest) {
-        assertFalse(Files.exists(registry.paths().blob(digest)), () -> "a rejected push left a file for " + digest);
+        assertFalse(Files.exists(paths().blob(digest)), () -> "a rejected push left a file for " + digest);
     }
 
     @Test
@@ -175,7 +176,7 @@ class ManifestsTest extends RegistryTestBase {
                 () -> put(repo("fresh/app"), "latest", image.manifest(), OCI_MANIFEST));
 
         assertEquals(List.of(), registry.listings().catalog(null, 10).items());
-        assertEquals(List.of(), registry.inventory().projects());
+        assertEquals(List.of(), registry.inventory().projects(1, 100).items());
         assertFailure(ErrorCode.NAME_UNKNOWN, () -> registry.listings().tags(repo("fresh/app"), null, 10));
     }
 
@@ -263,7 +264,7 @@ class ManifestsTest extends RegistryTestBase {
         assertEquals(1, count("SELECT COUNT(*) FROM artifact"));
         assertEquals(1, count("SELECT COUNT(*) FROM tag"));
         assertEquals(List.of("latest"), tags(app));
-        assertEquals(1, registry.inventory().artifacts(app).size());
+        assertEquals(1, registry.inventory().artifacts(app, 1, 100).items().size());
     }
 
     @Test
@@ -275,7 +276,7 @@ class ManifestsTest extends RegistryTestBase {
 
         assertEquals(List.of("latest", "v1.0"), tags(app));
         assertEquals(1, count("SELECT COUNT(*) FROM artifact"));
-        assertEquals(List.of("latest", "v1.0"), registry.inventory().artifacts(app).get(0).tags());
+        assertEquals(List.of("latest", "v1.0"), registry.inventory().artifacts(app, 1, 100).items().get(0).tags());
     }
 
     @Test
@@ -296,7 +297,8 @@ class ManifestsTest extends RegistryTestBase {
 
     private StoredManifest putIf(String tag, Image image, ManifestPrecondition precondition) throws IOException {
         uploadBlobs(app, image);
-        return registry.manifests().put(app, Reference.parse(tag), OCI_MANIFEST, image.manifest(), precondition);
+        return registry.manifests().put(new ManifestPush(app, Reference.parse(tag), List.of(), OCI_MANIFEST, image.manifest(),
+                precondition, TEST_CALLER));
     }
 
     private static ManifestPrecondition ifMatch(String... digests) {
@@ -370,8 +372,8 @@ class ManifestsTest extends RegistryTestBase {
                 results.add(pool.submit(() -> {
                     start.await();
                     try {
-                        registry.manifests().put(app, Reference.parse(reference.apply(image)), OCI_MANIFEST,
-                                image.manifest(), precondition);
+                        registry.manifests().put(new ManifestPush(app, Reference.parse(reference.apply(image)),
+                                List.of(), OCI_MANIFEST, image.manifest(), precondition, TEST_CALLER));
                         return true;
                     } catch (RegistryException e) {
                         assertEquals(ErrorCode.PRECONDITION_FAILED, e.code(), e.getMessage());
@@ -451,7 +453,7 @@ class ManifestsTest extends RegistryTestBase {
         byte[] manifest = artifact("application/vnd.example.empty", null);
 
         assertFailure(ErrorCode.NAME_UNKNOWN,
-                () -> strict.manifests().put(app, Reference.parse("latest"), OCI_MANIFEST, manifest));
+                () -> strict.manifests().put(ManifestPush.of(app, Reference.parse("latest"), OCI_MANIFEST, manifest, TEST_CALLER)));
 
         assertEquals(0, count("SELECT COUNT(*) FROM project"));
         assertEquals(0, count("SELECT COUNT(*) FROM artifact"));
@@ -464,7 +466,7 @@ class ManifestsTest extends RegistryTestBase {
         createProject("team");
         byte[] manifest = artifact("application/vnd.example.empty", null);
 
-        strict.manifests().put(app, Reference.parse("latest"), OCI_MANIFEST, manifest);
+        strict.manifests().put(ManifestPush.of(app, Reference.parse("latest"), OCI_MANIFEST, manifest, TEST_CALLER));
 
         assertArrayEquals(manifest, strict.manifests().get(app, Reference.parse("latest")).content());
     }
@@ -492,7 +494,7 @@ class ManifestsTest extends RegistryTestBase {
         put(app, "v1", image.manifest(), OCI_MANIFEST);
         get(app, "latest"); // cached
 
-        registry.manifests().delete(app, Reference.parse("latest"));
+        registry.manifests().delete(app, Reference.parse("latest"), TEST_CALLER);
 
         assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, "latest"));
         assertEquals(image.digest(), get(app, "v1").digest());
@@ -510,7 +512,7 @@ class ManifestsTest extends RegistryTestBase {
         push(app, "stable", kept);
         get(app, doomed.digest().toString()); // cached
 
-        registry.manifests().delete(app, Reference.of(doomed.digest()));
+        registry.manifests().delete(app, Reference.of(doomed.digest()), TEST_CALLER);
 
         assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, doomed.digest().toString()));
         assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, "latest"));
@@ -525,7 +527,7 @@ class ManifestsTest extends RegistryTestBase {
     void delete_byDigest_thenPushAgain_restoresManifest() throws IOException {
         Image image = image("again");
         push(app, "latest", image);
-        registry.manifests().delete(app, Reference.of(image.digest()));
+        registry.manifests().delete(app, Reference.of(image.digest()), TEST_CALLER);
 
         put(app, "latest", image.manifest(), OCI_MANIFEST);
 
@@ -536,9 +538,9 @@ class ManifestsTest extends RegistryTestBase {
     void delete_unknownReference_failsWithManifestUnknown() throws IOException {
         push(app, "latest", image("present"));
 
-        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> registry.manifests().delete(app, Reference.parse("nope")));
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> registry.manifests().delete(app, Reference.parse("nope"), TEST_CALLER));
         assertFailure(ErrorCode.MANIFEST_UNKNOWN,
-                () -> registry.manifests().delete(app, Reference.of(Digest.sha256(utf8("absent")))));
+                () -> registry.manifests().delete(app, Reference.of(Digest.sha256(utf8("absent"))), TEST_CALLER));
         assertEquals(List.of("latest"), tags(app));
     }
 
@@ -546,7 +548,7 @@ class ManifestsTest extends RegistryTestBase {
     void deleteAndGet_inUnknownRepository_failWithNameUnknown() {
         RepositoryName unknown = repo("no/such");
 
-        assertFailure(ErrorCode.NAME_UNKNOWN, () -> registry.manifests().delete(unknown, Reference.parse("latest")));
+        assertFailure(ErrorCode.NAME_UNKNOWN, () -> registry.manifests().delete(unknown, Reference.parse("latest"), TEST_CALLER));
         assertFailure(ErrorCode.NAME_UNKNOWN, () -> get(unknown, "latest"));
     }
 
@@ -559,5 +561,57 @@ class ManifestsTest extends RegistryTestBase {
         assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(repo("team/b"), image.digest().toString()));
         assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(repo("team/b"), "latest"));
         assertFalse(registry.manifests().cached(repo("team/b"), Reference.parse("latest")).isPresent());
+    }
+
+    @Test
+    void put_byDigestWithExtraTags_setsEveryTag() throws IOException {
+        Image image = image("multi-tag");
+        uploadBlobs(app, image);
+
+        StoredManifest stored = registry.manifests().put(new ManifestPush(app, Reference.of(image.digest()),
+                List.of("v1", "v1.2", "latest"), OCI_MANIFEST, image.manifest(), ManifestPrecondition.NONE, TEST_CALLER));
+
+        assertEquals(image.digest(), stored.digest());
+        assertEquals(List.of("latest", "v1", "v1.2"), tags(app));
+        assertEquals(image.digest(), get(app, "v1.2").digest());
+    }
+
+    @Test
+    void get_afterAMove_neverServesTheCachedOldManifest() throws IOException {
+        Image old = image("old");
+        Image next = image("next");
+        push(app, "latest", old);
+        assertEquals(old.digest(), get(app, "latest").digest());
+        assertTrue(registry.manifests().cached(app, Reference.parse("latest")).isPresent());
+
+        push(app, "latest", next);
+
+        assertFalse(registry.manifests().cached(app, Reference.parse("latest")).isPresent());
+        assertEquals(next.digest(), get(app, "latest").digest());
+    }
+
+    @Test
+    void get_recordedManifestWhoseContentIsMissing_isUnknownSoTheClientPushesItAgain() throws IOException {
+        Image image = image("lost");
+        push(app, "latest", image);
+        Files.delete(paths().blob(image.digest()));
+
+        assertFailure(ErrorCode.MANIFEST_UNKNOWN, () -> get(app, "latest"));
+
+        push(app, "latest", image);
+        assertArrayEquals(image.manifest(), get(app, "latest").content());
+    }
+
+    @Test
+    void record_manifestWhoseBlobsAreNotHere_isServedByTagAndDigest() throws IOException {
+        Image image = image("fetched from an upstream");
+
+        StoredManifest recorded = registry.manifests().record(app, List.of("1.0"), OCI_MANIFEST, image.manifest(),
+                Digest.Algorithm.SHA256, TEST_CALLER);
+
+        assertEquals(image.digest(), recorded.digest());
+        assertArrayEquals(image.manifest(), get(app, "1.0").content());
+        assertArrayEquals(image.manifest(), get(app, image.digest().toString()).content());
+        assertTrue(registry.blobs().size(app, image.configDigest()).isEmpty(), "its blobs come later, when fetched");
     }
 }

@@ -1,7 +1,7 @@
 package io.berth.store;
 
+import io.berth.store.blob.UploadStore;
 import io.berth.store.error.ErrorCode;
-import io.berth.store.blob.UploadSessions;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
 import io.berth.store.testing.OnH2AndPostgres;
@@ -42,8 +42,8 @@ class UploadJanitorTest extends RegistryTestBase {
     }
 
     private String startWith(String content) throws IOException {
-        String id = registry.blobs().startUpload(app);
-        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+        String id = registry.blobs().startUpload(app, Digest.Algorithm.SHA256);
+        try (UploadStore.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
             chunk.write(ByteBuffer.wrap(utf8(content)));
             chunk.commit();
         }
@@ -64,12 +64,12 @@ class UploadJanitorTest extends RegistryTestBase {
     void sweep_removesSessionsIdleLongerThanExpiryAndKeepsActiveOnes() throws IOException {
         String idle = startWith("abandoned");
         String active = startWith("in progress");
-        age(registry.paths().uploadData(idle), Duration.ofHours(25));
+        age(paths().uploadData(idle), Duration.ofHours(25));
 
         assertEquals(1, registry.janitor().sweep());
 
         assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> registry.blobs().uploadSize(app, idle));
-        assertFalse(Files.exists(registry.paths().upload(idle)));
+        assertFalse(Files.exists(paths().upload(idle)));
         assertEquals(1, count("SELECT COUNT(*) FROM upload"));
         assertEquals(11, registry.blobs().uploadSize(app, active));
         registry.blobs().completeUpload(app, active, Digest.sha256(utf8("in progress")));
@@ -78,7 +78,7 @@ class UploadJanitorTest extends RegistryTestBase {
     @Test
     void sweep_sessionIdleForLessThanExpiry_isKept() throws IOException {
         String id = startWith("paused");
-        age(registry.paths().uploadData(id), Duration.ofHours(23));
+        age(paths().uploadData(id), Duration.ofHours(23));
 
         assertEquals(0, registry.janitor().sweep());
 
@@ -94,18 +94,18 @@ class UploadJanitorTest extends RegistryTestBase {
         assertEquals(2, registry.janitor().sweep());
 
         assertEquals(0, count("SELECT COUNT(*) FROM upload"));
-        assertEquals(0, folders(registry.paths().uploads()));
+        assertEquals(0, folders(paths().uploads()));
     }
 
     @Test
     void sweep_removesRowsWhoseFolderIsGone() throws IOException {
         String id = startWith("lost its files");
-        try (var files = Files.list(registry.paths().upload(id))) {
+        try (var files = Files.list(paths().upload(id))) {
             for (var file : files.toList()) {
                 Files.delete(file);
             }
         }
-        Files.delete(registry.paths().upload(id));
+        Files.delete(paths().upload(id));
 
         assertEquals(0, registry.janitor().sweep());
 
@@ -115,7 +115,7 @@ class UploadJanitorTest extends RegistryTestBase {
 
     @Test
     void sweep_removesIdleFoldersThatHaveNoRow() throws IOException {
-        Path leftover = Files.createDirectories(registry.paths().uploads().resolve("left-by-a-crash"));
+        Path leftover = Files.createDirectories(paths().uploads().resolve("left-by-a-crash"));
         Files.writeString(leftover.resolve("data"), "partial");
         age(leftover.resolve("data"), Duration.ofDays(3));
 
@@ -126,8 +126,8 @@ class UploadJanitorTest extends RegistryTestBase {
 
     @Test
     void sweep_removesOnlyStaleTemporaryFiles() throws IOException {
-        Path stale = Files.writeString(registry.paths().tmp().resolve("stale"), "from a crashed import");
-        Path fresh = Files.writeString(registry.paths().tmp().resolve("fresh"), "being written");
+        Path stale = Files.writeString(paths().tmp().resolve("stale"), "from a crashed import");
+        Path fresh = Files.writeString(paths().tmp().resolve("fresh"), "being written");
         age(stale, Duration.ofHours(30));
 
         registry.janitor().sweep();

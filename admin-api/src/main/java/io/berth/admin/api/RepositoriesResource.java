@@ -6,11 +6,13 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
-import java.util.List;
-
-/** {@code /api/v1/repositories/{name}/artifacts}: the manifests of a repository with their tags. */
+/** {@code /api/v1/repositories/{name}/artifacts}: the manifests of a repository with their tags, newest first, paged. */
 @Path("/api/v1/repositories")
 @Produces(MediaType.APPLICATION_JSON)
 public final class RepositoriesResource {
@@ -22,7 +24,9 @@ public final class RepositoriesResource {
 
     @GET
     @Path("/{name: .+}/artifacts")
-    public List<Inventory.ArtifactSummary> artifacts(@PathParam("name") String name) {
-        return inventory.artifacts(RepositoryName.parse(name));
+    public Response artifacts(@PathParam("name") String name, @QueryParam("page") String page,
+                              @QueryParam("page_size") String pageSize, @Context UriInfo uri) {
+        PageRequest paging = PageRequest.of(page, pageSize);
+        return paging.respond(inventory.artifacts(RepositoryName.parse(name), paging.page(), paging.pageSize()), uri);
     }
 }

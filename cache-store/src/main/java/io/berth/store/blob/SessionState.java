@@ -12,28 +12,43 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** The in-memory part of a session: its lock and its running sha256. */
+/**
+ * The in-memory part of an upload session: its lock and its running hash in the session's
+ * algorithm. Lost on a restart, and then recomputed from the file the first time it is needed.
+ * Every field is guarded by {@link #lock}.
+ */
 final class SessionState {
     final ReentrantLock lock = new ReentrantLock();
-    MessageDigest sha256 = Digest.Algorithm.SHA256.newHasher();
+    /** Null until the session's algorithm was read from its folder. */
+    Digest.Algorithm algorithm;
+    MessageDigest hash;
     long hashed;
 
     /** Makes the running hash cover exactly the first {@code size} bytes of the file. */
     void catchUp(Path data, long size) throws IOException {
-        if (hashed == size) {
+        if (hash != null && hashed == size) {
             return;
         }
-        sha256 = hashPrefix(data, Digest.Algorithm.SHA256, size);
+        hash = hashPrefix(data, algorithm, size);
         hashed = size;
     }
 
-    Digest digestOf(Path data, Digest.Algorithm algorithm) throws IOException {
+    /** The digest of the whole file in {@code wanted}: from the running hash when it is the session's algorithm. */
+    Digest digestOf(Path data, Digest.Algorithm wanted) throws IOException {
         long size = Files.size(data);
-        if (algorithm == Digest.Algorithm.SHA256) {
+        if (wanted == algorithm) {
             catchUp(data, size);
-            return Digest.of(algorithm, UploadSessions.copy(sha256).digest());
+            return Digest.of(wanted, copy(hash).digest());
         }
-        return Digest.of(algorithm, hashPrefix(data, algorithm, size).digest());
+        return Digest.of(wanted, hashPrefix(data, wanted, size).digest());
+    }
+
+    static MessageDigest copy(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-2 digests are cloneable", e);
+        }
     }
 
     private static MessageDigest hashPrefix(Path data, Digest.Algorithm algorithm, long size) throws IOException {

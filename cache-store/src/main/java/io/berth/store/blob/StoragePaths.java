@@ -12,6 +12,7 @@ import java.nio.file.Path;
  *   blobs/&lt;algorithm&gt;/&lt;first two hex digits&gt;/&lt;hex&gt;   blob content; immutable, named by its verified digest
  *   uploads/&lt;session id&gt;/data                        bytes received so far by an upload session
  *   uploads/&lt;session id&gt;/acknowledged                size of the data the client was told it has
+ *   uploads/&lt;session id&gt;/algorithm                   the session's digest algorithm, when not sha256
  *   tmp/&lt;random&gt;                                     a blob being written in one go (manifests, imports)
  *   db/                                              the embedded H2 database, when it is used
  * </pre>

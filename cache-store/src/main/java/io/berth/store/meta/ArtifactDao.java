@@ -1,6 +1,8 @@
 package io.berth.store.meta;
 
+import org.jdbi.v3.sqlobject.config.KeyColumn;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.ValueColumn;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -9,13 +11,14 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Manifests of repositories, what they reference, and who refers to them. */
 @RegisterConstructorMapper(ArtifactRow.class)
 public interface ArtifactDao {
     String COLUMNS = "a.id, a.repository_id, a.digest, a.media_type, a.size, a.artifact_type, a.subject_digest,"
-            + " a.annotations, a.pushed_at";
+            + " a.annotations, a.pushed_at, a.pulled_at";
 
     @SqlQuery("SELECT " + COLUMNS + " FROM artifact a WHERE a.repository_id = :repositoryId AND a.digest = :digest")
     Optional<ArtifactRow> byDigest(@Bind("repositoryId") long repositoryId, @Bind("digest") String digest);
@@ -56,11 +59,33 @@ public interface ArtifactDao {
     @SqlUpdate("DELETE FROM artifact WHERE repository_id = :repositoryId AND digest = :digest")
     int delete(@Bind("repositoryId") long repositoryId, @Bind("digest") String digest);
 
-    /** Manifests in the repository whose subject is {@code subject}, oldest first. */
-    @SqlQuery("SELECT " + COLUMNS + " FROM artifact a WHERE a.repository_id = :repositoryId"
-            + " AND a.subject_digest = :subject ORDER BY a.pushed_at, a.id")
-    List<ArtifactRow> referrers(@Bind("repositoryId") long repositoryId, @Bind("subject") String subject);
+    /**
+     * Manifests in the repository whose subject is {@code subject}, by digest after {@code last}
+     * ("" for the start), optionally of one artifact type; without their annotations (which may be
+     * megabytes each), but with their length, so a page can be cut to a byte budget first.
+     */
+    @SqlQuery("SELECT a.id, a.digest, a.media_type, a.size, a.artifact_type,"
+            + " COALESCE(LENGTH(a.annotations), 0) AS annotations_length FROM artifact a"
+            + " WHERE a.repository_id = :repositoryId AND a.subject_digest = :subject AND a.digest > :last"
+            + " AND (CAST(:artifactType AS VARCHAR(255)) IS NULL OR a.artifact_type = :artifactType)"
+            + " ORDER BY a.digest LIMIT :limit")
+    @RegisterConstructorMapper(ReferrerRow.class)
+    List<ReferrerRow> referrers(@Bind("repositoryId") long repositoryId, @Bind("subject") String subject,
+                                @Bind("artifactType") String artifactType, @Bind("last") String last,
+                                @Bind("limit") int limit);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM artifact a WHERE a.repository_id = :repositoryId ORDER BY a.pushed_at DESC, a.id DESC")
-    List<ArtifactRow> list(@Bind("repositoryId") long repositoryId);
+    /** The annotations (JSON object text, or null) of the given artifacts, by id. */
+    @SqlQuery("SELECT id, annotations FROM artifact WHERE id IN (<ids>)")
+    @KeyColumn("id")
+    @ValueColumn("annotations")
+    Map<Long, String> annotations(@BindList("ids") Collection<Long> ids);
+
+    /** A page of the repository's artifacts, newest first. */
+    @SqlQuery("SELECT " + COLUMNS + " FROM artifact a WHERE a.repository_id = :repositoryId"
+            + " ORDER BY a.pushed_at DESC, a.id DESC LIMIT :limit OFFSET :offset")
+    List<ArtifactRow> list(@Bind("repositoryId") long repositoryId, @Bind("limit") int limit,
+                           @Bind("offset") long offset);
+
+    @SqlQuery("SELECT COUNT(*) FROM artifact WHERE repository_id = :repositoryId")
+    long count(@Bind("repositoryId") long repositoryId);
 }

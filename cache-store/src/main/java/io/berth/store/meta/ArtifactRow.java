@@ -4,5 +4,6 @@ import java.time.Instant;
 
 /** One manifest of one repository, as the database holds it. */
 public record ArtifactRow(long id, long repositoryId, String digest, String mediaType, long size,
-                         String artifactType, String subjectDigest, String annotations, Instant pushedAt) {
+                         String artifactType, String subjectDigest, String annotations, Instant pushedAt,
+                          Instant pulledAt) {
 }

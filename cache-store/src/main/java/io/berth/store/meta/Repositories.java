@@ -1,7 +1,7 @@
 package io.berth.store.meta;
 
-import io.berth.store.error.RegistryException;
 import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.store.oci.RepositoryName;
 import org.jdbi.v3.core.Handle;
 

@@ -26,6 +26,11 @@ public interface RepositoryDao {
     @SqlQuery("SELECT r.id, r.name, r.created_at,"
             + " (SELECT COUNT(*) FROM artifact a WHERE a.repository_id = r.id) AS artifact_count,"
             + " (SELECT COUNT(*) FROM tag t WHERE t.repository_id = r.id) AS tag_count"
-            + " FROM repository r JOIN project p ON p.id = r.project_id WHERE p.name = :project ORDER BY r.name")
-    List<RepositoryRow> listInProject(@Bind("project") String project);
+            + " FROM repository r JOIN project p ON p.id = r.project_id WHERE p.name = :project ORDER BY r.name"
+            + " LIMIT :limit OFFSET :offset")
+    List<RepositoryRow> listInProject(@Bind("project") String project, @Bind("limit") int limit,
+                                      @Bind("offset") long offset);
+
+    @SqlQuery("SELECT COUNT(*) FROM repository r JOIN project p ON p.id = r.project_id WHERE p.name = :project")
+    long countInProject(@Bind("project") String project);
 }

@@ -1,10 +1,13 @@
 package io.berth.store.meta;
 
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,8 +41,14 @@ public interface TagDao {
     @SqlQuery("SELECT name FROM tag WHERE repository_id = :repositoryId AND name > :last ORDER BY name LIMIT :limit")
     List<String> names(@Bind("repositoryId") long repositoryId, @Bind("last") String last, @Bind("limit") int limit);
 
-    @SqlQuery("SELECT name FROM tag WHERE artifact_id = :artifactId ORDER BY name")
-    List<String> tagsOf(@Bind("artifactId") long artifactId);
+    /** The tags pointing at each of the given artifacts, in one query. */
+    @SqlQuery("SELECT artifact_id, name FROM tag WHERE artifact_id IN (<artifactIds>) ORDER BY artifact_id, name")
+    @RegisterConstructorMapper(ArtifactTag.class)
+    List<ArtifactTag> tagsOf(@BindList("artifactIds") Collection<Long> artifactIds);
+
+    /** A tag and the artifact it points at. */
+    record ArtifactTag(long artifactId, String name) {
+    }
 
     @SqlUpdate("DELETE FROM tag WHERE repository_id = :repositoryId AND name = :name")
     int delete(@Bind("repositoryId") long repositoryId, @Bind("name") String name);

@@ -24,21 +24,32 @@ public final class Transactions {
     private static final int ATTEMPTS = 5;
 
     private final Jdbi jdbi;
+    private final Admission admission;
 
-    public Transactions(Jdbi jdbi) {
+    public Transactions(Jdbi jdbi, Admission admission) {
         this.jdbi = jdbi;
+        this.admission = admission;
     }
 
+    /**
+     * Runs {@code work} in a transaction, again when it loses a race. Never call it from inside
+     * another unit of work: each holds a connection and an admission permit.
+     */
     public <T> T inTransaction(Function<Handle, T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::apply);
-            } catch (JdbiException e) {
-                if (attempt >= ATTEMPTS || !isRetryable(e)) {
-                    throw e;
+        return admission.run(() -> {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::apply);
+                } catch (JdbiException e) {
+                    if (isPoolExhausted(e)) {
+                        throw Admission.busy();
+                    }
+                    if (attempt >= ATTEMPTS || !isRetryable(e)) {
+                        throw e;
+                    }
                 }
             }
-        }
+        });
     }
 
     public void useTransaction(java.util.function.Consumer<Handle> work) {
@@ -50,7 +61,29 @@ public final class Transactions {
 
     /** A read outside any explicit transaction. */
     public <T> T withHandle(Function<Handle, T> work) {
-        return jdbi.withHandle(work::apply);
+        return admission.run(() -> {
+            try {
+                return jdbi.withHandle(work::apply);
+            } catch (JdbiException e) {
+                if (isPoolExhausted(e)) {
+                    throw Admission.busy();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * The connection pool gave up waiting for a free connection (another process shares it, or
+     * admission is configured larger than the pool): a busy registry, not a failed one.
+     */
+    private static boolean isPoolExhausted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException && t.getClass().getSimpleName().equals("PoolExhaustedException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isRetryable(Throwable e) {

@@ -1,7 +1,7 @@
 package io.berth.store.oci;
 
-import io.berth.store.error.RegistryException;
 import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,7 +42,8 @@ public final class Digest implements Comparable<Digest> {
             }
         }
 
-        static Optional<Algorithm> byPrefix(String prefix) {
+        /** The algorithm a digest names with {@code prefix} ("sha256"), if the store accepts it. */
+        public static Optional<Algorithm> byPrefix(String prefix) {
             for (Algorithm a : values()) {
                 if (a.prefix.equals(prefix)) {
                     return Optional.of(a);

@@ -1,7 +1,7 @@
 package io.berth.store.oci;
 
-import io.berth.store.error.RegistryException;
 import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

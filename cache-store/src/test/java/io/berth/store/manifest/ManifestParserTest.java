@@ -1,7 +1,7 @@
 package io.berth.store.manifest;
 
-import io.berth.store.error.RegistryException;
 import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.store.oci.Descriptor;
 import io.berth.store.oci.Digest;
 import org.junit.jupiter.api.Test;

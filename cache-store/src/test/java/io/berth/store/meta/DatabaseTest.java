@@ -6,14 +6,20 @@ import io.berth.store.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,8 +29,25 @@ class DatabaseTest extends DatabaseTestBase {
     private static final List<String> TABLES = List.of(
             "project", "repository", "blob", "repository_blob", "artifact", "artifact_reference", "tag", "upload");
 
+    /**
+     * Every version under db/migration and db/vendor (whose versions each database has in step),
+     * in order: each database applies all of them exactly once.
+     */
+    private static final List<String> MIGRATIONS = migrationVersions();
+
     DatabaseTest(TestDatabase database) {
         super(database);
+    }
+
+    private static List<String> migrationVersions() {
+        try (Stream<Path> shared = Files.list(Path.of(DatabaseTest.class.getResource("/db/migration").toURI()));
+             Stream<Path> vendor = Files.list(Path.of(DatabaseTest.class.getResource("/db/vendor/h2").toURI()))) {
+            return Stream.concat(shared, vendor).map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("V\\d+__.*\\.sql")).map(n -> n.substring(1, n.indexOf("__"))).distinct()
+                    .sorted(Comparator.comparingInt(Integer::parseInt)).toList();
+        } catch (IOException | URISyntaxException e) {
+            throw new IllegalStateException("cannot list the migrations", e);
+        }
     }
 
     private long count(Jdbi jdbi, String sql) {
@@ -41,7 +64,7 @@ class DatabaseTest extends DatabaseTestBase {
     void open_onEmptyDatabase_appliesMigrationsAndCreatesEveryTable() {
         Jdbi jdbi = Database.open(dataSource);
 
-        assertEquals(List.of("1", "2"), appliedVersions(jdbi));
+        assertEquals(MIGRATIONS, appliedVersions(jdbi));
         for (String table : TABLES) {
             assertEquals(0, count(jdbi, "SELECT COUNT(*) FROM " + table), table);
         }
@@ -54,7 +77,7 @@ class DatabaseTest extends DatabaseTestBase {
 
         Jdbi second = Database.open(dataSource);
 
-        assertEquals(List.of("1", "2"), appliedVersions(second));
+        assertEquals(MIGRATIONS, appliedVersions(second));
         assertEquals(1, count(second, "SELECT COUNT(*) FROM project WHERE name = 'kept'"));
     }
 
@@ -80,7 +103,7 @@ class DatabaseTest extends DatabaseTestBase {
             pool.shutdownNow();
         }
 
-        assertEquals(List.of("1", "2"), appliedVersions(Database.open(dataSource)));
+        assertEquals(MIGRATIONS, appliedVersions(Database.open(dataSource)));
     }
 
     @Test
@@ -90,7 +113,7 @@ class DatabaseTest extends DatabaseTestBase {
 
         jdbi.useHandle(h -> h.attach(ProjectDao.class).createIfAbsent("time", created));
 
-        assertEquals(created, jdbi.withHandle(h -> h.attach(ProjectDao.class).list()).get(0).createdAt());
+        assertEquals(created, jdbi.withHandle(h -> h.attach(ProjectDao.class).list(1000, 0)).get(0).createdAt());
     }
 
     @Test
@@ -103,7 +126,7 @@ class DatabaseTest extends DatabaseTestBase {
             jdbi.useHandle(h -> h.attach(ProjectDao.class).createIfAbsent("written-in-berlin", created));
             TimeZone.setDefault(TimeZone.getTimeZone("America/Los_Angeles"));
 
-            assertEquals(created, jdbi.withHandle(h -> h.attach(ProjectDao.class).list()).get(0).createdAt());
+            assertEquals(created, jdbi.withHandle(h -> h.attach(ProjectDao.class).list(1000, 0)).get(0).createdAt());
         } finally {
             TimeZone.setDefault(original);
         }

@@ -31,7 +31,7 @@ class RepositoriesTest extends DatabaseTestBase {
 
     @BeforeEach
     void openTransactions() {
-        tx = new Transactions(Database.open(dataSource));
+        tx = new Transactions(Database.open(dataSource), Admission.unbounded());
     }
 
     private long count(String sql) {
@@ -52,7 +52,7 @@ class RepositoriesTest extends DatabaseTestBase {
 
         assertEquals(first, second);
         assertEquals(Optional.of(first), tx.withHandle(h -> repositories.find(h, APP)));
-        assertEquals(List.of("team"), tx.withHandle(h -> h.attach(ProjectDao.class).list()).stream()
+        assertEquals(List.of("team"), tx.withHandle(h -> h.attach(ProjectDao.class).list(1000, 0)).stream()
                 .map(ProjectRow::name).toList());
         assertEquals(1, count("SELECT COUNT(*) FROM repository"));
     }
@@ -92,7 +92,7 @@ class RepositoriesTest extends DatabaseTestBase {
         tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("team", NOW));
         tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("team", NOW.plusSeconds(60)));
 
-        List<ProjectRow> projects = tx.withHandle(h -> h.attach(ProjectDao.class).list());
+        List<ProjectRow> projects = tx.withHandle(h -> h.attach(ProjectDao.class).list(1000, 0));
         assertEquals(1, projects.size());
         assertEquals(NOW, projects.get(0).createdAt());
     }

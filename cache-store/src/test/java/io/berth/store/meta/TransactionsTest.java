@@ -27,7 +27,7 @@ class TransactionsTest extends DatabaseTestBase {
 
     @BeforeEach
     void openTransactions() {
-        tx = new Transactions(Database.open(dataSource));
+        tx = new Transactions(Database.open(dataSource), Admission.unbounded());
         insertProject(null, "taken");
     }
 

@@ -1,11 +1,11 @@
 package io.berth.store.oci;
 
-import io.berth.store.error.RegistryException;
 import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;

@@ -1,10 +1,12 @@
 package io.berth.store.testing;
 
-import io.berth.store.error.ErrorCode;
+import io.berth.store.ManifestPush;
 import io.berth.store.Registry;
-import io.berth.store.error.RegistryException;
 import io.berth.store.StoredManifest;
-import io.berth.store.blob.UploadSessions;
+import io.berth.store.blob.StoragePaths;
+import io.berth.store.blob.UploadStore;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.store.meta.ProjectDao;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
@@ -16,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,8 +56,13 @@ public abstract class RegistryTestBase extends DatabaseTestBase {
 
     /** Opens another registry over the same database and storage (as a restart or a second instance would). */
     protected Registry open(boolean autoCreateProjects) throws IOException {
-        return Registry.open(dataSource,
-                new Registry.Options(storage, autoCreateProjects, MAX_MANIFEST, Duration.ofHours(24)), clock);
+        return TestRegistries.onFilesystem(dataSource, storage, autoCreateProjects, MAX_MANIFEST, Duration.ofHours(24),
+                clock);
+    }
+
+    /** Where the filesystem stores keep blobs and upload sessions, to look at the files. */
+    protected StoragePaths paths() {
+        return new StoragePaths(storage);
     }
 
     protected static RepositoryName repo(String name) {
@@ -81,13 +87,13 @@ public abstract class RegistryTestBase extends DatabaseTestBase {
     /** Uploads {@code content} in two chunks and completes it under its sha256. */
     protected Digest upload(Registry into, RepositoryName repository, byte[] content) throws IOException {
         Digest digest = Digest.sha256(content);
-        String id = into.blobs().startUpload(repository);
+        String id = into.blobs().startUpload(repository, Digest.Algorithm.SHA256);
         int half = content.length / 2;
-        try (UploadSessions.Chunk chunk = into.blobs().beginChunk(repository, id, 0)) {
+        try (UploadStore.Chunk chunk = into.blobs().beginChunk(repository, id, 0)) {
             chunk.write(ByteBuffer.wrap(content, 0, half));
             chunk.commit();
         }
-        try (UploadSessions.Chunk chunk = into.blobs().beginChunk(repository, id, half)) {
+        try (UploadStore.Chunk chunk = into.blobs().beginChunk(repository, id, half)) {
             chunk.write(ByteBuffer.wrap(content, half, content.length - half));
             chunk.commit();
         }
@@ -143,7 +149,8 @@ public abstract class RegistryTestBase extends DatabaseTestBase {
 
     protected StoredManifest put(RepositoryName repository, String reference, byte[] manifest, String contentType)
             throws IOException {
-        return registry.manifests().put(repository, Reference.parse(reference), contentType, manifest);
+        return registry.manifests().put(ManifestPush.of(repository, Reference.parse(reference), contentType, manifest,
+                TestRegistries.TEST_CALLER));
     }
 
     /** Uploads the image's blobs and pushes its manifest under {@code reference} (a tag or digest). */
@@ -153,7 +160,7 @@ public abstract class RegistryTestBase extends DatabaseTestBase {
     }
 
     protected static byte[] read(Registry registry, Digest digest) throws IOException {
-        try (InputStream in = Channels.newInputStream(registry.blobs().open(digest))) {
+        try (InputStream in = registry.blobs().read(digest)) {
             return in.readAllBytes();
         }
     }

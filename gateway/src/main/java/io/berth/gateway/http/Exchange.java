@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -26,10 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -97,6 +101,12 @@ public final class Exchange {
 
     /** The first value of a query parameter, or null. */
     public String query(String name) {
+        List<String> values = queryAll(name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Every value of a query parameter, in order; empty when absent. */
+    public List<String> queryAll(String name) {
         List<String> values;
         try {
             values = query.parameters().get(name);
@@ -104,7 +114,7 @@ public final class Exchange {
             throw new RegistryException(ErrorCode.BAD_REQUEST, "the query string is not valid percent-encoding: "
                     + e.getMessage(), null);
         }
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return values == null ? List.of() : values;
     }
 
     /** The collected body of a {@link Route.BodyMode#SMALL} route; valid until the response. */
@@ -215,6 +225,54 @@ public final class Exchange {
         }
         written.addListener(f -> finish(keepAlive, f.isSuccess()));
     }
+
+    /**
+     * Sends a head followed by exactly {@code length} bytes read from {@code source}, which is read
+     * on the calling (blocking) thread into pooled buffers and written with a bounded number of
+     * chunks in flight, so a slow client holds back the reads instead of filling memory. The source
+     * is closed at the end, or when the client goes away.
+     */
+    public void sendStream(HttpResponse head, ReadableByteChannel source, long length) throws IOException {
+        try (ReadableByteChannel in = source) {
+            if (!responded.compareAndSet(false, true)) {
+                return;
+            }
+            boolean keepAlive = prepare(head);
+            metrics.sent(length);
+            ctx.writeAndFlush(head);
+            Semaphore window = new Semaphore(STREAM_WINDOW);
+            long left = length;
+            while (left > 0 && ctx.channel().isActive()) {
+                window.acquireUninterruptibly();
+                ByteBuf chunk = ctx.alloc().directBuffer((int) Math.min(STREAM_CHUNK, left));
+                try {
+                    while (chunk.isWritable()) {
+                        int before = chunk.writerIndex();
+                        ByteBuffer target = chunk.nioBuffer(before, chunk.writableBytes());
+                        int n = in.read(target);
+                        if (n > 0) {
+                            chunk.writerIndex(before + n);
+                        }
+                        if (n < 0) {
+                            throw new IOException("blob stream ended " + (left - chunk.readableBytes())
+                                    + " bytes early");
+                        }
+                    }
+                } catch (IOException e) {
+                    chunk.release();
+                    ctx.close(); // the client saw a head promising more: only a closed connection tells it
+                    throw e;
+                }
+                left -= chunk.readableBytes();
+                ctx.writeAndFlush(new DefaultHttpContent(chunk)).addListener(f -> window.release());
+            }
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(keepAlive, f.isSuccess()));
+        }
+    }
+
+    /** Chunks of a streamed response, and how many may wait in the socket's outbound buffer. */
+    private static final int STREAM_CHUNK = 64 * 1024;
+    private static final int STREAM_WINDOW = 16;
 
     /** Answers with an error code and a message that says what to do. */
     public void sendError(ErrorCode error, String message, String detail) {

@@ -1,11 +1,13 @@
 package io.berth.gateway.v2;
 
 import io.berth.gateway.error.ErrorResponses;
-import io.berth.store.error.ErrorCode;
 import io.berth.gateway.http.Exchange;
-import io.berth.gateway.http.Route;
 import io.berth.gateway.http.Route.BodyMode;
+import io.berth.gateway.http.Route;
 import io.berth.store.Registry;
+import io.berth.store.blob.BlobContent;
+import io.berth.store.content.ContentSource;
+import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
@@ -18,13 +20,15 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.NoSuchFileException;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
-/** {@code GET|HEAD|DELETE /v2/<name>/blobs/<digest>}: blobs are served zero-copy, ranges honoured. */
+/**
+ * {@code GET|HEAD|DELETE /v2/<name>/blobs/<digest>}: blobs come from the repository's content
+ * source in whatever form it offers (a local file sent zero-copy, a stream, a redirect), ranges
+ * honoured. A digest that cannot exist names an unknown blob (404), as the spec lists for reads.
+ */
 final class BlobRoutes {
     /** A blob's path names its content, so it never changes. */
     private static final String CACHE_FOREVER = "max-age=31536000";
@@ -45,10 +49,11 @@ final class BlobRoutes {
 
     private void get(Exchange ex) {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
-        Digest digest = Digest.parse(ex.param("digest"));
+        Digest digest = existingDigest(name, ex.param("digest"));
         boolean head = ex.method().equals(HttpMethod.HEAD);
         ex.blocking(() -> {
-            OptionalLong size = registry.blobs().size(name, digest);
+            ContentSource content = registry.repositories().resolve(name).content();
+            OptionalLong size = content.blobSize(digest);
             if (size.isEmpty()) {
                 throw unknown(name, digest);
             }
@@ -62,8 +67,8 @@ final class BlobRoutes {
             ByteRange range = total == 0 || !Conditional.rangeApplies(ex.headers(), digest) ? null
                     : ByteRange.parse(ex.headers().get(HttpHeaderNames.RANGE), total);
             if (range == ByteRange.UNSATISFIABLE) {
-                FullHttpResponse response = ErrorResponses.of(ErrorCode.RANGE_NOT_SATISFIABLE, "requested range is outside"
-                        + " the blob's " + total + " bytes", null);
+                FullHttpResponse response = ErrorResponses.of(ErrorCode.RANGE_NOT_SATISFIABLE, "requested range is"
+                        + " outside the blob's " + total + " bytes", null);
                 response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + total);
                 ex.send(response);
                 return;
@@ -86,23 +91,43 @@ final class BlobRoutes {
                 ex.send(asFull(response));
                 return;
             }
-            SeekableByteChannel channel;
-            try {
-                channel = registry.blobs().open(digest);
-            } catch (NoSuchFileException e) {
+            Optional<BlobContent> opened = content.openBlob(digest, start, length);
+            if (opened.isEmpty()) {
                 throw unknown(name, digest); // removed between the lookup and here
             }
-            ex.sendFile(response, (FileChannel) channel, start, length);
+            send(ex, response, opened.get());
         });
+    }
+
+    /** Sends the content in the form the store opened it. */
+    private static void send(Exchange ex, HttpResponse head, BlobContent content) throws Exception {
+        switch (content) {
+            case BlobContent.LocalFile file -> ex.sendFile(head, file.file(), file.position(), file.length());
+            case BlobContent.Stream stream -> ex.sendStream(head, stream.channel(), stream.length());
+            case BlobContent.Redirect redirect -> {
+                // The client fetches it with its own Range; nothing of this request travels along.
+                FullHttpResponse response = Exchange.response(HttpResponseStatus.TEMPORARY_REDIRECT);
+                response.headers().set(HttpHeaderNames.LOCATION, redirect.location().toString());
+                response.headers().set("Docker-Content-Digest", head.headers().get("Docker-Content-Digest"));
+                ex.send(response);
+            }
+        }
     }
 
     private void delete(Exchange ex) {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
-        Digest digest = Digest.parse(ex.param("digest"));
+        Digest digest = existingDigest(name, ex.param("digest"));
         ex.blocking(() -> {
+            registry.repositories().resolve(name).requireWritable();
             registry.blobs().unlink(name, digest);
             ex.send(Exchange.response(HttpResponseStatus.ACCEPTED));
         });
+    }
+
+    /** The digest of a blob to read or delete; one that cannot exist is simply unknown. */
+    private static Digest existingDigest(RepositoryName name, String text) {
+        return Digest.tryParse(text).orElseThrow(() -> new RegistryException(ErrorCode.BLOB_UNKNOWN,
+                "blob " + text + " is not in repository " + name + ": it is not a valid digest", text));
     }
 
     private static RegistryException unknown(RepositoryName name, Digest digest) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.berth.gateway.http.Exchange;
-import io.berth.gateway.http.Route;
 import io.berth.gateway.http.Route.BodyMode;
+import io.berth.gateway.http.Route;
 import io.berth.store.Page;
 import io.berth.store.Registry;
 import io.berth.store.oci.Descriptor;
@@ -17,10 +17,15 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Tag lists, the catalog and the referrers API: read-only listings, each paged or filtered. */
 final class ListingRoutes {
+    /** The most referrers one page lists. */
+    static final int REFERRERS_PAGE = 1000;
+
     private final Registry registry;
 
     private ListingRoutes(Registry registry) {
@@ -39,7 +44,7 @@ final class ListingRoutes {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
         Pagination paging = Pagination.of(ex);
         ex.blocking(() -> {
-            Page page = registry.listings().tags(name, paging.last(), paging.limit());
+            Page<String> page = registry.repositories().resolve(name).content().tags(paging.last(), paging.limit());
             ObjectNode body = Json.object();
             body.put("name", name.value());
             ArrayNode tags = body.putArray("tags");
@@ -51,7 +56,7 @@ final class ListingRoutes {
     private void catalog(Exchange ex) {
         Pagination paging = Pagination.of(ex);
         ex.blocking(() -> {
-            Page page = registry.listings().catalog(paging.last(), paging.limit());
+            Page<String> page = registry.listings().catalog(paging.last(), paging.limit());
             ObjectNode body = Json.object();
             ArrayNode repositories = body.putArray("repositories");
             page.items().forEach(repositories::add);
@@ -59,7 +64,7 @@ final class ListingRoutes {
         });
     }
 
-    private static void sendPage(Exchange ex, ObjectNode body, Page page, Pagination paging, String path) {
+    private static void sendPage(Exchange ex, ObjectNode body, Page<String> page, Pagination paging, String path) {
         FullHttpResponse response = Json.response(HttpResponseStatus.OK, "application/json", body);
         if (page.more() && !page.items().isEmpty()) {
             response.headers().set("Link", paging.nextLink(path, page.items().getLast()));
@@ -67,17 +72,25 @@ final class ListingRoutes {
         ex.send(response);
     }
 
+    /**
+     * The referrers of a subject as an image index, a page at a time: at most {@code n} (default
+     * {@link #REFERRERS_PAGE}) and a bounded number of annotation bytes, with a {@code Link} to the
+     * next page, as the spec asks when the list does not fit one response.
+     */
     private void referrers(Exchange ex) {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
         Digest subject = Digest.parse(ex.param("digest"));
         String artifactType = ex.query("artifactType");
+        int limit = ex.query("n") == null ? REFERRERS_PAGE : Math.min(Pagination.limit(ex.query("n")), REFERRERS_PAGE);
+        String last = ex.query("last");
         ex.blocking(() -> {
-            List<Descriptor> referrers = registry.listings().referrers(name, subject, artifactType);
+            Page<Descriptor> page = registry.repositories().resolve(name).content()
+                    .referrers(subject, artifactType, last, limit);
             ObjectNode index = Json.object();
             index.put("schemaVersion", 2);
             index.put("mediaType", MediaTypes.OCI_INDEX);
             ArrayNode manifests = index.putArray("manifests");
-            for (Descriptor d : referrers) {
+            for (Descriptor d : page.items()) {
                 ObjectNode entry = manifests.addObject();
                 entry.put("mediaType", d.mediaType());
                 entry.put("digest", d.digest().toString());
@@ -92,6 +105,14 @@ final class ListingRoutes {
             FullHttpResponse response = Json.response(HttpResponseStatus.OK, MediaTypes.OCI_INDEX, index);
             if (artifactType != null) {
                 response.headers().set("OCI-Filters-Applied", "artifactType");
+            }
+            if (page.more() && !page.items().isEmpty()) {
+                StringBuilder next = new StringBuilder("/v2/").append(name).append("/referrers/").append(subject)
+                        .append("?n=").append(limit).append("&last=").append(page.items().getLast().digest());
+                if (artifactType != null) {
+                    next.append("&artifactType=").append(URLEncoder.encode(artifactType, StandardCharsets.UTF_8));
+                }
+                response.headers().set("Link", "<" + next + ">; rel=\"next\"");
             }
             ex.send(response);
         });

@@ -1,13 +1,15 @@
 package io.berth.gateway.v2;
 
 import io.berth.gateway.http.Exchange;
-import io.berth.gateway.http.Route;
 import io.berth.gateway.http.Route.BodyMode;
-import io.berth.store.ManifestPrecondition;
+import io.berth.gateway.http.Route;
+import io.berth.store.Caller;
+import io.berth.store.ManifestPush;
 import io.berth.store.Registry;
-import io.berth.store.error.RegistryException;
-import io.berth.store.error.ErrorCode;
 import io.berth.store.StoredManifest;
+import io.berth.store.content.RepositoryHandle;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
 import io.netty.buffer.ByteBufUtil;
@@ -20,15 +22,21 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code PUT|GET|HEAD|DELETE /v2/<name>/manifests/<reference>}. A pull of a manifest in the cache
- * is answered straight from the event loop (no blocking work); anything else goes to a blocking
- * thread.
+ * {@code PUT|GET|HEAD|DELETE /v2/<name>/manifests/<reference>}. Reads go through the repository's
+ * content source; a pull of a manifest it holds in memory is answered straight from the event loop
+ * (no blocking work), anything else on a blocking thread. A reference that cannot exist (a bad tag
+ * or digest) is unknown on reads, as the conformance suite, Distribution and zot agree, and invalid
+ * on pushes.
  */
 final class ManifestRoutes {
+    /** The most {@code ?tag=} parameters one push may carry (the spec asks registries to take at least 10). */
+    static final int MAX_TAGS_PER_PUSH = 100;
+
     private final Registry registry;
 
     private ManifestRoutes(Registry registry) {
@@ -46,13 +54,15 @@ final class ManifestRoutes {
 
     private void get(Exchange ex) {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
-        Reference reference = Reference.parse(ex.param("reference"));
-        Optional<StoredManifest> cached = registry.manifests().cached(name, reference);
+        Reference reference = existingReference(ex.param("reference"));
+        Optional<RepositoryHandle> handle = registry.repositories().cached(name);
+        Optional<StoredManifest> cached = handle.flatMap(h -> h.content().cachedManifest(reference));
         if (cached.isPresent()) {
             serve(ex, name, reference, cached.get());
             return;
         }
-        ex.blocking(() -> serve(ex, name, reference, registry.manifests().get(name, reference)));
+        ex.blocking(() -> serve(ex, name, reference,
+                registry.repositories().resolve(name).content().manifest(reference)));
     }
 
     private void serve(Exchange ex, RepositoryName name, Reference reference, StoredManifest manifest) {
@@ -78,34 +88,67 @@ final class ManifestRoutes {
         h.set("Docker-Content-Digest", manifest.digest().toString());
         ex.send(response);
         if (!head) {
-            registry.manifests().pulled(name, reference, manifest);
+            registry.manifests().pulled(name, reference, manifest, caller(ex));
         }
     }
 
     private void put(Exchange ex) {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
         Reference reference = Reference.parse(ex.param("reference"));
-        String contentType = ex.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        byte[] content = ByteBufUtil.getBytes(ex.body());
-        ManifestPrecondition precondition = Conditional.precondition(ex.headers());
+        List<String> extraTags = extraTags(ex);
+        ManifestPush push = new ManifestPush(name, reference, extraTags, ex.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                ByteBufUtil.getBytes(ex.body()), Conditional.precondition(ex.headers()), caller(ex));
         ex.blocking(() -> {
-            StoredManifest stored = registry.manifests().put(name, reference, contentType, content, precondition);
+            registry.repositories().resolve(name).requireWritable();
+            StoredManifest stored = registry.manifests().put(push);
             FullHttpResponse response = Exchange.response(HttpResponseStatus.CREATED);
             response.headers().set(HttpHeaderNames.LOCATION, Paths.manifestLocation(name.value(), stored.digest().toString()));
             response.headers().set("Docker-Content-Digest", stored.digest().toString());
             if (stored.subject() != null) {
                 response.headers().set("OCI-Subject", stored.subject());
             }
+            for (String tag : extraTags) {
+                response.headers().add("OCI-Tag", tag);
+            }
             ex.send(response);
         });
     }
 
+    /** The {@code ?tag=} parameters of a push (the spec's multi-tag push), each a valid tag. */
+    private static List<String> extraTags(Exchange ex) {
+        List<String> values = ex.queryAll("tag");
+        if (values.size() > MAX_TAGS_PER_PUSH) {
+            throw new RegistryException(ErrorCode.URI_TOO_LONG, "a push may set at most " + MAX_TAGS_PER_PUSH
+                    + " tags with ?tag=, not " + values.size() + ": push the rest with further requests");
+        }
+        List<String> tags = new ArrayList<>();
+        for (String value : values) {
+            tags.add(Reference.ofTag(value).toString());
+        }
+        return tags;
+    }
+
     private void delete(Exchange ex) {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
-        Reference reference = Reference.parse(ex.param("reference"));
+        Reference reference = existingReference(ex.param("reference"));
         ex.blocking(() -> {
-            registry.manifests().delete(name, reference);
+            registry.repositories().resolve(name).requireWritable();
+            registry.manifests().delete(name, reference, caller(ex));
             ex.send(Exchange.response(HttpResponseStatus.ACCEPTED));
         });
+    }
+
+    /** A reference to read or delete; one that cannot exist is simply unknown (404), not invalid. */
+    private static Reference existingReference(String text) {
+        try {
+            return Reference.parse(text);
+        } catch (RegistryException e) {
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + text + " is not known: "
+                    + e.getMessage(), text);
+        }
+    }
+
+    static Caller caller(Exchange ex) {
+        return Caller.anonymous(null);
     }
 }

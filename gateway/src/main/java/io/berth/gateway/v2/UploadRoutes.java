@@ -1,13 +1,13 @@
 package io.berth.gateway.v2;
 
-import io.berth.store.error.ErrorCode;
-import io.berth.store.error.RegistryException;
 import io.berth.gateway.http.BodyStream;
 import io.berth.gateway.http.Exchange;
-import io.berth.gateway.http.Route;
 import io.berth.gateway.http.Route.BodyMode;
+import io.berth.gateway.http.Route;
 import io.berth.store.Registry;
-import io.berth.store.blob.UploadSessions;
+import io.berth.store.blob.UploadStore;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
 import io.netty.buffer.ByteBuf;
@@ -51,7 +51,9 @@ final class UploadRoutes {
         String fromParam = ex.query("from");
         RepositoryName from = mount == null || fromParam == null ? null : RepositoryName.parse(fromParam);
         Digest digest = digestParam == null ? null : Digest.parse(digestParam);
+        Digest.Algorithm algorithm = algorithm(ex.query("digest-algorithm"), digest);
         ex.streamBody(body -> {
+            registry.repositories().resolve(name).requireWritable();
             if (mountDigest != null && registry.blobs().mount(name, mountDigest, from)) {
                 body.drain();
                 sendCreated(ex, name, mountDigest);
@@ -59,11 +61,11 @@ final class UploadRoutes {
             }
             if (digest == null) {
                 body.drain();
-                String id = registry.blobs().startUpload(name);
+                String id = registry.blobs().startUpload(name, algorithm);
                 ex.send(uploadResponse(HttpResponseStatus.ACCEPTED, name, id, 0));
                 return;
             }
-            String id = registry.blobs().startUpload(name);
+            String id = registry.blobs().startUpload(name, algorithm);
             try {
                 appendChunk(ex, body, name, id);
                 registry.blobs().completeUpload(name, id, digest);
@@ -75,10 +77,24 @@ final class UploadRoutes {
         });
     }
 
+    /**
+     * The algorithm an upload's content is hashed with while it streams in: {@code ?digest-algorithm=}
+     * (the spec's way to announce a non-sha256 push; an unsupported one is refused with 400), else
+     * the algorithm of a monolithic upload's {@code ?digest=}, else sha256.
+     */
+    private static Digest.Algorithm algorithm(String name, Digest digest) {
+        if (name == null) {
+            return digest == null ? Digest.Algorithm.SHA256 : digest.algorithm();
+        }
+        return Digest.Algorithm.byPrefix(name).orElseThrow(() -> new RegistryException(ErrorCode.DIGEST_INVALID,
+                "digest algorithm '" + name + "' is not supported: use sha256 or sha512", name));
+    }
+
     private void patch(Exchange ex) {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
         String id = ex.param("uuid");
         ex.streamBody(body -> {
+            registry.repositories().resolve(name).requireWritable();
             long size = appendChunk(ex, body, name, id);
             ex.send(uploadResponse(HttpResponseStatus.ACCEPTED, name, id, size));
         });
@@ -94,6 +110,7 @@ final class UploadRoutes {
         }
         Digest digest = Digest.parse(digestParam);
         ex.streamBody(body -> {
+            registry.repositories().resolve(name).requireWritable();
             appendChunk(ex, body, name, id);
             registry.blobs().completeUpload(name, id, digest);
             sendCreated(ex, name, digest);
@@ -128,7 +145,7 @@ final class UploadRoutes {
             throw new RegistryException(ErrorCode.SIZE_INVALID, "Content-Range " + announced + " announces "
                     + announced.length() + " bytes but Content-Length is " + lengthHeader, null);
         }
-        try (UploadSessions.Chunk chunk = registry.blobs().beginChunk(name, id, announced == null ? -1 : announced.start())) {
+        try (UploadStore.Chunk chunk = registry.blobs().beginChunk(name, id, announced == null ? -1 : announced.start())) {
             ByteBuf buf;
             while ((buf = body.next()) != null) {
                 try {
@@ -145,7 +162,7 @@ final class UploadRoutes {
         }
     }
 
-    private static void write(UploadSessions.Chunk chunk, ByteBuf buf) throws IOException {
+    private static void write(UploadStore.Chunk chunk, ByteBuf buf) throws IOException {
         if (buf.nioBufferCount() == 1) {
             chunk.write(buf.nioBuffer());
             return;

@@ -4,6 +4,7 @@ import io.berth.gateway.GatewayConfig;
 import io.berth.gateway.v2.V2Api;
 import io.berth.store.Registry;
 import io.berth.store.testing.TestDatabases;
+import io.berth.store.testing.TestRegistries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +24,8 @@ class IdleTimeoutTest {
 
     @Test
     void connectionSilentPastIdleTimeout_isClosedByServer(@TempDir Path dir) throws Exception {
-        Registry registry = Registry.open(TestDatabases.h2(),
-                new Registry.Options(dir, true, 4 << 20, Duration.ofHours(1)), Clock.systemUTC());
+        Registry registry = TestRegistries.onFilesystem(TestDatabases.h2(), dir, true, 4 << 20, Duration.ofHours(1),
+                Clock.systemUTC());
         GatewayConfig local = GatewayConfig.local();
         try (GatewayServer server = new GatewayServer(new GatewayConfig(local.bindHost(), 0, null, null,
                 local.maxHeaderSize(), local.maxManifestSize(), Duration.ofMillis(300)), V2Api.routes(registry))) {

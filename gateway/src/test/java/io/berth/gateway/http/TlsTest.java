@@ -5,6 +5,7 @@ import io.berth.gateway.v2.V2Api;
 import io.berth.store.Registry;
 import io.berth.store.testing.Requirements;
 import io.berth.store.testing.TestDatabases;
+import io.berth.store.testing.TestRegistries;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +51,8 @@ class TlsTest {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("openssl failed: " + output);
         }
-        Registry registry = Registry.open(TestDatabases.h2(),
-                new Registry.Options(dir.resolve("data"), true, 4 << 20, Duration.ofHours(1)), Clock.systemUTC());
+        Registry registry = TestRegistries.onFilesystem(TestDatabases.h2(), dir.resolve("data"), true, 4 << 20,
+                Duration.ofHours(1), Clock.systemUTC());
         GatewayConfig local = GatewayConfig.local();
         server = new GatewayServer(new GatewayConfig(local.bindHost(), 0, cert, key, local.maxHeaderSize(),
                 local.maxManifestSize(), local.idleTimeout()), V2Api.routes(registry));

@@ -4,6 +4,11 @@ import io.berth.gateway.GatewayConfig;
 import io.berth.gateway.http.GatewayServer;
 import io.berth.gateway.v2.V2Api;
 import io.berth.store.Registry;
+import io.berth.store.blob.BlobStore;
+import io.berth.store.blob.FilesystemBlobStore;
+import io.berth.store.blob.FilesystemUploadStore;
+import io.berth.store.blob.StoragePaths;
+import io.berth.store.meta.Admission;
 import io.berth.store.testing.TestDatabases;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -34,16 +39,35 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
     /** The manifest size limit of both the gateway and the store, as in the default configuration. */
     public static final long MAX_MANIFEST_SIZE = 4L << 20;
 
+    private final BlobStores blobStores;
     private Path storage;
     private Registry registry;
     private GatewayServer server;
     private V2Client client;
 
+    /** Makes the blob store of a server from its storage folders. */
+    @FunctionalInterface
+    public interface BlobStores {
+        BlobStore create(StoragePaths paths) throws IOException;
+    }
+
+    /** A server whose blobs live on the file system, as in production. */
+    public RegistryServer() {
+        this(FilesystemBlobStore::new);
+    }
+
+    /** A server whose blobs live in the given store (uploads still stream to the file system). */
+    public RegistryServer(BlobStores blobStores) {
+        this.blobStores = blobStores;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         storage = Files.createTempDirectory("berth-gateway-test");
-        registry = Registry.open(TestDatabases.h2(),
-                new Registry.Options(storage, true, MAX_MANIFEST_SIZE, Duration.ofHours(24)), Clock.systemUTC());
+        StoragePaths paths = new StoragePaths(storage);
+        BlobStore blobs = blobStores.create(paths);
+        registry = Registry.open(TestDatabases.h2(), blobs, new FilesystemUploadStore(paths, blobs),
+                new Registry.Options(true, MAX_MANIFEST_SIZE, Duration.ofHours(24), Admission.unbounded()), Clock.systemUTC());
         server = new GatewayServer(GatewayConfig.local(), V2Api.routes(registry));
         server.start();
         client = new V2Client(URI.create("http://127.0.0.1:" + server.port()));

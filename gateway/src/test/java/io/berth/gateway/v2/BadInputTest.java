@@ -3,8 +3,8 @@ package io.berth.gateway.v2;
 import io.berth.gateway.testing.RawConnection;
 import io.berth.gateway.testing.RawResponse;
 import io.berth.gateway.testing.RegistryServer;
-import io.berth.gateway.testing.TestContent;
 import io.berth.gateway.testing.TestContent.Blob;
+import io.berth.gateway.testing.TestContent;
 import io.berth.gateway.testing.V2Client;
 import io.berth.store.testing.ManifestJson;
 import org.junit.jupiter.api.Test;
@@ -117,12 +117,13 @@ class BadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"sha256:ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789", "sha256:abc",
             "md5:d41d8cd98f00b204e9800998ecf8427e", "sha256:", "sha256:zz"})
-    void malformedManifestDigest_answers400DigestInvalid(String digest) {
+    void malformedManifestDigest_isUnknownOnReadsAndInvalidOnPushes(String digest) {
         Blob manifest = image("bad/manifest-digest", 2).build();
         client().pushManifest("bad/manifest-digest", "v1", manifest);
 
-        assertError(client().get("/v2/bad/manifest-digest/manifests/" + digest), 400, "DIGEST_INVALID");
-        assertError(client().delete("/v2/bad/manifest-digest/manifests/" + digest), 400, "DIGEST_INVALID");
+        assertError(client().get("/v2/bad/manifest-digest/manifests/" + digest), 404, "MANIFEST_UNKNOWN");
+        assertStatus(404, client().head("/v2/bad/manifest-digest/manifests/" + digest));
+        assertError(client().delete("/v2/bad/manifest-digest/manifests/" + digest), 404, "MANIFEST_UNKNOWN");
         assertError(client().putManifest("bad/manifest-digest", digest, manifest), 400, "DIGEST_INVALID");
         assertEquals(List.of("v1"), strings(json(client().get("/v2/bad/manifest-digest/tags/list").body()), "tags"));
     }
@@ -130,13 +131,18 @@ class BadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"-leading-dash", ".leading-dot", "a+b",
             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})
-    void invalidTag_answers400TagInvalidAndStoresNothing(String tag) {
+    void invalidTag_isUnknownOnReadsAndInvalidOnPushes(String tag) {
+        client().pushManifest("bad/tag", "v1", image("bad/tag", 4).build());
         Blob manifest = image("bad/tag", 3).build();
 
         assertError(client().putManifest("bad/tag", tag, manifest), 400, "MANIFEST_INVALID");
 
         assertError(client().get("/v2/bad/tag/manifests/" + manifest.digest()), 404, "MANIFEST_UNKNOWN");
-        assertEquals(List.of(), strings(json(client().get("/v2/bad/tag/tags/list").body()), "tags"));
+        assertEquals(List.of("v1"), strings(json(client().get("/v2/bad/tag/tags/list").body()), "tags"));
+        // A reference that cannot exist is unknown on reads, as the OCI conformance suite, Distribution and zot expect.
+        assertError(client().get("/v2/bad/tag/manifests/" + tag), 404, "MANIFEST_UNKNOWN");
+        assertStatus(404, client().head("/v2/bad/tag/manifests/" + tag));
+        assertError(client().delete("/v2/bad/tag/manifests/" + tag), 404, "MANIFEST_UNKNOWN");
     }
 
     @Test

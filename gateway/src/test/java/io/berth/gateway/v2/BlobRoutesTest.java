@@ -204,11 +204,11 @@ class BlobRoutesTest {
             "md5:d41d8cd98f00b204e9800998ecf8427e",
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             "sha256:gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"})
-    void malformedDigest_answers400DigestInvalid(String digest) {
+    void malformedDigest_namesAnUnknownBlob(String digest) {
         pushed("blobs/malformed", 18);
 
-        assertError(SERVER.client().get("/v2/blobs/malformed/blobs/" + digest), 400, "DIGEST_INVALID");
-        assertStatus(400, SERVER.client().head("/v2/blobs/malformed/blobs/" + digest));
-        assertError(SERVER.client().delete("/v2/blobs/malformed/blobs/" + digest), 400, "DIGEST_INVALID");
+        assertError(SERVER.client().get("/v2/blobs/malformed/blobs/" + digest), 404, "BLOB_UNKNOWN");
+        assertStatus(404, SERVER.client().head("/v2/blobs/malformed/blobs/" + digest));
+        assertError(SERVER.client().delete("/v2/blobs/malformed/blobs/" + digest), 404, "BLOB_UNKNOWN");
     }
 }

@@ -1,7 +1,7 @@
 package io.berth.store.blob;
 
-import io.berth.store.error.RegistryException;
 import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.store.oci.Digest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,9 +25,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import static io.berth.store.blob.BlobStoreContract.randomBytes;
+import static io.berth.store.blob.BlobStoreContract.readAll;
 import static io.berth.store.blob.FilesystemBlobStoreTest.filesUnder;
-import static io.berth.store.blob.FilesystemBlobStoreTest.randomBytes;
-import static io.berth.store.blob.FilesystemBlobStoreTest.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,19 +35,35 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class UploadSessionsTest {
+/**
+ * Upload sessions on the file system, handing finished blobs to a filesystem blob store; the
+ * subclass runs the same tests against a store that is not local.
+ */
+class FilesystemUploadStoreTest {
     @TempDir
     Path root;
 
     private StoragePaths paths;
-    private FilesystemBlobStore store;
-    private UploadSessions sessions;
+    BlobStore store;
+    private FilesystemUploadStore sessions;
 
     @BeforeEach
     void setUp() throws IOException {
         paths = new StoragePaths(root);
-        store = new FilesystemBlobStore(paths);
-        sessions = new UploadSessions(paths, store);
+        store = newBlobStore(paths);
+        sessions = new FilesystemUploadStore(paths, store);
+    }
+
+    /** The blob store finished uploads go to. */
+    BlobStore newBlobStore(StoragePaths paths) throws IOException {
+        return new FilesystemBlobStore(paths);
+    }
+
+    /** The digests the blob store holds. */
+    private List<Digest> stored() throws IOException {
+        List<Digest> digests = new java.util.ArrayList<>();
+        store.forEach(b -> digests.add(b.digest()));
+        return digests;
     }
 
     private static byte[] utf8(String s) {
@@ -67,8 +83,8 @@ class UploadSessionsTest {
     }
 
     /** Applies one chunk and commits it; returns the session's new size. */
-    private static long append(UploadSessions sessions, String id, long start, byte[] bytes) throws IOException {
-        try (UploadSessions.Chunk chunk = sessions.beginChunk(id, start)) {
+    private static long append(UploadStore sessions, String id, long start, byte[] bytes) throws IOException {
+        try (UploadStore.Chunk chunk = sessions.beginChunk(id, start)) {
             chunk.write(ByteBuffer.wrap(bytes));
             return chunk.commit();
         }
@@ -81,16 +97,16 @@ class UploadSessionsTest {
 
     @Test
     void create_startsAnEmptySession() throws IOException {
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
 
-        assertTrue(UploadSessions.isValidId(id));
+        assertTrue(sessions.exists(id));
         assertEquals(0, sessions.size(id));
         assertTrue(Files.isRegularFile(paths.uploadData(id)));
     }
 
     @Test
     void chunks_appendInOrder() throws IOException {
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
 
         assertEquals(6, append(sessions, id, 0, utf8("hello ")));
         assertEquals(11, append(sessions, id, 6, utf8("world")));
@@ -102,17 +118,17 @@ class UploadSessionsTest {
 
     @Test
     void beginChunk_reportsWhereTheChunkStarts() throws IOException {
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, utf8("12345"));
 
-        try (UploadSessions.Chunk chunk = sessions.beginChunk(id, -1)) {
+        try (UploadStore.Chunk chunk = sessions.beginChunk(id, -1)) {
             assertEquals(5, chunk.start());
         }
     }
 
     @Test
     void beginChunk_startingElsewhereThanTheEnd_failsWithRangeInvalidAndChangesNothing() throws IOException {
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, utf8("abc"));
 
         assertFailure(ErrorCode.CHUNK_OUT_OF_ORDER, () -> sessions.beginChunk(id, 0));
@@ -125,9 +141,9 @@ class UploadSessionsTest {
 
     @Test
     void chunk_closedWithoutCommit_isUndoneAndLaterCompleteStillVerifies() throws IOException {
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, utf8("kept "));
-        try (UploadSessions.Chunk chunk = sessions.beginChunk(id, 5)) {
+        try (UploadStore.Chunk chunk = sessions.beginChunk(id, 5)) {
             chunk.write(ByteBuffer.wrap(utf8("half of a chunk whose client went away")));
         }
 
@@ -136,13 +152,13 @@ class UploadSessionsTest {
         Digest digest = Digest.sha256(utf8("kept and the rest"));
         sessions.complete(id, digest);
 
-        assertArrayEquals(utf8("kept and the rest"), read(store, digest));
+        assertArrayEquals(utf8("kept and the rest"), readAll(store, digest));
     }
 
     @Test
     void chunk_firstChunkClosedWithoutCommit_leavesAnEmptySession() throws IOException {
-        String id = sessions.create();
-        try (UploadSessions.Chunk chunk = sessions.beginChunk(id, 0)) {
+        String id = sessions.create(Digest.Algorithm.SHA256);
+        try (UploadStore.Chunk chunk = sessions.beginChunk(id, 0)) {
             chunk.write(ByteBuffer.wrap(randomBytes(100_000, 1)));
         }
 
@@ -151,14 +167,14 @@ class UploadSessionsTest {
         append(sessions, id, 0, content);
         sessions.complete(id, Digest.sha256(content));
 
-        assertArrayEquals(content, read(store, Digest.sha256(content)));
+        assertArrayEquals(content, readAll(store, Digest.sha256(content)));
     }
 
     @Test
     void chunks_ofOneSession_areAppliedOneAtATime() throws Exception {
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         CompletableFuture<Long> second;
-        try (UploadSessions.Chunk first = sessions.beginChunk(id, 0)) {
+        try (UploadStore.Chunk first = sessions.beginChunk(id, 0)) {
             // A second client claims the same start while the first chunk is still open.
             second = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -180,14 +196,14 @@ class UploadSessionsTest {
     void complete_withMatchingSha256_storesBlobAndEndsSession() throws IOException {
         byte[] a = randomBytes(70_000, 2);
         byte[] b = randomBytes(130_000, 3);
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, a);
         append(sessions, id, a.length, b);
         Digest digest = Digest.sha256(concat(a, b));
 
         sessions.complete(id, digest);
 
-        assertArrayEquals(concat(a, b), read(store, digest));
+        assertArrayEquals(concat(a, b), readAll(store, digest));
         assertFalse(Files.exists(paths.upload(id)), "the session folder should be gone");
         assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
     }
@@ -195,97 +211,97 @@ class UploadSessionsTest {
     @Test
     void complete_withMatchingSha512_storesBlob() throws IOException {
         byte[] content = randomBytes(90_000, 4);
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, content);
 
         sessions.complete(id, sha512(content));
 
-        assertArrayEquals(content, read(store, sha512(content)));
+        assertArrayEquals(content, readAll(store, sha512(content)));
     }
 
     @Test
     void complete_ofEmptySession_storesEmptyBlob() throws IOException {
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         Digest empty = Digest.sha256(new byte[0]);
 
         sessions.complete(id, empty);
 
-        assertEquals(0, store.size(empty).orElseThrow());
+        assertEquals(0, store.stat(empty).orElseThrow());
     }
 
     @Test
     void complete_withWrongDigest_discardsSessionAndStoresNothing() throws IOException {
         byte[] content = randomBytes(10_000, 5);
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, content);
         Digest wrong = Digest.sha256(utf8("other"));
 
         assertFailure(ErrorCode.DIGEST_INVALID, () -> sessions.complete(id, wrong));
 
-        assertTrue(store.size(wrong).isEmpty());
-        assertTrue(store.size(Digest.sha256(content)).isEmpty());
-        assertEquals(List.of(), filesUnder(paths.blobs()));
+        assertTrue(store.stat(wrong).isEmpty());
+        assertTrue(store.stat(Digest.sha256(content)).isEmpty());
+        assertEquals(List.of(), stored());
         assertFalse(Files.exists(paths.upload(id)));
         assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
     }
 
     @Test
     void complete_withWrongSha512_discardsSession() throws IOException {
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, utf8("content"));
 
         assertFailure(ErrorCode.DIGEST_INVALID, () -> sessions.complete(id, sha512(utf8("different"))));
 
         assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
-        assertEquals(List.of(), filesUnder(paths.blobs()));
+        assertEquals(List.of(), stored());
     }
 
     @Test
     void restart_recomputesStateFromDiskAndCompletionStillVerifies() throws IOException {
         byte[] before = randomBytes(200_000, 6);
         byte[] after = randomBytes(50_000, 7);
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, before);
 
-        UploadSessions restarted = new UploadSessions(paths, store);
+        FilesystemUploadStore restarted = new FilesystemUploadStore(paths, store);
 
         assertEquals(before.length, restarted.size(id));
         append(restarted, id, before.length, after);
         Digest digest = Digest.sha256(concat(before, after));
         restarted.complete(id, digest);
-        assertArrayEquals(concat(before, after), read(store, digest));
+        assertArrayEquals(concat(before, after), readAll(store, digest));
     }
 
     @Test
     void restart_thenCompleteWithoutMoreChunks_verifies() throws IOException {
         byte[] content = randomBytes(100_000, 8);
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, content);
 
-        UploadSessions restarted = new UploadSessions(paths, store);
+        FilesystemUploadStore restarted = new FilesystemUploadStore(paths, store);
         restarted.complete(id, Digest.sha256(content));
 
-        assertArrayEquals(content, read(store, Digest.sha256(content)));
+        assertArrayEquals(content, readAll(store, Digest.sha256(content)));
     }
 
     @Test
     void restart_thenChunkClosedWithoutCommit_isUndoneAndCompleteVerifies() throws IOException {
         byte[] content = randomBytes(100_000, 9);
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, content);
 
-        UploadSessions restarted = new UploadSessions(paths, store);
-        try (UploadSessions.Chunk chunk = restarted.beginChunk(id, content.length)) {
+        FilesystemUploadStore restarted = new FilesystemUploadStore(paths, store);
+        try (UploadStore.Chunk chunk = restarted.beginChunk(id, content.length)) {
             chunk.write(ByteBuffer.wrap(utf8("abandoned")));
         }
         restarted.complete(id, Digest.sha256(content));
 
-        assertArrayEquals(content, read(store, Digest.sha256(content)));
+        assertArrayEquals(content, readAll(store, Digest.sha256(content)));
     }
 
     @Test
     void delete_removesSessionFolder() throws IOException {
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, utf8("data"));
 
         sessions.delete(id);
@@ -301,8 +317,8 @@ class UploadSessionsTest {
 
     @Test
     void idleSince_listsOnlySessionsUntouchedSinceCutoff() throws IOException {
-        String idle = sessions.create();
-        String active = sessions.create();
+        String idle = sessions.create(Digest.Algorithm.SHA256);
+        String active = sessions.create(Digest.Algorithm.SHA256);
         Instant now = Instant.now();
         Files.setLastModifiedTime(paths.uploadData(idle), FileTime.from(now.minus(Duration.ofDays(2))));
 
@@ -322,14 +338,14 @@ class UploadSessionsTest {
     }
 
     @Test
-    void deleteFolder_removesSessionWhateverItsName() throws IOException {
-        String id = sessions.create();
+    void deleteIfIdle_removesSessionWhateverItsName() throws IOException {
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, 0, utf8("data"));
         Path odd = Files.createDirectories(paths.uploads().resolve("odd name"));
         Files.writeString(odd.resolve("data"), "x");
 
-        sessions.deleteFolder(id);
-        sessions.deleteFolder("odd name");
+        sessions.deleteIfIdle(id, Instant.MAX);
+        sessions.deleteIfIdle("odd name", Instant.MAX);
 
         assertEquals(List.of(), filesUnder(paths.uploads()));
         assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
@@ -337,16 +353,17 @@ class UploadSessionsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"../tmp", "..", ".", "../blobs", "a/../../tmp"})
-    void deleteFolder_nameOutsideUploads_touchesNothingOutside(String name) throws IOException {
+    void deleteIfIdle_nameOutsideUploads_touchesNothingOutside(String name) throws IOException {
+        Files.createDirectories(paths.tmp());
         Path stray = Files.writeString(paths.tmp().resolve("keep-me"), "not an upload");
         Digest blob = store.put(utf8("a blob"), Digest.Algorithm.SHA256);
 
-        assertThrows(IllegalArgumentException.class, () -> sessions.deleteFolder(name));
+        assertThrows(IllegalArgumentException.class, () -> sessions.deleteIfIdle(name, Instant.MAX));
 
         assertTrue(Files.exists(stray));
         assertTrue(Files.isDirectory(paths.tmp()));
         assertTrue(Files.isDirectory(paths.uploads()));
-        assertTrue(store.size(blob).isPresent());
+        assertTrue(store.stat(blob).isPresent());
     }
 
     @ParameterizedTest
@@ -357,8 +374,7 @@ class UploadSessionsTest {
         assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.size(id));
         assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.beginChunk(id, -1));
         assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.complete(id, Digest.sha256(new byte[0])));
-        assertFailure(ErrorCode.BLOB_UPLOAD_UNKNOWN, () -> sessions.delete(id));
-        assertFalse(UploadSessions.isValidId(id));
+        assertFalse(sessions.exists(id));
     }
 
     @Test
@@ -374,25 +390,25 @@ class UploadSessionsTest {
     void chunkInterruptedByCrash_isCutOffOnRestart_andTheUploadResumesFromTheAcknowledgedSize() throws IOException {
         byte[] first = utf8("acknowledged part;");
         byte[] rest = utf8("the rest of the blob");
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         append(sessions, id, -1, first);
         // A crash mid-chunk leaves bytes the client was never told about.
         Files.write(paths.uploadData(id), utf8("half a chunk"), java.nio.file.StandardOpenOption.APPEND);
 
-        UploadSessions restarted = new UploadSessions(paths, store);
+        FilesystemUploadStore restarted = new FilesystemUploadStore(paths, store);
 
         assertEquals(first.length, restarted.size(id));
         assertEquals(first.length + rest.length, append(restarted, id, first.length, rest));
         restarted.complete(id, Digest.sha256(concat(first, rest)));
-        assertArrayEquals(concat(first, rest), read(store, Digest.sha256(concat(first, rest))));
+        assertArrayEquals(concat(first, rest), readAll(store, Digest.sha256(concat(first, rest))));
     }
 
     @Test
     void crashBeforeAnyChunkWasAcknowledged_leavesAnEmptySession() throws IOException {
-        String id = sessions.create();
+        String id = sessions.create(Digest.Algorithm.SHA256);
         Files.write(paths.uploadData(id), utf8("never acknowledged"));
 
-        UploadSessions restarted = new UploadSessions(paths, store);
+        FilesystemUploadStore restarted = new FilesystemUploadStore(paths, store);
 
         assertEquals(0, restarted.size(id));
         byte[] blob = utf8("whole blob");

@@ -1,0 +1,53 @@
+package io.berth.store.content;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.berth.store.oci.RepositoryName;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * Resolves a repository name into its {@link RepositoryHandle}: which kind of project it is in
+ * (read from the database, then kept for a few seconds so a change made elsewhere is seen soon) and
+ * so which {@link ContentSource} serves it. A project that does not exist yet resolves as local:
+ * a push may create it.
+ */
+public final class RepositoryResolver {
+    private final Function<String, ProjectKind> kindOfProject;
+    private final BiFunction<RepositoryName, ProjectKind, ContentSource> sources;
+    private final Cache<String, ProjectKind> kinds = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+
+    /**
+     * @param kindOfProject reads a project's kind (blocking; LOCAL when it does not exist)
+     * @param sources       the content source for a repository of a kind
+     */
+    public RepositoryResolver(Function<String, ProjectKind> kindOfProject,
+                              BiFunction<RepositoryName, ProjectKind, ContentSource> sources) {
+        this.kindOfProject = kindOfProject;
+        this.sources = sources;
+    }
+
+    /** The handle, without blocking, when the project's kind is known; empty otherwise (use {@link #resolve}). */
+    public Optional<RepositoryHandle> cached(RepositoryName name) {
+        ProjectKind kind = kinds.getIfPresent(name.project());
+        return kind == null ? Optional.empty() : Optional.of(handle(name, kind));
+    }
+
+    /** The handle; may block on the database. */
+    public RepositoryHandle resolve(RepositoryName name) {
+        return handle(name, kinds.get(name.project(), kindOfProject));
+    }
+
+    /** Forgets what is known of a project, after its kind was changed here. */
+    public void forget(String project) {
+        kinds.invalidate(project);
+    }
+
+    private RepositoryHandle handle(RepositoryName name, ProjectKind kind) {
+        return new RepositoryHandle(name, kind, sources.apply(name, kind));
+    }
+}

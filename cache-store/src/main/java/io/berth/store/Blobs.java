@@ -29,11 +29,11 @@ import java.util.regex.Pattern;
  * call them off the event loop.
  */
 public final class Blobs {
-    private final Transactions tx;
-    private final Repositories repositories;
     /** Upload ids as any upload store writes them: checked before they reach a query. */
     private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
+    private final Transactions tx;
+    private final Repositories repositories;
     private final BlobStore store;
     private final UploadStore uploads;
     private final Clock clock;

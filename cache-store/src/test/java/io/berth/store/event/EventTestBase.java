@@ -13,9 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * A migrated database (H2 or PostgreSQL) with an outbox, a log and a hand-moved clock; runners
@@ -70,6 +72,23 @@ abstract class EventTestBase extends DatabaseTestBase {
     /** Appends {@code events} in a transaction of their own; returns them with their ids. */
     List<RegistryEvent> append(RegistryEvent... events) {
         return tx.inTransaction(h -> outbox.append(h, List.of(events)));
+    }
+
+    /** Runner options for tests: quick polls and back-offs, leases that only a moved clock expires. */
+    static EventConsumers.Options options(String instanceId) {
+        return new EventConsumers.Options(instanceId, Duration.ofMillis(20), Duration.ofSeconds(30), 100,
+                Duration.ofMillis(10), Duration.ofSeconds(10));
+    }
+
+    /** Polls {@code condition} until it holds; the generous bound only keeps a broken build from hanging. */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(10);
+        }
     }
 
     static List<Long> ids(List<RegistryEvent> events) {

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @OnH2AndPostgres
 class DatabaseTest extends DatabaseTestBase {
     private static final List<String> TABLES = List.of(
-            "project", "repository", "blob", "repository_blob", "artifact", "artifact_reference", "tag", "upload");
+            "project", "repository", "blob", "repository_blob", "artifact", "artifact_reference", "tag", "upload",
+            "event", "event_cursor");
 
     DatabaseTest(TestDatabase database) {
         super(database);
@@ -41,7 +42,7 @@ class DatabaseTest extends DatabaseTestBase {
     void open_onEmptyDatabase_appliesMigrationsAndCreatesEveryTable() {
         Jdbi jdbi = Database.open(dataSource);
 
-        assertEquals(List.of("1", "2"), appliedVersions(jdbi));
+        assertEquals(List.of("1", "2", "4"), appliedVersions(jdbi));
         for (String table : TABLES) {
             assertEquals(0, count(jdbi, "SELECT COUNT(*) FROM " + table), table);
         }
@@ -54,7 +55,7 @@ class DatabaseTest extends DatabaseTestBase {
 
         Jdbi second = Database.open(dataSource);
 
-        assertEquals(List.of("1", "2"), appliedVersions(second));
+        assertEquals(List.of("1", "2", "4"), appliedVersions(second));
         assertEquals(1, count(second, "SELECT COUNT(*) FROM project WHERE name = 'kept'"));
     }
 
@@ -80,7 +81,7 @@ class DatabaseTest extends DatabaseTestBase {
             pool.shutdownNow();
         }
 
-        assertEquals(List.of("1", "2"), appliedVersions(Database.open(dataSource)));
+        assertEquals(List.of("1", "2", "4"), appliedVersions(Database.open(dataSource)));
     }
 
     @Test

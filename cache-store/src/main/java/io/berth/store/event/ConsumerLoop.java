@@ -39,6 +39,10 @@ final class ConsumerLoop implements Runnable {
         this.thread = Thread.ofVirtual().name("berth-events-" + consumer.name()).unstarted(this);
     }
 
+    String name() {
+        return consumer.name();
+    }
+
     void start() {
         thread.start();
     }

@@ -6,10 +6,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -64,7 +62,6 @@ public final class EventConsumers implements AutoCloseable {
     private final Clock clock;
     private final Options options;
     private final List<ConsumerLoop> loops = new CopyOnWriteArrayList<>();
-    private final Set<String> names = new HashSet<>();
     private boolean closed;
 
     public EventConsumers(Transactions tx, Clock clock, Options options) {
@@ -80,7 +77,7 @@ public final class EventConsumers implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("event consumers are closed; cannot start " + name);
         }
-        if (name.isEmpty() || name.length() > 128 || !names.add(name)) {
+        if (name.isEmpty() || name.length() > 128 || loops.stream().anyMatch(l -> l.name().equals(name))) {
             throw new IllegalArgumentException("event consumer names must be 1 to 128 characters and unique: " + name);
         }
         ConsumerLoop loop = new ConsumerLoop(consumer, log, cursors, clock, options);
@@ -115,8 +112,8 @@ public final class EventConsumers implements AutoCloseable {
                 if (!loop.join(Duration.ofNanos(deadline - System.nanoTime()))) {
                     loop.interrupt();
                     if (!loop.join(INTERRUPTED_GRACE)) {
-                        LOG.warn("an event consumer did not stop within {}; its lease expires by itself",
-                                options.closeTimeout());
+                        LOG.warn("event consumer {} did not stop within {}; its lease expires by itself",
+                                loop.name(), options.closeTimeout());
                     }
                 }
             }

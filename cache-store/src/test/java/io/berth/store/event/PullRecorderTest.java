@@ -29,18 +29,23 @@ class PullRecorderTest extends EventTestBase {
         recorder.record(APP, digest(tag), OCI_MANIFEST, tag, caller);
     }
 
-    @Test
-    void record_identicalPullsFromManyThreads_becomeOneEventWithTheirCount() throws Exception {
-        PullRecorder recorder = recorder(NEVER, 10);
+    /** Starts {@code threads} threads that each pull "latest" {@code times} times, as event loops would. */
+    private List<Thread> pullConcurrently(PullRecorder recorder, int threads, int times) {
         List<Thread> loops = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < threads; t++) {
             loops.add(Thread.ofPlatform().start(() -> {
-                for (int i = 0; i < 2500; i++) {
+                for (int i = 0; i < times; i++) {
                     pull(recorder, "latest", ALICE);
                 }
             }));
         }
-        for (Thread loop : loops) {
+        return loops;
+    }
+
+    @Test
+    void record_identicalPullsFromManyThreads_becomeOneEventWithTheirCount() throws Exception {
+        PullRecorder recorder = recorder(NEVER, 10);
+        for (Thread loop : pullConcurrently(recorder, 4, 2500)) {
             loop.join();
         }
 
@@ -57,14 +62,7 @@ class PullRecorderTest extends EventTestBase {
     @Test
     void record_whileFlushesRun_noPullIsLostOrCountedTwice() throws Exception {
         PullRecorder recorder = recorder(NEVER, 10);
-        List<Thread> loops = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
-            loops.add(Thread.ofPlatform().start(() -> {
-                for (int i = 0; i < 20_000; i++) {
-                    pull(recorder, "latest", ALICE);
-                }
-            }));
-        }
+        List<Thread> loops = pullConcurrently(recorder, 3, 20_000);
         while (loops.stream().anyMatch(Thread::isAlive)) {
             recorder.flush(); // races the recorders: entries are sealed while they count into them
         }

@@ -2,6 +2,7 @@ package io.berth.store.event;
 
 import io.berth.store.Caller;
 import io.berth.store.meta.Transactions;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.time.Instant;
@@ -46,8 +47,12 @@ public final class EventLog {
 
     /** The id of the last committed event (0 when there was none), whether or not retention kept it. */
     public long head() {
-        return tx.withHandle(h -> h.createQuery("SELECT last_id FROM event_counter WHERE id = 1")
-                .mapTo(Long.class).one());
+        return tx.withHandle(EventLog::head);
+    }
+
+    /** The last id handed out, as {@code handle} sees it (its own transaction's appends included). */
+    static long head(Handle handle) {
+        return handle.createQuery("SELECT last_id FROM event_counter WHERE id = 1").mapTo(Long.class).one();
     }
 
     /**

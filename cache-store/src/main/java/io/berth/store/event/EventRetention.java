@@ -16,7 +16,7 @@ import java.time.Instant;
  */
 public final class EventRetention {
     private static final Logger LOG = LoggerFactory.getLogger(EventRetention.class);
-    static final int BATCH = 1000;
+    private static final int BATCH = 1000;
 
     private final EventLog log;
     private final Duration retention;

@@ -52,13 +52,18 @@ public final class Outbox {
      * until the transaction ends: call it last.
      */
     public List<RegistryEvent> append(Handle handle, List<RegistryEvent> events) {
+        if (!handle.isInTransaction()) {
+            // In autocommit the counter's lock would end with its UPDATE, before the events are
+            // inserted, and ids would no longer follow commit order.
+            throw new IllegalStateException("Outbox.append must run in the transaction of the change it records");
+        }
         if (events.isEmpty()) {
             return List.of();
         }
         handle.createUpdate("UPDATE event_counter SET last_id = last_id + :n WHERE id = 1")
                 .bind("n", events.size())
                 .execute();
-        long last = handle.createQuery("SELECT last_id FROM event_counter WHERE id = 1").mapTo(Long.class).one();
+        long last = EventLog.head(handle);
         List<RegistryEvent> stored = new ArrayList<>(events.size());
         PreparedBatch batch = handle.prepareBatch(INSERT);
         long id = last - events.size();

@@ -44,6 +44,13 @@ class OutboxTest extends EventTestBase {
     }
 
     @Test
+    void append_outsideATransaction_isRefused() {
+        assertThrows(IllegalStateException.class, () -> tx.withHandle(h -> outbox.append(h, List.of(push("v1")))));
+
+        assertEquals(0, log.head());
+    }
+
+    @Test
     void append_inRolledBackTransaction_leavesNothingAndItsIdsAreReused() {
         assertThrows(IllegalStateException.class, () -> tx.useTransaction(h -> {
             outbox.append(h, List.of(push("v1"), push("v2")));

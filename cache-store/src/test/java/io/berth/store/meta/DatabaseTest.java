@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @OnH2AndPostgres
 class DatabaseTest extends DatabaseTestBase {
     private static final List<String> TABLES = List.of(
-            "project", "repository", "blob", "repository_blob", "artifact", "artifact_reference", "tag", "upload");
+            "project", "repository", "blob", "repository_blob", "artifact", "artifact_reference", "tag", "upload",
+            "event", "event_cursor");
 
     /**
      * Every version under db/migration and db/vendor (whose versions each database has in step),

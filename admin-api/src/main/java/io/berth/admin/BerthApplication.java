@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.berth.admin.api.ProjectsResource;
 import io.berth.admin.api.RegistryExceptionMapper;
 import io.berth.admin.api.RepositoriesResource;
+import io.berth.admin.events.EventMetrics;
+import io.berth.admin.events.EventsManager;
 import io.berth.admin.health.DatabaseHealthCheck;
 import io.berth.admin.health.DiskSpaceHealthCheck;
 import io.berth.admin.health.StorageHealthCheck;
@@ -11,16 +13,22 @@ import io.berth.store.Registry;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
 import io.berth.store.blob.StoragePaths;
+import io.berth.store.event.EventConsumers;
+import io.berth.store.event.EventLog;
+import io.berth.store.event.EventRetention;
+import io.berth.store.event.PullRecorder;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.lifecycle.AutoCloseableManager;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Berth's composition root: opens the store, starts the registry endpoint and the upload
@@ -53,11 +61,21 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         Duration uploadExpiry = Duration.ofMillis(config.storage.uploadExpiry.toMilliseconds());
         StoragePaths paths = new StoragePaths(Path.of(config.storage.root));
         FilesystemBlobStore blobs = new FilesystemBlobStore(paths);
+        Clock clock = Clock.systemUTC();
         Registry registry = Registry.open(dataSource, blobs, new FilesystemUploadStore(paths, blobs),
                 new Registry.Options(config.projects.autoCreate, config.registry.maxManifestSize.toBytes(), uploadExpiry,
-                        DatabaseAdmission.of(config.database)),
-                Clock.systemUTC());
+                        DatabaseAdmission.of(config.database), new PullRecorder.Options(
+                        Duration.ofMillis(config.events.pullFlushInterval.toMilliseconds()), config.events.maxPendingPulls)),
+                clock);
 
+        // Stopped in reverse: the gateway first, then the pulls it counted are written, then the
+        // event consumers release their leases, and the database closes last.
+        EventConsumers consumers = new EventConsumers(registry.transactions(), clock, EventConsumers.Options.defaults());
+        registry.outbox().onCommit(consumers::wakeUp);
+        env.lifecycle().manage(new EventsManager(consumers, List.of(new EventMetrics(env.metrics())),
+                new EventRetention(new EventLog(registry.transactions()),
+                        Duration.ofMillis(config.events.retention.toMilliseconds()), clock)));
+        env.lifecycle().manage(new AutoCloseableManager(registry));
         env.lifecycle().manage(new GatewayManager(config.registry.toGatewayConfig(), registry, env.metrics()));
         long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
         env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));

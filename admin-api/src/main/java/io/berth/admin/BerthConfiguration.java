@@ -26,5 +26,10 @@ public class BerthConfiguration extends Configuration {
     @Valid
     @NotNull
     @JsonProperty
+    public EventSettings events = new EventSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
     public DataSourceFactory database = new DataSourceFactory();
 }

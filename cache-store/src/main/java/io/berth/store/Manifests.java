@@ -2,10 +2,12 @@ package io.berth.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.berth.store.StoreEvent.Type;
 import io.berth.store.blob.BlobStore;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
+import io.berth.store.event.Outbox;
+import io.berth.store.event.PullRecorder;
+import io.berth.store.event.RegistryEvent;
 import io.berth.store.manifest.ManifestParser;
 import io.berth.store.manifest.ParsedManifest;
 import io.berth.store.meta.ArtifactDao;
@@ -25,15 +27,18 @@ import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Manifests: push (validated, stored byte-exact, recorded in one transaction), record (what the
- * registry fetched elsewhere, unchecked), pull by tag or digest, delete. Pulls are served from a
- * bounded cache whose entries live a few seconds, so a tag moved by another instance is seen
- * quickly while hot tags cost no database query.
+ * registry fetched elsewhere, unchecked), pull by tag or digest, delete. Every push, record and
+ * delete writes its event into the outbox in its own transaction; pulls are counted off the
+ * request path. Pulls are served from a bounded cache whose entries live a few seconds, so a tag
+ * moved by another instance is seen quickly while hot tags cost no database query.
  */
 public final class Manifests {
     private static final Logger LOG = LoggerFactory.getLogger(Manifests.class);
@@ -42,7 +47,8 @@ public final class Manifests {
     private final Repositories repositories;
     private final BlobStore store;
     private final ManifestRecorder recorder;
-    private final StoreEvents events;
+    private final Outbox outbox;
+    private final PullRecorder pulls;
     private final long maxSize;
     private final Clock clock;
     private final Generations generations = new Generations();
@@ -59,12 +65,13 @@ public final class Manifests {
     private record Cached(StoredManifest manifest, long generation) {
     }
 
-    Manifests(Transactions tx, Repositories repositories, BlobStore store, StoreEvents events, long maxSize,
-              Clock clock) {
+    Manifests(Transactions tx, Repositories repositories, BlobStore store, Outbox outbox, PullRecorder pulls,
+              long maxSize, Clock clock) {
         this.tx = tx;
         this.repositories = repositories;
         this.store = store;
-        this.events = events;
+        this.outbox = outbox;
+        this.pulls = pulls;
         this.maxSize = maxSize;
         this.clock = clock;
         this.recorder = new ManifestRecorder(store);
@@ -113,10 +120,9 @@ public final class Manifests {
         }
     }
 
-    /** Records that a manifest was served, for subscribers to pull events. */
+    /** Counts a served manifest as a pull event; never blocks, so the event loop may call it. */
     public void pulled(RepositoryName repository, Reference reference, StoredManifest manifest, Caller caller) {
-        events.publish(new StoreEvent(Type.PULLED, repository, manifest.digest(), manifest.mediaType(),
-                reference.tag().orElse(null)));
+        pulls.record(repository, manifest.digest(), manifest.mediaType(), reference.tag().orElse(null), caller);
     }
 
     /**
@@ -149,8 +155,9 @@ public final class Manifests {
             recorder.link(h, repositoryId, toLink, now);
             recorder.record(h, repositoryId, digest, content.length, parsed, tags, absent && reference.isDigest(),
                     absent ? reference.tag().orElse(null) : null, now);
+            outbox.append(h, pushed(now, push.repository(), digest, parsed, tags, push.caller()));
         });
-        return stored(push.repository(), digest, content, parsed, tags);
+        return stored(push.repository(), digest, content, parsed);
     }
 
     /**
@@ -167,22 +174,28 @@ public final class Manifests {
             long repositoryId = repositories.ensure(h, repository, now);
             recorder.storeBytes(content, algorithm);
             recorder.record(h, repositoryId, digest, content.length, parsed, tags, false, null, now);
+            outbox.append(h, pushed(now, repository, digest, parsed, tags, caller));
         });
-        return stored(repository, digest, content, parsed, tags);
+        return stored(repository, digest, content, parsed);
     }
 
-    private StoredManifest stored(RepositoryName repository, Digest digest, byte[] content, ParsedManifest parsed,
-                                  Collection<String> tags) {
-        invalidate(repository);
-        StoredManifest stored = new StoredManifest(digest, parsed.mediaType(), content,
-                parsed.subject() == null ? null : parsed.subject().digest().toString());
+    /** One PUSHED event per tag set (or one untagged): what a webhook or replication rule keys on. */
+    private static List<RegistryEvent> pushed(Instant now, RepositoryName repository, Digest digest,
+                                              ParsedManifest parsed, Collection<String> tags, Caller caller) {
+        List<RegistryEvent> events = new ArrayList<>();
         if (tags.isEmpty()) {
-            events.publish(new StoreEvent(Type.PUSHED, repository, digest, parsed.mediaType(), null));
+            events.add(RegistryEvent.pushed(now, repository, digest, parsed.mediaType(), null, caller));
         }
         for (String tag : tags) {
-            events.publish(new StoreEvent(Type.PUSHED, repository, digest, parsed.mediaType(), tag));
+            events.add(RegistryEvent.pushed(now, repository, digest, parsed.mediaType(), tag, caller));
         }
-        return stored;
+        return events;
+    }
+
+    private StoredManifest stored(RepositoryName repository, Digest digest, byte[] content, ParsedManifest parsed) {
+        invalidate(repository);
+        return new StoredManifest(digest, parsed.mediaType(), content,
+                parsed.subject() == null ? null : parsed.subject().digest().toString());
     }
 
     /** Checks the push's precondition against what its reference names now; returns whether that is absent. */
@@ -202,17 +215,26 @@ public final class Manifests {
      * bytes stay in the store until garbage collection.
      */
     public void delete(RepositoryName repository, Reference reference, Caller caller) {
-        int removed = tx.inTransaction(h -> {
+        tx.useTransaction(h -> {
             long id = repositories.require(h, repository);
-            return reference.isDigest() ? h.attach(ArtifactDao.class).delete(id, reference.toString())
-                    : h.attach(TagDao.class).delete(id, reference.toString());
+            Instant now = clock.instant();
+            ArtifactDao artifacts = h.attach(ArtifactDao.class);
+            if (reference.isDigest()) {
+                Digest digest = reference.digest().get();
+                if (artifacts.delete(id, digest.toString()) == 0) {
+                    throw manifestUnknown(repository, reference);
+                }
+                outbox.append(h, List.of(RegistryEvent.deleted(now, repository, digest, caller)));
+            } else {
+                String tag = reference.tag().get();
+                Optional<Digest> digest = artifacts.byTag(id, tag).map(a -> Digest.parse(a.digest()));
+                if (h.attach(TagDao.class).delete(id, tag) == 0) {
+                    throw manifestUnknown(repository, reference);
+                }
+                outbox.append(h, List.of(RegistryEvent.tagDeleted(now, repository, tag, digest.orElse(null), caller)));
+            }
         });
         invalidate(repository);
-        if (removed == 0) {
-            throw manifestUnknown(repository, reference);
-        }
-        events.publish(new StoreEvent(Type.DELETED, repository, reference.digest().orElse(null), null,
-                reference.tag().orElse(null)));
     }
 
     private void invalidate(RepositoryName repository) {

@@ -5,6 +5,8 @@ import io.berth.store.blob.UploadStore;
 import io.berth.store.content.LocalContentSource;
 import io.berth.store.content.ProjectKind;
 import io.berth.store.content.RepositoryResolver;
+import io.berth.store.event.Outbox;
+import io.berth.store.event.PullRecorder;
 import io.berth.store.meta.Admission;
 import io.berth.store.meta.Database;
 import io.berth.store.meta.ProjectDao;
@@ -18,24 +20,27 @@ import java.time.Duration;
 /**
  * The registry's content, as the gateway and the admin API use it: repositories resolved to their
  * content source, blobs and uploads, manifests, and listings, over the blob store and upload store
- * it is given and one metadata database.
+ * it is given and one metadata database. Changes are recorded as events in the outbox; closing the
+ * registry writes the pulls still pending (close the gateway first, the database after).
  */
-public final class Registry {
+public final class Registry implements AutoCloseable {
     private final Transactions tx;
     private final Blobs blobs;
     private final Manifests manifests;
     private final Listings listings;
     private final Inventory inventory;
-    private final StoreEvents events;
+    private final Outbox outbox;
+    private final PullRecorder pulls;
     private final UploadJanitor janitor;
     private final RepositoryResolver resolver;
 
     private Registry(Transactions tx, BlobStore store, UploadStore uploads, Options options, Clock clock) {
         this.tx = tx;
-        this.events = new StoreEvents();
+        this.outbox = new Outbox();
+        this.pulls = new PullRecorder(tx, outbox, clock, options.pulls());
         Repositories repositories = new Repositories(options.autoCreateProjects());
         this.blobs = new Blobs(tx, repositories, store, uploads, clock);
-        this.manifests = new Manifests(tx, repositories, store, events, options.maxManifestSize(), clock);
+        this.manifests = new Manifests(tx, repositories, store, outbox, pulls, options.maxManifestSize(), clock);
         this.listings = new Listings(tx, repositories);
         this.inventory = new Inventory(tx, repositories);
         this.janitor = new UploadJanitor(tx, uploads, store, options.uploadExpiry(), clock);
@@ -53,8 +58,10 @@ public final class Registry {
      * @param maxManifestSize    largest manifest accepted, in bytes
      * @param uploadExpiry       how long an idle upload session is kept
      * @param database           how much database work may run and wait at once
+     * @param pulls              how manifest pulls are batched into events
      */
-    public record Options(boolean autoCreateProjects, long maxManifestSize, Duration uploadExpiry, Admission database) {
+    public record Options(boolean autoCreateProjects, long maxManifestSize, Duration uploadExpiry, Admission database,
+                          PullRecorder.Options pulls) {
     }
 
     /** Opens the registry over the given stores: migrates the database. */
@@ -84,8 +91,14 @@ public final class Registry {
         return inventory;
     }
 
-    public StoreEvents events() {
-        return events;
+    /** Where changes are recorded as events; consumers subscribe to its commits to wake up at once. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** The batched recorder of manifest pulls, for its counts. */
+    public PullRecorder pulls() {
+        return pulls;
     }
 
     public UploadJanitor janitor() {
@@ -94,5 +107,11 @@ public final class Registry {
 
     public Transactions transactions() {
         return tx;
+    }
+
+    /** Writes the pulls still pending; the registry takes no more pulls afterwards. */
+    @Override
+    public void close() {
+        pulls.close();
     }
 }

@@ -2,6 +2,8 @@ package io.berth.store;
 
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
+import io.berth.store.event.EventType;
+import io.berth.store.event.RegistryEvent;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,21 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @OnH2AndPostgres
 class ManifestsTest extends RegistryTestBase {
     private final RepositoryName app = repo("team/app");
-    private final List<StoreEvent> events = new CopyOnWriteArrayList<>();
-
-    /** Events arrive on another thread: waits (bounded) until {@code expected} has been delivered. */
-    private void awaitEvent(StoreEvent expected) {
-        for (int i = 0; i < 3000 && !events.contains(expected); i++) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        assertTrue(events.contains(expected), () -> "not delivered: " + expected + "; got " + events);
-    }
-
     ManifestsTest(TestDatabase database) {
         super(database);
     }
@@ -79,7 +65,6 @@ class ManifestsTest extends RegistryTestBase {
 
     @Test
     void put_byTag_recordsManifestPullableByTagAndDigest() throws IOException {
-        registry.events().subscribe(events::add);
         Image image = image("one");
 
         StoredManifest pushed = push(app, "latest", image);
@@ -91,8 +76,12 @@ class ManifestsTest extends RegistryTestBase {
         assertEquals(OCI_MANIFEST, byTag.mediaType());
         assertArrayEquals(image.manifest(), get(app, image.digest().toString()).content());
         assertEquals(List.of("latest"), tags(app));
-        awaitEvent(new StoreEvent(StoreEvent.Type.PUSHED, app, image.digest(), OCI_MANIFEST, "latest"));
+        List<RegistryEvent> events = events();
         assertEquals(1, events.size(), events::toString);
+        assertEquals(EventType.PUSHED, events.get(0).type());
+        assertEquals("latest", events.get(0).tag());
+        assertEquals(image.digest().toString(), events.get(0).digest());
+        assertEquals(TEST_CALLER, events.get(0).caller(), "the event says who pushed");
     }
 
     @Test
@@ -488,7 +477,6 @@ class ManifestsTest extends RegistryTestBase {
 
     @Test
     void delete_byTag_removesOnlyTheTag() throws IOException {
-        registry.events().subscribe(events::add);
         Image image = image("tagged twice");
         push(app, "latest", image);
         put(app, "v1", image.manifest(), OCI_MANIFEST);
@@ -500,7 +488,10 @@ class ManifestsTest extends RegistryTestBase {
         assertEquals(image.digest(), get(app, "v1").digest());
         assertEquals(image.digest(), get(app, image.digest().toString()).digest());
         assertEquals(List.of("v1"), tags(app));
-        awaitEvent(new StoreEvent(StoreEvent.Type.DELETED, app, null, null, "latest"));
+        RegistryEvent deleted = events().getLast();
+        assertEquals(EventType.TAG_DELETED, deleted.type());
+        assertEquals("latest", deleted.tag());
+        assertEquals(image.digest().toString(), deleted.digest(), "the event names what the tag pointed at");
     }
 
     @Test
@@ -613,5 +604,38 @@ class ManifestsTest extends RegistryTestBase {
         assertArrayEquals(image.manifest(), get(app, "1.0").content());
         assertArrayEquals(image.manifest(), get(app, image.digest().toString()).content());
         assertTrue(registry.blobs().size(app, image.configDigest()).isEmpty(), "its blobs come later, when fetched");
+    }
+
+    @Test
+    void delete_byDigest_recordsTheDeletionWithItsCaller() throws IOException {
+        Image image = image("deleted");
+        push(app, "latest", image);
+        Caller admin = new Caller("alice", Caller.Kind.USER, "10.0.0.7");
+
+        registry.manifests().delete(app, Reference.of(image.digest()), admin);
+
+        RegistryEvent deleted = events().getLast();
+        assertEquals(EventType.DELETED, deleted.type());
+        assertEquals(image.digest().toString(), deleted.digest());
+        assertEquals(admin, deleted.caller());
+    }
+
+    @Test
+    void pulls_areWrittenAsOneCountedEventAndMarkTheArtifactPulled() throws IOException {
+        Image image = image("popular");
+        push(app, "latest", image);
+        StoredManifest manifest = get(app, "latest");
+        Caller puller = Caller.anonymous("192.0.2.1");
+
+        for (int i = 0; i < 50; i++) {
+            registry.manifests().pulled(app, Reference.parse("latest"), manifest, puller);
+        }
+        registry.pulls().flush();
+
+        RegistryEvent pulled = events().getLast();
+        assertEquals(EventType.PULLED, pulled.type());
+        assertEquals(50, pulled.count());
+        assertEquals(puller, pulled.caller());
+        assertEquals(clock.instant(), registry.inventory().artifacts(app, 1, 10).items().get(0).pulledAt());
     }
 }

@@ -1,6 +1,7 @@
 package io.berth.store.event;
 
 import io.berth.store.Caller;
+import io.berth.store.meta.ArtifactDao;
 import io.berth.store.meta.Transactions;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
@@ -23,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * the request path. {@link #record} runs on Netty event loops for every manifest GET, so it only
  * counts: identical pulls (repository, digest, tag, caller) share one pending entry, and one
  * daemon thread writes all pending entries every {@link Options#flushInterval} in one transaction,
- * each as a single event with its count. Pending entries are bounded: when
+ * each as a single event with its count, and notes when each artifact was last pulled. Pending entries are bounded: when
  * {@link Options#maxPending} distinct pulls wait, further distinct ones are dropped and counted
  * (identical ones still coalesce). Pending pulls live in memory only: a crash loses at most one
  * interval of them, and a flush that fails drops its batch (counted) rather than piling up.
@@ -153,8 +154,14 @@ public final class PullRecorder implements AutoCloseable {
         if (events.isEmpty()) {
             return 0;
         }
+        Instant now = clock.instant();
+        List<String> repositories = events.stream().map(RegistryEvent::repository).toList();
+        List<String> digests = events.stream().map(RegistryEvent::digest).toList();
         try {
-            tx.useTransaction(h -> outbox.append(h, events));
+            tx.useTransaction(h -> {
+                h.attach(ArtifactDao.class).markPulled(repositories, digests, now);
+                outbox.append(h, events); // last: it takes the outbox's lock
+            });
         } catch (RuntimeException e) {
             long lost = events.stream().mapToLong(RegistryEvent::count).sum();
             dropped.add(lost);

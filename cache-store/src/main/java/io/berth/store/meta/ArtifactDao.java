@@ -5,6 +5,7 @@ import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.ValueColumn;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -55,6 +56,13 @@ public interface ArtifactDao {
     /** Of the given manifest digests, those the repository holds. */
     @SqlQuery("SELECT digest FROM artifact WHERE repository_id = :repositoryId AND digest IN (<digests>)")
     List<String> existing(@Bind("repositoryId") long repositoryId, @BindList("digests") Collection<String> digests);
+
+    /** Notes that manifests were pulled at {@code at} (one batch entry per repository and digest). */
+    @SqlBatch("UPDATE artifact SET pulled_at = :at WHERE digest = :digest"
+            + " AND repository_id = (SELECT id FROM repository WHERE name = :repository)"
+            + " AND (pulled_at IS NULL OR pulled_at < :at)")
+    void markPulled(@Bind("repository") List<String> repositories, @Bind("digest") List<String> digests,
+                    @Bind("at") Instant at);
 
     @SqlUpdate("DELETE FROM artifact WHERE repository_id = :repositoryId AND digest = :digest")
     int delete(@Bind("repositoryId") long repositoryId, @Bind("digest") String digest);

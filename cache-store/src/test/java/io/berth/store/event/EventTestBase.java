@@ -2,6 +2,7 @@ package io.berth.store.event;
 
 import io.berth.store.Caller;
 import io.berth.store.meta.Database;
+import io.berth.store.meta.Admission;
 import io.berth.store.meta.Transactions;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
@@ -44,7 +45,7 @@ abstract class EventTestBase extends DatabaseTestBase {
     @BeforeEach
     void openOutbox() {
         jdbi = Database.open(dataSource);
-        tx = new Transactions(jdbi);
+        tx = new Transactions(jdbi, Admission.unbounded());
         log = new EventLog(tx);
     }
 

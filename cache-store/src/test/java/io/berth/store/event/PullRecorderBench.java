@@ -2,6 +2,7 @@ package io.berth.store.event;
 
 import io.berth.store.Caller;
 import io.berth.store.meta.Database;
+import io.berth.store.meta.Admission;
 import io.berth.store.meta.Transactions;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
@@ -28,7 +29,7 @@ final class PullRecorderBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int threadCount = args.length > 1 ? Integer.parseInt(args[1]) : 16;
-        Transactions tx = new Transactions(Database.open(TestDatabases.h2()));
+        Transactions tx = new Transactions(Database.open(TestDatabases.h2()), Admission.unbounded());
         RepositoryName repository = RepositoryName.parse("library/alpine");
         Digest digest = Digest.sha256("manifest".getBytes(StandardCharsets.UTF_8));
         String mediaType = "application/vnd.oci.image.index.v1+json";

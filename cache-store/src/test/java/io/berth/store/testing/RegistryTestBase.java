@@ -7,10 +7,13 @@ import io.berth.store.blob.StoragePaths;
 import io.berth.store.blob.UploadStore;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
+import io.berth.store.event.EventLog;
+import io.berth.store.event.RegistryEvent;
 import io.berth.store.meta.ProjectDao;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,15 +52,24 @@ public abstract class RegistryTestBase extends DatabaseTestBase {
         super(database);
     }
 
+    private final List<Registry> opened = new ArrayList<>();
+
     @BeforeEach
     void openRegistry() throws IOException {
         registry = open(true);
     }
 
+    @AfterEach
+    void closeRegistries() {
+        opened.forEach(Registry::close);
+    }
+
     /** Opens another registry over the same database and storage (as a restart or a second instance would). */
     protected Registry open(boolean autoCreateProjects) throws IOException {
-        return TestRegistries.onFilesystem(dataSource, storage, autoCreateProjects, MAX_MANIFEST, Duration.ofHours(24),
-                clock);
+        Registry registry = TestRegistries.onFilesystem(dataSource, storage, autoCreateProjects, MAX_MANIFEST,
+                Duration.ofHours(24), clock);
+        opened.add(registry);
+        return registry;
     }
 
     /** Where the filesystem stores keep blobs and upload sessions, to look at the files. */
@@ -77,6 +89,11 @@ public abstract class RegistryTestBase extends DatabaseTestBase {
     /** Creates a project the way an administrator does, for registries without auto-creation. */
     protected void createProject(String name) {
         registry.transactions().useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent(name, clock.instant()));
+    }
+
+    /** Every event the registry recorded so far, oldest first. */
+    protected List<RegistryEvent> events() {
+        return new EventLog(registry.transactions()).after(0, 10_000);
     }
 
     /** Counts rows with a query such as {@code SELECT COUNT(*) FROM artifact}. */

@@ -5,6 +5,7 @@ import io.berth.store.Registry;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
 import io.berth.store.blob.StoragePaths;
+import io.berth.store.event.PullRecorder;
 import io.berth.store.meta.Admission;
 
 import javax.sql.DataSource;
@@ -29,7 +30,8 @@ public final class TestRegistries {
             StoragePaths paths = new StoragePaths(storageRoot);
             FilesystemBlobStore blobs = new FilesystemBlobStore(paths);
             return Registry.open(dataSource, blobs, new FilesystemUploadStore(paths, blobs),
-                    new Registry.Options(autoCreateProjects, maxManifestSize, uploadExpiry, Admission.unbounded()), clock);
+                    new Registry.Options(autoCreateProjects, maxManifestSize, uploadExpiry, Admission.unbounded(),
+                            PullRecorder.Options.defaults()), clock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,6 +8,7 @@ import io.berth.store.blob.BlobStore;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
 import io.berth.store.blob.StoragePaths;
+import io.berth.store.event.PullRecorder;
 import io.berth.store.meta.Admission;
 import io.berth.store.testing.TestDatabases;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -67,7 +68,8 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
         StoragePaths paths = new StoragePaths(storage);
         BlobStore blobs = blobStores.create(paths);
         registry = Registry.open(TestDatabases.h2(), blobs, new FilesystemUploadStore(paths, blobs),
-                new Registry.Options(true, MAX_MANIFEST_SIZE, Duration.ofHours(24), Admission.unbounded()), Clock.systemUTC());
+                new Registry.Options(true, MAX_MANIFEST_SIZE, Duration.ofHours(24), Admission.unbounded(),
+                        PullRecorder.Options.defaults()), Clock.systemUTC());
         server = new GatewayServer(GatewayConfig.local(), V2Api.routes(registry));
         server.start();
         client = new V2Client(URI.create("http://127.0.0.1:" + server.port()));
@@ -80,6 +82,9 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
         }
         if (server != null) {
             server.close();
+        }
+        if (registry != null) {
+            registry.close();
         }
         if (storage != null) {
             try (Stream<Path> files = Files.walk(storage)) {

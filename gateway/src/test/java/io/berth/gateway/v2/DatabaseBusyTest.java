@@ -7,6 +7,7 @@ import io.berth.store.Registry;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
 import io.berth.store.blob.StoragePaths;
+import io.berth.store.event.PullRecorder;
 import io.berth.store.meta.Admission;
 import io.berth.store.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,8 @@ class DatabaseBusyTest {
         StoragePaths paths = new StoragePaths(storage);
         FilesystemBlobStore blobs = new FilesystemBlobStore(paths);
         Registry registry = Registry.open(TestDatabases.h2(), blobs, new FilesystemUploadStore(paths, blobs),
-                new Registry.Options(true, 4 << 20, Duration.ofHours(1), new Admission(1, 0, Duration.ofMillis(10))),
+                new Registry.Options(true, 4 << 20, Duration.ofHours(1), new Admission(1, 0, Duration.ofMillis(10)),
+                        PullRecorder.Options.defaults()),
                 Clock.systemUTC());
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

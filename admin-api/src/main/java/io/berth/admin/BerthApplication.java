@@ -66,6 +66,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         env.healthChecks().register("storage", new StorageHealthCheck(paths));
         env.healthChecks().register("disk", new DiskSpaceHealthCheck(paths.root(),
                 config.storage.minFreeDisk.toBytes()));
+        ProbeEndpoints.register(env);
 
         env.jersey().register(new RegistryExceptionMapper());
         env.jersey().register(new ProjectsResource(registry.inventory()));

@@ -40,8 +40,9 @@ class BerthApplicationTest {
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"),
             ConfigOverride.config("registry.bindHost", "127.0.0.1"),
             ConfigOverride.config("registry.port", String.valueOf(REGISTRY_PORT)),
-            ConfigOverride.config("server.connector.bindHost", "127.0.0.1"),
-            ConfigOverride.config("server.connector.port", "0"));
+            ConfigOverride.config("server.applicationConnectors[0].bindHost", "127.0.0.1"),
+            ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+            ConfigOverride.config("server.adminConnectors[0].port", "0"));
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -133,7 +134,7 @@ class BerthApplicationTest {
         return root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
     }
 
-    private static Path tempDir() {
+    static Path tempDir() {
         try {
             return Files.createTempDirectory("berth-app-test");
         } catch (IOException e) {
@@ -141,7 +142,7 @@ class BerthApplicationTest {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

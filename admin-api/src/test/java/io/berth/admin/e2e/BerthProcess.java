@@ -44,6 +44,7 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
     private Path logFile;
     private int registryPort;
     private int adminPort;
+    private int opsPort;
     private final Map<String, String> extraEnv = new LinkedHashMap<>();
     private Process process;
     private int starts;
@@ -106,6 +107,7 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
             logFile = E2e.logDir().resolve(name + "-berth.log");
             registryPort = E2e.freePort();
             adminPort = E2e.freePort();
+            opsPort = E2e.freePort();
             try {
                 Files.deleteIfExists(logFile);
             } catch (IOException e) {
@@ -115,7 +117,8 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
         starts++;
         List<String> command = command();
         appendToLog("==== berth start #" + starts + " at " + Instant.now() + ": " + String.join(" ", command)
-                + " (registry 127.0.0.1:" + registryPort + ", admin 127.0.0.1:" + adminPort + ", data " + dataDir + ")\n");
+                + " (registry 127.0.0.1:" + registryPort + ", admin 127.0.0.1:" + adminPort + ", ops 127.0.0.1:" + opsPort
+                + ", data " + dataDir + ")\n");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(repoRoot.toFile())
                 .redirectErrorStream(true)
@@ -127,6 +130,8 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
         env.put("BERTH_REGISTRY_BIND", "127.0.0.1");
         env.put("BERTH_ADMIN_PORT", Integer.toString(adminPort));
         env.put("BERTH_ADMIN_BIND", "127.0.0.1");
+        env.put("BERTH_OPS_PORT", Integer.toString(opsPort));
+        env.put("BERTH_OPS_BIND", "127.0.0.1");
         env.putAll(extraEnv);
         if (env.get("JAVA_HOME") == null && Runtime.version().feature() >= 21) {
             env.put("JAVA_HOME", System.getProperty("java.home"));

@@ -7,6 +7,7 @@ import io.berth.admin.api.RepositoriesResource;
 import io.berth.admin.health.DatabaseHealthCheck;
 import io.berth.admin.health.DiskSpaceHealthCheck;
 import io.berth.admin.health.StorageHealthCheck;
+import io.berth.gateway.GatewayConfig;
 import io.berth.store.Registry;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
@@ -58,7 +59,9 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                         DatabaseAdmission.of(config.database)),
                 Clock.systemUTC());
 
-        env.lifecycle().manage(new GatewayManager(config.registry.toGatewayConfig(), registry, env.metrics()));
+        GatewayConfig gatewayConfig = config.registry.toGatewayConfig();
+        GatewayManager gateway = new GatewayManager(gatewayConfig, registry, env.metrics());
+        env.lifecycle().manage(gateway);
         long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
         env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));
 
@@ -71,5 +74,6 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         env.jersey().register(new RegistryExceptionMapper());
         env.jersey().register(new ProjectsResource(registry.inventory()));
         env.jersey().register(new RepositoriesResource(registry.inventory()));
+        env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port));
     }
 }

@@ -8,7 +8,6 @@ import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jetty.HttpConnectorFactory;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.validation.BaseValidator;
@@ -43,14 +42,7 @@ class OpsConnectorTest {
     // The ops connector keeps its configured bind address: what the quick start gives everyone.
     static final DropwizardAppExtension<BerthConfiguration> APP = new DropwizardAppExtension<>(
             BerthApplication.class, BerthApplicationTest.repoRoot().resolve("conf/berth.yml").toString(),
-            ConfigOverride.config("storage.root", DATA.toString()),
-            ConfigOverride.config("database.url", "jdbc:h2:file:" + DATA.resolve("db/berth")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"),
-            ConfigOverride.config("registry.bindHost", "127.0.0.1"),
-            ConfigOverride.config("registry.port", String.valueOf(BerthApplicationTest.freePort())),
-            ConfigOverride.config("server.applicationConnectors[0].bindHost", "127.0.0.1"),
-            ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-            ConfigOverride.config("server.adminConnectors[0].port", "0"));
+            BerthApplicationTest.quickStartOverrides(DATA, BerthApplicationTest.freePort()));
 
     private final HttpClient http = HttpClient.newHttpClient();
 

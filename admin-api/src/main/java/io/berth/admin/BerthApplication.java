@@ -9,6 +9,7 @@ import io.berth.admin.events.EventsManager;
 import io.berth.admin.health.DatabaseHealthCheck;
 import io.berth.admin.health.DiskSpaceHealthCheck;
 import io.berth.admin.health.StorageHealthCheck;
+import io.berth.gateway.GatewayConfig;
 import io.berth.store.Registry;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
@@ -76,7 +77,9 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 new EventRetention(new EventLog(registry.transactions()),
                         Duration.ofMillis(config.events.retention.toMilliseconds()), clock)));
         env.lifecycle().manage(new AutoCloseableManager(registry));
-        env.lifecycle().manage(new GatewayManager(config.registry.toGatewayConfig(), registry, env.metrics()));
+        GatewayConfig gatewayConfig = config.registry.toGatewayConfig();
+        GatewayManager gateway = new GatewayManager(gatewayConfig, registry, env.metrics());
+        env.lifecycle().manage(gateway);
         long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
         env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));
 
@@ -84,9 +87,11 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         env.healthChecks().register("storage", new StorageHealthCheck(paths));
         env.healthChecks().register("disk", new DiskSpaceHealthCheck(paths.root(),
                 config.storage.minFreeDisk.toBytes()));
+        ProbeEndpoints.register(env);
 
         env.jersey().register(new RegistryExceptionMapper());
         env.jersey().register(new ProjectsResource(registry.inventory()));
         env.jersey().register(new RepositoriesResource(registry.inventory()));
+        env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port));
     }
 }

@@ -21,6 +21,11 @@ final class GatewayManager implements Managed {
         server.start();
     }
 
+    /** The registry port actually bound; valid once started. */
+    int port() {
+        return server.port();
+    }
+
     @Override
     public void stop() {
         server.close();

@@ -35,13 +35,7 @@ class BerthApplicationTest {
 
     static final DropwizardAppExtension<BerthConfiguration> APP = new DropwizardAppExtension<>(
             BerthApplication.class, repoRoot().resolve("conf/berth.yml").toString(),
-            ConfigOverride.config("storage.root", DATA.toString()),
-            ConfigOverride.config("database.url", "jdbc:h2:file:" + DATA.resolve("db/berth")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"),
-            ConfigOverride.config("registry.bindHost", "127.0.0.1"),
-            ConfigOverride.config("registry.port", String.valueOf(REGISTRY_PORT)),
-            ConfigOverride.config("server.connector.bindHost", "127.0.0.1"),
-            ConfigOverride.config("server.connector.port", "0"));
+            quickStartOverrides(DATA, REGISTRY_PORT));
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -128,12 +122,28 @@ class BerthApplicationTest {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
 
+    /**
+     * For conf/berth.yml: storage and H2 in {@code data}, the registry on 127.0.0.1:{@code registryPort},
+     * the admin API on 127.0.0.1 and the ops connector (its bind address as configured) on free ports.
+     */
+    static ConfigOverride[] quickStartOverrides(Path data, int registryPort) {
+        return new ConfigOverride[] {
+            ConfigOverride.config("storage.root", data.toString()),
+            ConfigOverride.config("database.url", "jdbc:h2:file:" + data.resolve("db/berth")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"),
+            ConfigOverride.config("registry.bindHost", "127.0.0.1"),
+            ConfigOverride.config("registry.port", String.valueOf(registryPort)),
+            ConfigOverride.config("server.applicationConnectors[0].bindHost", "127.0.0.1"),
+            ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+            ConfigOverride.config("server.adminConnectors[0].port", "0")};
+    }
+
     static Path repoRoot() {
         String root = System.getenv("BERTH_REPO_ROOT");
         return root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
     }
 
-    private static Path tempDir() {
+    static Path tempDir() {
         try {
             return Files.createTempDirectory("berth-app-test");
         } catch (IOException e) {
@@ -141,7 +151,7 @@ class BerthApplicationTest {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

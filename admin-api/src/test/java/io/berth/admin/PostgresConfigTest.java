@@ -34,8 +34,9 @@ class PostgresConfigTest {
                 ConfigOverride.config("database.url", url),
                 ConfigOverride.config("registry.bindHost", "127.0.0.1"),
                 ConfigOverride.config("registry.port", String.valueOf(registryPort)),
-                ConfigOverride.config("server.connector.bindHost", "127.0.0.1"),
-                ConfigOverride.config("server.connector.port", "0"));
+                ConfigOverride.config("server.applicationConnectors[0].bindHost", "127.0.0.1"),
+                ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+                ConfigOverride.config("server.adminConnectors[0].port", "0"));
         app.before();
         try {
             HttpClient http = HttpClient.newHttpClient();

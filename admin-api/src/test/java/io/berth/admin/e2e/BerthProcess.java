@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,8 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
     private Path logFile;
     private int registryPort;
     private int adminPort;
+    private int opsPort;
+    private final Map<String, String> extraEnv = new LinkedHashMap<>();
     private Process process;
     private int starts;
 
@@ -104,6 +107,7 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
             logFile = E2e.logDir().resolve(name + "-berth.log");
             registryPort = E2e.freePort();
             adminPort = E2e.freePort();
+            opsPort = E2e.freePort();
             try {
                 Files.deleteIfExists(logFile);
             } catch (IOException e) {
@@ -113,7 +117,8 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
         starts++;
         List<String> command = command();
         appendToLog("==== berth start #" + starts + " at " + Instant.now() + ": " + String.join(" ", command)
-                + " (registry 127.0.0.1:" + registryPort + ", admin 127.0.0.1:" + adminPort + ", data " + dataDir + ")\n");
+                + " (registry 127.0.0.1:" + registryPort + ", admin 127.0.0.1:" + adminPort + ", ops 127.0.0.1:" + opsPort
+                + ", data " + dataDir + ")\n");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(repoRoot.toFile())
                 .redirectErrorStream(true)
@@ -125,6 +130,9 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
         env.put("BERTH_REGISTRY_BIND", "127.0.0.1");
         env.put("BERTH_ADMIN_PORT", Integer.toString(adminPort));
         env.put("BERTH_ADMIN_BIND", "127.0.0.1");
+        env.put("BERTH_OPS_PORT", Integer.toString(opsPort));
+        env.put("BERTH_OPS_BIND", "127.0.0.1");
+        env.putAll(extraEnv);
         if (env.get("JAVA_HOME") == null && Runtime.version().feature() >= 21) {
             env.put("JAVA_HOME", System.getProperty("java.home"));
         }
@@ -172,7 +180,7 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
             try {
                 HttpResponse<String> v2 = get(registry().resolve("/v2/"));
                 if (v2.statusCode() == 200 || v2.statusCode() == 401) {
-                    HttpResponse<String> health = get(URI.create("http://127.0.0.1:" + adminPort + "/admin/healthcheck"));
+                    HttpResponse<String> health = get(admin().resolve("/admin/healthcheck"));
                     if (health.statusCode() == 200 && !health.body().contains("\"healthy\":false")) {
                         appendToLog("==== berth ready after " + Duration.between(started, Instant.now()).toMillis() + " ms (pid "
                                 + process.pid() + ", " + process.info().command().orElse("?") + ")\n");
@@ -248,10 +256,21 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
         }
     }
 
+    /** Sets an environment variable for the next {@link #start()} (e.g. BERTH_HEAP). */
+    public synchronized BerthProcess withEnv(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
+    }
+
     // ---- accessors -----------------------------------------------------------------------
 
     public URI registry() {
         return URI.create("http://127.0.0.1:" + registryPort);
+    }
+
+    /** The admin API port: {@code /api/v1}, {@code /admin/healthcheck}, {@code /admin/metrics}. */
+    public URI admin() {
+        return URI.create("http://127.0.0.1:" + adminPort);
     }
 
     /** {@code 127.0.0.1:<port>}, the registry host as image references spell it. */

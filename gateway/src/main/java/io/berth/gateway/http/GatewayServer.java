@@ -102,8 +102,8 @@ public final class GatewayServer implements AutoCloseable {
                     }
                 });
         serverChannel = bootstrap.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
-        LOG.info("registry listening on {}://{} ({} transport)", ssl != null ? "https" : "http",
-                serverChannel.localAddress(), epoll ? "epoll" : "nio");
+        LOG.debug("registry socket bound to {} ({}, {} transport)", serverChannel.localAddress(),
+                ssl != null ? "TLS" : "plain HTTP", epoll ? "epoll" : "nio");
     }
 
     /** The port actually bound (useful when the configured port was 0). */

@@ -24,6 +24,7 @@ public final class BodyStream {
     private final Semaphore available = new Semaphore(0);
     private final AtomicLong queued = new AtomicLong();
     private final Backpressure backpressure;
+    private volatile boolean closed;
     private long received;
     private boolean finished;
 
@@ -42,8 +43,16 @@ public final class BodyStream {
 
     /** Event loop: a chunk arrived; the stream takes ownership of {@code chunk}. */
     void offer(ByteBuf chunk) {
+        if (closed) {
+            chunk.release();
+            return;
+        }
         long now = queued.addAndGet(chunk.readableBytes());
         put(chunk);
+        if (closed) {
+            dropQueued(); // closed meanwhile by the consumer, which will not take it any more
+            return;
+        }
         if (now > HIGH_WATER) {
             backpressure.pause();
         }
@@ -54,9 +63,14 @@ public final class BodyStream {
         put(END);
     }
 
-    /** Event loop: the connection closed before the body was complete. */
-    void abort() {
+    /**
+     * Any thread: no more of the body will be read. The consumer, if it still reads, sees the body
+     * as aborted; what is queued is released. Harmless once the consumer has read the end.
+     */
+    void close() {
+        closed = true;
         put(ABORT);
+        dropQueued();
     }
 
     private void put(Object item) {
@@ -64,10 +78,21 @@ public final class BodyStream {
         available.release();
     }
 
+    private void dropQueued() {
+        Object item;
+        while ((item = queue.poll()) != null) {
+            if (item instanceof ByteBuf chunk) {
+                queued.addAndGet(-chunk.readableBytes());
+                chunk.release();
+            }
+        }
+    }
+
     /**
      * The next chunk, which the caller must release, or null at the end of the body.
      *
-     * @throws BodyAbortedException when the client went away before sending the whole body
+     * @throws BodyAbortedException when the client went away before sending the whole body, or the
+     *                              request was answered before it arrived
      */
     public ByteBuf next() throws BodyAbortedException {
         if (finished) {
@@ -85,16 +110,17 @@ public final class BodyStream {
             finished = true;
             return null;
         }
-        if (item == ABORT) {
+        if (item == ABORT || item == null) { // null: close() dropped the item this permit was for
             finished = true;
-            throw new BodyAbortedException("the client closed the connection before sending the whole body");
+            throw new BodyAbortedException("the request body was not received whole");
         }
         ByteBuf chunk = (ByteBuf) item;
-        long before = queued.getAndAdd(-chunk.readableBytes());
-        if (before > LOW_WATER && before - chunk.readableBytes() <= LOW_WATER) {
+        int bytes = chunk.readableBytes();
+        long before = queued.getAndAdd(-bytes);
+        if (before > LOW_WATER && before - bytes <= LOW_WATER) {
             backpressure.resume();
         }
-        received += chunk.readableBytes();
+        received += bytes;
         return chunk;
     }
 
@@ -103,7 +129,7 @@ public final class BodyStream {
         return received;
     }
 
-    /** Reads and drops the rest of the body; false when the client went away. */
+    /** Reads and drops the rest of the body; false when it was not received whole. */
     public boolean drain() {
         try {
             ByteBuf chunk;
@@ -116,7 +142,7 @@ public final class BodyStream {
         }
     }
 
-    /** The client went away before the whole body arrived. */
+    /** The body will not arrive whole: the client went away, or the request was answered without it. */
     public static final class BodyAbortedException extends Exception {
         private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,7 @@
 package io.berth.gateway.http;
 
 import io.berth.gateway.GatewayConfig;
+import io.berth.gateway.auth.AccessCheck;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -45,8 +46,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
     private final GatewayConfig config;
-    private final Router router;
-    private final GatewayMetrics metrics;
+    private final ServerContext context;
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("berth-blocking-", 0).factory());
     private EventLoopGroup bossGroup;
@@ -55,15 +55,18 @@ public final class GatewayServer implements AutoCloseable {
     /** The open client connections (a closed channel leaves the group by itself). */
     private final ChannelGroup connections = new DefaultChannelGroup("berth-registry", GlobalEventExecutor.INSTANCE);
 
-    public GatewayServer(GatewayConfig config, List<Route> routes, GatewayMetrics metrics) {
+    /**
+     * @param access decides, from each request's head, whether it may go on and as whom
+     */
+    public GatewayServer(GatewayConfig config, List<Route> routes, AccessCheck access, GatewayMetrics metrics) {
         this.config = config;
-        this.router = new Router(routes);
-        this.metrics = metrics;
+        this.context = new ServerContext(new Router(routes), access, blocking, metrics, config.tls(),
+                config.maxManifestSize());
     }
 
-    /** A server whose metrics go nowhere. */
+    /** A server that lets everyone in and whose metrics go nowhere. */
     public GatewayServer(GatewayConfig config, List<Route> routes) {
-        this(config, routes, GatewayMetrics.discarding());
+        this(config, routes, AccessCheck.allowAll(), GatewayMetrics.discarding());
     }
 
     public void start() throws InterruptedException, SSLException {
@@ -97,8 +100,7 @@ public final class GatewayServer implements AutoCloseable {
                             // Files go out as chunks under TLS; without it, as zero-copy regions.
                             p.addLast("chunked", new ChunkedWriteHandler());
                         }
-                        p.addLast("dispatch", new RequestDispatcher(router, blocking, config.maxManifestSize(), ssl != null,
-                                metrics));
+                        p.addLast("dispatch", new RequestDispatcher(context));
                     }
                 });
         serverChannel = bootstrap.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();

@@ -1,0 +1,19 @@
+package io.berth.gateway.http;
+
+import io.berth.gateway.auth.AccessCheck;
+
+import java.util.concurrent.Executor;
+
+/**
+ * What every connection of one server shares.
+ *
+ * @param router       finds each request's route
+ * @param accessCheck  decides from each head whether the request may go on
+ * @param blocking     runs work that may block (virtual threads)
+ * @param metrics      where the server's metrics go
+ * @param tls          whether connections are TLS (files are then not sent zero-copy)
+ * @param maxSmallBody the most a body collected whole may hold (the manifest size limit)
+ */
+record ServerContext(Router router, AccessCheck accessCheck, Executor blocking, GatewayMetrics metrics, boolean tls,
+                     long maxSmallBody) {
+}

@@ -17,10 +17,10 @@ package io.berth.gateway.http;
  * ADMITTING, ADMITTED, RECEIVING: answered (refused, unknown route, a handler's early answer,
  * too large) before the whole body arrived, and its rest is
  *                small, of known length, and sure to come        → DISCARDING
- *                otherwise, or the framing broke                 → CLOSING
+ *                otherwise, or the framing broke                 → LINGERING
  *                no body at all                                  → RESPONDING
  * DISCARDING     the rest is dropped and the answer written      → AWAITING_HEAD
- * CLOSING        the answer is written                           → CLOSED
+ * LINGERING      the client closes, or a lingering limit is hit  → CLOSED
  * any            the connection closes                           → CLOSED
  * </pre>
  */
@@ -47,8 +47,11 @@ enum ConnectionState {
      * of known length: it is read and dropped so that the connection can serve the next request.
      */
     DISCARDING,
-    /** The response was given before the whole body arrived, and the connection closes once it is written. */
-    CLOSING,
+    /**
+     * The response was given before the whole body arrived, and the connection closes after it,
+     * gently: see {@link LingeringClose}.
+     */
+    LINGERING,
     /** The connection is closed. */
     CLOSED
 }

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Metrics of the registry endpoint, under {@code berth.registry.*}: a timer per route, meters
- * per response class, bytes in and out, and open connections. Updated from event loops, so only
- * lock-free structures are used.
+ * per response class, bytes in and out, open connections, and connections closed
+ * {@code connections.lingered} after an early answer. Updated from event loops, so only lock-free
+ * structures are used.
  */
 public final class GatewayMetrics {
     private static final String PREFIX = "berth.registry.";
@@ -24,6 +25,7 @@ public final class GatewayMetrics {
     private final Counter bytesReceived;
     private final Counter bytesSent;
     private final Counter connections;
+    private final Meter lingered;
 
     public GatewayMetrics(MetricRegistry registry) {
         this.registry = registry;
@@ -32,6 +34,7 @@ public final class GatewayMetrics {
         this.bytesReceived = registry.counter(PREFIX + "bytes.received");
         this.bytesSent = registry.counter(PREFIX + "bytes.sent");
         this.connections = registry.counter(PREFIX + "connections.open");
+        this.lingered = registry.meter(PREFIX + "connections.lingered");
     }
 
     /** Metrics that go nowhere, for tests and tools. */
@@ -63,5 +66,9 @@ public final class GatewayMetrics {
 
     void connectionClosed() {
         connections.dec();
+    }
+
+    void lingered() {
+        lingered.mark();
     }
 }

@@ -24,8 +24,8 @@ import java.util.Map;
 import static io.berth.gateway.http.ConnectionState.ADMITTED;
 import static io.berth.gateway.http.ConnectionState.ADMITTING;
 import static io.berth.gateway.http.ConnectionState.CLOSED;
-import static io.berth.gateway.http.ConnectionState.CLOSING;
 import static io.berth.gateway.http.ConnectionState.DISCARDING;
+import static io.berth.gateway.http.ConnectionState.LINGERING;
 import static io.berth.gateway.http.ConnectionState.RECEIVING;
 import static io.berth.gateway.http.ConnectionState.RESPONDING;
 
@@ -39,7 +39,7 @@ final class RequestCycle implements Exchange.Connection {
     private static final Logger LOG = LoggerFactory.getLogger(RequestCycle.class);
     /**
      * The most of a body answered without it that is read and dropped to keep the connection: a
-     * refused manifest push keeps it, a refused layer upload closes it.
+     * refused manifest push keeps it, a refused layer upload closes it (see {@link LingeringClose}).
      */
     static final long DISCARD_LIMIT = 1L << 20;
 
@@ -218,7 +218,7 @@ final class RequestCycle implements Exchange.Connection {
         if (!responseStarted) {
             exchange.sendError(ErrorCode.BAD_REQUEST, "malformed request body: " + cause.getMessage(), null);
         } else if (connection.state() == DISCARDING) {
-            connection.closeAfterAnswer(responseWritten);
+            connection.startLingering(responseWritten);
         }
     }
 
@@ -245,7 +245,7 @@ final class RequestCycle implements Exchange.Connection {
             return keepAlive;
         }
         // Answered before the whole body arrived: its sink lets go, and what is left of it is either
-        // dropped on the way to the next request, or the connection closes.
+        // dropped on the way to the next request, or the connection closes gently.
         if (sink != null) {
             sink.abort();
         }
@@ -256,7 +256,7 @@ final class RequestCycle implements Exchange.Connection {
             connection.dispatch(); // what of the body waited in the queue can go now, and reading resumes
             return true;
         }
-        connection.closeAfterAnswer(false);
+        connection.startLingering(false);
         return false;
     }
 
@@ -283,7 +283,7 @@ final class RequestCycle implements Exchange.Connection {
                     connection.requestDone();
                 }
             }
-            case CLOSING -> connection.close();
+            case LINGERING -> connection.answerWritten();
             default -> {
                 // an answer is only written from the states above
             }

@@ -25,8 +25,8 @@ import java.util.Map;
 import static io.berth.gateway.http.ConnectionState.ADMITTING;
 import static io.berth.gateway.http.ConnectionState.AWAITING_HEAD;
 import static io.berth.gateway.http.ConnectionState.CLOSED;
-import static io.berth.gateway.http.ConnectionState.CLOSING;
 import static io.berth.gateway.http.ConnectionState.DISCARDING;
+import static io.berth.gateway.http.ConnectionState.LINGERING;
 import static io.berth.gateway.http.ConnectionState.RECEIVING;
 import static io.berth.gateway.http.ConnectionState.RESPONDING;
 
@@ -46,6 +46,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private ConnectionState state = AWAITING_HEAD;
     private RequestCycle current;
+    private LingeringClose lingering;
     /** The head just handled has no body: the codec's empty last content that follows it is not a body. */
     private boolean skipEmptyLast;
     private boolean dispatching;
@@ -67,7 +68,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (state == CLOSING || state == CLOSED) {
+        if (state == LINGERING || state == CLOSED) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -180,14 +181,21 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         dispatch();
     }
 
-    /** Closes once the answer is written; at once when {@code answerWritten}, it is out already. */
-    void closeAfterAnswer(boolean answerWritten) {
-        state = CLOSING;
+    /** Closes gently (see {@link LingeringClose}); {@code answerWritten} when the answer is out already. */
+    void startLingering(boolean answerWritten) {
+        state = LINGERING;
         releaseInbound();
         skipEmptyLast = false;
+        server.metrics().lingered();
+        lingering = LingeringClose.start(ctx);
         if (answerWritten) {
-            ctx.close();
+            lingering.answerWritten();
         }
+    }
+
+    /** The answer of a lingering connection is written. */
+    void answerWritten() {
+        lingering.answerWritten();
     }
 
     void close() {
@@ -197,7 +205,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** Reads from the socket exactly when the state can take what comes and nothing waits in the queue. */
     void updateReading() {
         boolean read = inbound.isEmpty() && switch (state) {
-            case AWAITING_HEAD, DISCARDING -> true;
+            case AWAITING_HEAD, DISCARDING, LINGERING -> true;
             case RECEIVING -> current.wantsBody();
             default -> false;
         };
@@ -224,7 +232,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /**
      * Whether silence on the connection is the client's doing: between requests, or while an
      * answer is being written. Not while the registry itself works (an access check, a handler's
-     * blocking work) or holds reading back.
+     * blocking work) or holds reading back; lingering has limits of its own.
      */
     private boolean idleMeansGone() {
         return state == AWAITING_HEAD || (state == RESPONDING && current.responseStarted());

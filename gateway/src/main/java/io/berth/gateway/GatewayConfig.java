@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * How the registry endpoint listens.
+ * How the registry endpoint listens, and the limits it holds clients to.
  *
  * @param bindHost        address to bind ("0.0.0.0" for all)
  * @param port            port, 0 for any free port
@@ -13,12 +13,38 @@ import java.time.Duration;
  * @param maxHeaderSize   largest request head accepted, in bytes
  * @param maxManifestSize largest manifest body accepted, in bytes
  * @param idleTimeout     connections without traffic for this long are closed
+ * @param bodyTimeout     a body held in memory (a manifest) must arrive whole within this time, and a
+ *                        streamed body (a blob upload) must not stall for longer; otherwise 408
+ * @param bodyMemory      request body bytes all connections together may hold in memory; 0 for the
+ *                        default, half of the memory Netty allocates buffers from (see
+ *                        {@code BodyBudget.defaultCapacity}). A quarter of it is kept for manifests.
  */
 public record GatewayConfig(String bindHost, int port, Path tlsCertFile, Path tlsKeyFile, int maxHeaderSize,
-                            long maxManifestSize, Duration idleTimeout) {
+                            long maxManifestSize, Duration idleTimeout, Duration bodyTimeout, long bodyMemory) {
+    /** The body timeout unless configured: nginx's {@code client_body_timeout}. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+
+    public GatewayConfig {
+        if (bodyMemory < 0) {
+            throw new IllegalArgumentException("bodyMemory must be 0 (the default) or more: " + bodyMemory);
+        }
+    }
+
+    /** Where and how to listen, with the default body timeout and body memory. */
+    public GatewayConfig(String bindHost, int port, Path tlsCertFile, Path tlsKeyFile, int maxHeaderSize,
+                         long maxManifestSize, Duration idleTimeout) {
+        this(bindHost, port, tlsCertFile, tlsKeyFile, maxHeaderSize, maxManifestSize, idleTimeout,
+                DEFAULT_BODY_TIMEOUT, 0);
+    }
 
     public boolean tls() {
         return tlsCertFile != null && tlsKeyFile != null;
+    }
+
+    /** This configuration with other body limits. */
+    public GatewayConfig withBodyLimits(Duration timeout, long memory) {
+        return new GatewayConfig(bindHost, port, tlsCertFile, tlsKeyFile, maxHeaderSize, maxManifestSize, idleTimeout,
+                timeout, memory);
     }
 
     /** Loopback on a free port, no TLS: for tests. */

@@ -23,4 +23,10 @@ interface BodySink {
      * handler.
      */
     void abort();
+
+    /**
+     * True when the body timeout measures a pause in the body's arrival (a stream of any length),
+     * false when it bounds the arrival of the whole body (a body held in memory until complete).
+     */
+    boolean timeoutMeasuresPauses();
 }

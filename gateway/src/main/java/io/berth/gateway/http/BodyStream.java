@@ -5,11 +5,14 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * A request body handed from the event loop to one consumer thread, chunk by chunk as it
  * arrives, never aggregated. When the consumer falls behind by more than {@link #HIGH_WATER}
- * bytes, reading from the socket pauses until it has caught up to {@link #LOW_WATER}.
+ * bytes, reading from the socket pauses until it has caught up to {@link #LOW_WATER}. Each chunk's
+ * bytes go back to the server's body memory budget when the consumer takes it, or when the stream
+ * is closed with the chunk still queued.
  */
 public final class BodyStream {
     static final long HIGH_WATER = 8L << 20;
@@ -24,6 +27,7 @@ public final class BodyStream {
     private final Semaphore available = new Semaphore(0);
     private final AtomicLong queued = new AtomicLong();
     private final Backpressure backpressure;
+    private final LongConsumer freed;
     private volatile boolean closed;
     private long received;
     private boolean finished;
@@ -37,14 +41,18 @@ public final class BodyStream {
         void resume();
     }
 
-    BodyStream(Backpressure backpressure) {
+    /**
+     * @param freed told how many bytes of chunks left memory accounting (taken or dropped)
+     */
+    BodyStream(Backpressure backpressure, LongConsumer freed) {
         this.backpressure = backpressure;
+        this.freed = freed;
     }
 
     /** Event loop: a chunk arrived; the stream takes ownership of {@code chunk}. */
     void offer(ByteBuf chunk) {
         if (closed) {
-            chunk.release();
+            drop(chunk);
             return;
         }
         long now = queued.addAndGet(chunk.readableBytes());
@@ -83,16 +91,22 @@ public final class BodyStream {
         while ((item = queue.poll()) != null) {
             if (item instanceof ByteBuf chunk) {
                 queued.addAndGet(-chunk.readableBytes());
-                chunk.release();
+                drop(chunk);
             }
         }
+    }
+
+    private void drop(ByteBuf chunk) {
+        int bytes = chunk.readableBytes();
+        chunk.release();
+        freed.accept(bytes);
     }
 
     /**
      * The next chunk, which the caller must release, or null at the end of the body.
      *
      * @throws BodyAbortedException when the client went away before sending the whole body, or the
-     *                              request was answered before it arrived
+     *                              request was answered or timed out before it arrived
      */
     public ByteBuf next() throws BodyAbortedException {
         if (finished) {
@@ -116,6 +130,7 @@ public final class BodyStream {
         }
         ByteBuf chunk = (ByteBuf) item;
         int bytes = chunk.readableBytes();
+        freed.accept(bytes);
         long before = queued.getAndAdd(-bytes);
         if (before > LOW_WATER && before - bytes <= LOW_WATER) {
             backpressure.resume();

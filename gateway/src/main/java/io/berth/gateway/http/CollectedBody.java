@@ -5,28 +5,47 @@ import io.berth.store.error.RegistryException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 
-/** A small body (a manifest) collected whole in memory, up to a limit, then handed to the handler. */
+import java.time.Duration;
+
+/**
+ * A small body (a manifest) collected whole in memory, up to a limit, then handed to the handler.
+ * Its full size is taken from the body memory budget before the first byte is read: the declared
+ * length, or the limit for a chunked body.
+ */
 final class CollectedBody implements BodySink {
+    /** How long a client refused for want of memory is asked to wait. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
     private final Exchange exchange;
     private final Exchange.BodyHandler handler;
+    private final BodyBudget budget;
     private final long limit;
     private CompositeByteBuf collected;
+    private long reserved;
     private boolean done;
 
-    CollectedBody(Exchange exchange, Exchange.BodyHandler handler, long limit) {
+    CollectedBody(Exchange exchange, Exchange.BodyHandler handler, BodyBudget budget, long limit) {
         this.exchange = exchange;
         this.handler = handler;
+        this.budget = budget;
         this.limit = limit;
     }
 
     /**
-     * Prepares for a body of {@code declaredLength} bytes (-1: unknown); the refusal to answer
-     * with when it is over the limit, else null.
+     * Takes the memory for a body of {@code declaredLength} bytes (-1: unknown); the refusal to
+     * answer with when it is over the limit or the memory is not there, else null.
      */
-    RegistryException prepare(long declaredLength) {
+    RegistryException reserve(long declaredLength, GatewayMetrics metrics) {
         if (declaredLength > limit) {
             return tooLarge(declaredLength);
         }
+        long size = declaredLength >= 0 ? declaredLength : limit;
+        if (size > 0 && !budget.tryAcquire(size, true)) {
+            metrics.bodyRefused();
+            return RegistryException.retryLater(ErrorCode.UNAVAILABLE, "the registry holds as many request bodies in"
+                    + " memory as it may; retry shortly", RETRY_AFTER);
+        }
+        reserved = size;
         collected = exchange.alloc().compositeBuffer(64);
         return null;
     }
@@ -57,7 +76,7 @@ final class CollectedBody implements BodySink {
         done = true;
         ByteBuf body = collected;
         collected = null;
-        exchange.adoptBody(body);
+        exchange.adoptBody(body, reserved);
         try {
             handler.handle(body);
         } catch (Exception e) {
@@ -75,6 +94,12 @@ final class CollectedBody implements BodySink {
             collected.release();
             collected = null;
         }
+        budget.release(reserved);
+    }
+
+    @Override
+    public boolean timeoutMeasuresPauses() {
+        return false;
     }
 
     private RegistryException tooLarge(long size) {

@@ -15,7 +15,7 @@ package io.berth.gateway.http;
  *                the answer is written, the connection not kept  → CLOSED
  *
  * ADMITTING, ADMITTED, RECEIVING: answered (refused, unknown route, a handler's early answer,
- * too large) before the whole body arrived, and its rest is
+ * too large, no memory, a timeout) before the whole body arrived, and its rest is
  *                small, of known length, and sure to come        → DISCARDING
  *                otherwise, or the framing broke                 → LINGERING
  *                no body at all                                  → RESPONDING

@@ -64,6 +64,7 @@ public final class Exchange implements Access.Target {
     private volatile Caller caller;
     private volatile int status;
     private ByteBuf body;
+    private long bodyReservation;
 
     /** What the exchange needs from the connection it runs on; every call is made on the event loop. */
     interface Connection {
@@ -149,6 +150,7 @@ public final class Exchange implements Access.Target {
     /**
      * Reads the whole body into memory, up to the gateway's manifest size limit (413 beyond it),
      * then calls {@code handler} on the event loop; the body is valid until the response is sent.
+     * A body that memory cannot be found for is refused with 503 and {@code Retry-After}.
      */
     public void collectBody(BodyHandler handler) {
         onLoop(() -> connection.collectBody(this, handler), () -> { });
@@ -163,9 +165,10 @@ public final class Exchange implements Access.Target {
         onLoop(() -> connection.streamBody(this, consumer), () -> { });
     }
 
-    /** The collected body now belongs to this exchange. */
-    void adoptBody(ByteBuf body) {
+    /** The collected body now belongs to this exchange, with the memory reserved for it. */
+    void adoptBody(ByteBuf body, long reservation) {
         this.body = body;
+        this.bodyReservation = reservation;
     }
 
     /** Work that may block: runs on the blocking executor; failures are answered as errors. */
@@ -344,6 +347,7 @@ public final class Exchange implements Access.Target {
         if (body != null) {
             body.release();
             body = null;
+            server.budget().release(bodyReservation);
         }
     }
 

@@ -3,6 +3,7 @@ package io.berth.gateway.http;
 import io.berth.gateway.GatewayConfig;
 import io.berth.gateway.auth.AccessCheck;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -60,8 +61,15 @@ public final class GatewayServer implements AutoCloseable {
      */
     public GatewayServer(GatewayConfig config, List<Route> routes, AccessCheck access, GatewayMetrics metrics) {
         this.config = config;
-        this.context = new ServerContext(new Router(routes), access, blocking, metrics, config.tls(),
-                config.maxManifestSize());
+        long memory = config.bodyMemory() > 0 ? config.bodyMemory() : BodyBudget.defaultCapacity();
+        BodyBudget budget = BodyBudget.of(memory);
+        if (config.maxManifestSize() > memory) {
+            throw new IllegalArgumentException("body memory (" + memory + " bytes) is smaller than one manifest ("
+                    + config.maxManifestSize() + " bytes)");
+        }
+        metrics.bodyMemory(budget);
+        this.context = new ServerContext(new Router(routes), access, blocking, budget, metrics, config.tls(),
+                config.maxManifestSize(), config.bodyTimeout().toNanos());
     }
 
     /** A server that lets everyone in and whose metrics go nowhere. */
@@ -83,6 +91,9 @@ public final class GatewayServer implements AutoCloseable {
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Uploads read on credit for one read from the body memory budget: cap what one read takes.
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(64, 2048, BodyBudget.READ_SIZE))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

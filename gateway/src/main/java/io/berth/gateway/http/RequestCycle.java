@@ -50,11 +50,12 @@ final class RequestCycle implements Exchange.Connection {
     private final long declaredLength;
     /** The client waits for {@code 100 Continue} before it sends the body. */
     private final boolean expectsContinue;
+    private final BodyTimer bodyTimer;
     private boolean continueSent;
     private long received;
     private boolean bodyEnded;
     private BodySink sink;
-    /** The connection cannot serve another request after this one (broken framing). */
+    /** The connection cannot serve another request after this one (broken framing, a timeout). */
     private boolean lastOnConnection;
     private boolean closeAfterResponse;
     private boolean responseStarted;
@@ -74,6 +75,7 @@ final class RequestCycle implements Exchange.Connection {
         this.expectsContinue = !malformed && declaredLength != 0 && HttpUtil.is100ContinueExpected(request);
         this.bodyEnded = declaredLength == 0;
         this.lastOnConnection = malformed;
+        this.bodyTimer = new BodyTimer(ctx.executor(), server.bodyTimeout(), this::bodyTimedOut);
     }
 
     /** The body's length: 0 when there is none, -1 when chunked (unknown until its end). */
@@ -103,6 +105,11 @@ final class RequestCycle implements Exchange.Connection {
     /** Whether the connection may read more of the body now. */
     boolean wantsBody() {
         return sink != null && sink.wantsMore();
+    }
+
+    /** The server holds reading back (or no longer): that time does not count against the client. */
+    void readingHeld(boolean held) {
+        bodyTimer.paused(held);
     }
 
     private boolean current() {
@@ -136,8 +143,8 @@ final class RequestCycle implements Exchange.Connection {
         if (!claimable()) {
             return;
         }
-        CollectedBody collected = new CollectedBody(exchange, handler, server.maxSmallBody());
-        RegistryException refusal = collected.prepare(bodyEnded ? 0 : declaredLength);
+        CollectedBody collected = new CollectedBody(exchange, handler, server.budget(), server.maxSmallBody());
+        RegistryException refusal = collected.reserve(bodyEnded ? 0 : declaredLength, server.metrics());
         if (refusal != null) {
             exchange.fail(refusal);
             return;
@@ -150,7 +157,10 @@ final class RequestCycle implements Exchange.Connection {
         if (!claimable()) {
             return;
         }
-        StreamedBody streamed = new StreamedBody(connection.executor(), connection::updateReading);
+        StreamedBody streamed = new StreamedBody(connection.executor(), server.budget(), connection::updateReading);
+        if (!bodyEnded) {
+            streamed.start();
+        }
         streamed.startConsumer(consumer, exchange, server.blocking());
         receive(streamed);
     }
@@ -178,6 +188,7 @@ final class RequestCycle implements Exchange.Connection {
             continueSent = true;
         }
         connection.state(RECEIVING);
+        bodyTimer.start(body.timeoutMeasuresPauses());
         connection.dispatch();
     }
 
@@ -193,13 +204,16 @@ final class RequestCycle implements Exchange.Connection {
         boolean last = content instanceof LastHttpContent;
         if (connection.state() == RECEIVING) {
             sink.accept(bytes);
+            bodyTimer.progress();
             if (last && connection.state() == RECEIVING) { // accepting may have answered (too large)
                 bodyEnded = true;
+                bodyTimer.cancel();
                 connection.state(RESPONDING);
                 sink.end();
             }
         } else if (connection.state() == DISCARDING && last) {
             bodyEnded = true;
+            bodyTimer.cancel();
             if (responseWritten) {
                 connection.requestDone();
             } else {
@@ -222,8 +236,23 @@ final class RequestCycle implements Exchange.Connection {
         }
     }
 
+    private void bodyTimedOut() {
+        if (!current()) {
+            return;
+        }
+        server.metrics().bodyTimedOut();
+        if (connection.state() == RECEIVING) {
+            lastOnConnection = true;
+            exchange.sendError(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive within "
+                    + server.bodyTimeout() / 1_000_000_000 + " s; the registry stopped waiting for it", null);
+        } else if (connection.state() == DISCARDING) {
+            connection.close(); // the answer is out; the client never sent the rest of its body
+        }
+    }
+
     /** The connection is gone: a body still arriving is let go; a whole one stays with its handler. */
     void connectionClosed() {
+        bodyTimer.cancel();
         if (sink != null && !bodyEnded) {
             sink.abort();
         }
@@ -237,6 +266,7 @@ final class RequestCycle implements Exchange.Connection {
             return false;
         }
         responseStarted = true;
+        bodyTimer.cancel();
         boolean keepAlive = !lastOnConnection && HttpUtil.isKeepAlive(exchange.request())
                 && !response.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
         if (bodyEnded) {
@@ -253,6 +283,7 @@ final class RequestCycle implements Exchange.Connection {
         boolean mayNotCome = expectsContinue && !continueSent; // the client may send it, or not, as it likes
         if (keepAlive && !mayNotCome && remaining >= 0 && remaining <= DISCARD_LIMIT) {
             connection.state(DISCARDING);
+            bodyTimer.start(false);
             connection.dispatch(); // what of the body waited in the queue can go now, and reading resumes
             return true;
         }

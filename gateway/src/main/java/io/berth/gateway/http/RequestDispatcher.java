@@ -209,6 +209,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             case RECEIVING -> current.wantsBody();
             default -> false;
         };
+        if (state == RECEIVING) {
+            current.readingHeld(!read);
+        }
         ChannelConfig config = ctx.channel().config();
         if (config.isAutoRead() != read) {
             config.setAutoRead(read);
@@ -232,7 +235,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /**
      * Whether silence on the connection is the client's doing: between requests, or while an
      * answer is being written. Not while the registry itself works (an access check, a handler's
-     * blocking work) or holds reading back; lingering has limits of its own.
+     * blocking work) or holds reading back; bodies and lingering have timeouts of their own.
      */
     private boolean idleMeansGone() {
         return state == AWAITING_HEAD || (state == RESPONDING && current.responseStarted());

@@ -10,10 +10,12 @@ import java.util.concurrent.Executor;
  * @param router       finds each request's route
  * @param accessCheck  decides from each head whether the request may go on
  * @param blocking     runs work that may block (virtual threads)
+ * @param budget       the memory request bodies may hold together
  * @param metrics      where the server's metrics go
  * @param tls          whether connections are TLS (files are then not sent zero-copy)
  * @param maxSmallBody the most a body collected whole may hold (the manifest size limit)
+ * @param bodyTimeout  see {@link BodyTimer}, in nanoseconds
  */
-record ServerContext(Router router, AccessCheck accessCheck, Executor blocking, GatewayMetrics metrics, boolean tls,
-                     long maxSmallBody) {
+record ServerContext(Router router, AccessCheck accessCheck, Executor blocking, BodyBudget budget,
+                     GatewayMetrics metrics, boolean tls, long maxSmallBody, long bodyTimeout) {
 }

@@ -11,9 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -24,20 +22,18 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.stream.ChunkedNioFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -227,86 +223,63 @@ public final class Exchange implements Access.Target {
 
     /**
      * Sends a head followed by {@code length} bytes of a file from {@code offset}: zero-copy
-     * without TLS, in chunks under TLS. The file is closed when the transfer ends.
+     * without TLS; under TLS, read on a blocking thread as {@link #sendStream} does. The file is
+     * closed when the transfer ends.
      */
     public void sendFile(HttpResponse head, FileChannel file, long offset, long length) {
+        if (server.tls()) {
+            stream(head, BlockingSource.of(file, offset), length);
+            return;
+        }
         if (!responded.compareAndSet(false, true)) {
             closeQuietly(file);
             return;
         }
         onLoop(() -> {
             start(head, length);
-            boolean corked = !server.tls() && length >= TcpCork.MIN_LENGTH && TcpCork.engage(ctx.channel());
+            boolean corked = length >= TcpCork.MIN_LENGTH && TcpCork.engage(ctx.channel());
             ctx.write(head);
-            ChannelFuture written;
-            if (server.tls()) {
-                try {
-                    written = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(file, offset, length, 64 * 1024)));
-                } catch (IOException e) {
-                    closeQuietly(file);
-                    ctx.close();
-                    return;
-                }
-            } else {
-                ctx.write(new DefaultFileRegion(file, offset, length));
-                written = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-                if (corked) {
-                    written.addListener(f -> TcpCork.release(ctx.channel())); // before finish: the next response may follow at once
-                }
+            ctx.write(new DefaultFileRegion(file, offset, length));
+            ChannelFuture written = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (corked) {
+                written.addListener(f -> TcpCork.release(ctx.channel())); // before finish: the next response may follow at once
             }
             written.addListener(f -> finish(f.isSuccess()));
         }, () -> closeQuietly(file));
     }
 
     /**
-     * Sends a head followed by exactly {@code length} bytes read from {@code source}, which is read
-     * on the calling (blocking) thread into pooled buffers and written with a bounded number of
-     * chunks in flight, so a slow client holds back the reads instead of filling memory. The source
-     * is closed at the end, or when the client goes away.
+     * Sends a head followed by {@code length} bytes read from {@code source} on a blocking thread,
+     * a bounded number of chunks ahead of the client, never the whole body in memory. The source is
+     * closed at the end, or as soon as the client goes away. {@code Content-Length} is set here.
      */
-    public void sendStream(HttpResponse head, ReadableByteChannel source, long length) throws IOException {
-        try (ReadableByteChannel in = source) {
-            if (!responded.compareAndSet(false, true)) {
-                return;
-            }
-            // Queued to the event loop ahead of the chunks this thread writes, which follow it in order.
-            onLoop(() -> {
-                start(head, length);
-                ctx.writeAndFlush(head);
-            }, () -> { });
-            Semaphore window = new Semaphore(STREAM_WINDOW);
-            long left = length;
-            while (left > 0 && ctx.channel().isActive()) {
-                window.acquireUninterruptibly();
-                ByteBuf chunk = ctx.alloc().directBuffer((int) Math.min(STREAM_CHUNK, left));
-                try {
-                    while (chunk.isWritable()) {
-                        int before = chunk.writerIndex();
-                        ByteBuffer target = chunk.nioBuffer(before, chunk.writableBytes());
-                        int n = in.read(target);
-                        if (n > 0) {
-                            chunk.writerIndex(before + n);
-                        }
-                        if (n < 0) {
-                            throw new IOException("blob stream ended " + (left - chunk.readableBytes())
-                                    + " bytes early");
-                        }
-                    }
-                } catch (IOException e) {
-                    chunk.release();
-                    ctx.close(); // the client saw a head promising more: only a closed connection tells it
-                    throw e;
-                }
-                left -= chunk.readableBytes();
-                ctx.writeAndFlush(new DefaultHttpContent(chunk)).addListener(f -> window.release());
-            }
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(f.isSuccess()));
-        }
+    public void sendStream(HttpResponse head, ReadableByteChannel source, long length) {
+        stream(head, BlockingSource.of(source), length);
     }
 
-    /** Chunks of a streamed response, and how many may wait in the socket's outbound buffer. */
-    private static final int STREAM_CHUNK = 64 * 1024;
-    private static final int STREAM_WINDOW = 16;
+    /** As {@link #sendStream(HttpResponse, ReadableByteChannel, long)}, from a stream. */
+    public void sendStream(HttpResponse head, InputStream source, long length) {
+        stream(head, BlockingSource.of(source), length);
+    }
+
+    private void stream(HttpResponse head, BlockingSource source, long length) {
+        if (!responded.compareAndSet(false, true)) {
+            closeQuietly(source);
+            return;
+        }
+        HttpUtil.setContentLength(head, length);
+        onLoop(() -> {
+            start(head, length);
+            if (length == 0 || HttpMethod.HEAD.equals(request.method())) {
+                closeQuietly(source); // no body goes out: the codec drops any for a HEAD
+                ctx.write(head);
+                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(f.isSuccess()));
+                return;
+            }
+            ctx.writeAndFlush(head);
+            new StreamedResponse(ctx, source, length, server.blocking(), this::finish).start();
+        }, () -> closeQuietly(source));
+    }
 
     /** Answers with an error code and a message that says what to do. */
     public void sendError(ErrorCode error, String message, String detail) {

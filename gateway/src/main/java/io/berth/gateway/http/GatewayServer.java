@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -107,10 +106,6 @@ public final class GatewayServer implements AutoCloseable {
                                 .setMaxInitialLineLength(8192)
                                 .setMaxHeaderSize(config.maxHeaderSize())
                                 .setMaxChunkSize(1 << 20)));
-                        if (ssl != null) {
-                            // Files go out as chunks under TLS; without it, as zero-copy regions.
-                            p.addLast("chunked", new ChunkedWriteHandler());
-                        }
                         p.addLast("dispatch", new RequestDispatcher(context));
                     }
                 });

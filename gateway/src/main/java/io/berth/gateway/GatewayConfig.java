@@ -18,11 +18,14 @@ import java.time.Duration;
  * @param bodyMemory      request body bytes all connections together may hold in memory; 0 for the
  *                        default, half of the memory Netty allocates buffers from (see
  *                        {@code BodyBudget.defaultCapacity}). A quarter of it is kept for manifests.
+ * @param shutdownGrace   how long closing the server waits for requests in progress
  */
 public record GatewayConfig(String bindHost, int port, Path tlsCertFile, Path tlsKeyFile, int maxHeaderSize,
-                            long maxManifestSize, Duration idleTimeout, Duration bodyTimeout, long bodyMemory) {
+                            long maxManifestSize, Duration idleTimeout, Duration bodyTimeout, long bodyMemory,
+                            Duration shutdownGrace) {
     /** The body timeout unless configured: nginx's {@code client_body_timeout}. */
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     public GatewayConfig {
         if (bodyMemory < 0) {
@@ -30,11 +33,11 @@ public record GatewayConfig(String bindHost, int port, Path tlsCertFile, Path tl
         }
     }
 
-    /** Where and how to listen, with the default body timeout and body memory. */
+    /** Where and how to listen, with the default body timeout, body memory and shutdown grace. */
     public GatewayConfig(String bindHost, int port, Path tlsCertFile, Path tlsKeyFile, int maxHeaderSize,
                          long maxManifestSize, Duration idleTimeout) {
         this(bindHost, port, tlsCertFile, tlsKeyFile, maxHeaderSize, maxManifestSize, idleTimeout,
-                DEFAULT_BODY_TIMEOUT, 0);
+                DEFAULT_BODY_TIMEOUT, 0, DEFAULT_SHUTDOWN_GRACE);
     }
 
     public boolean tls() {
@@ -44,7 +47,13 @@ public record GatewayConfig(String bindHost, int port, Path tlsCertFile, Path tl
     /** This configuration with other body limits. */
     public GatewayConfig withBodyLimits(Duration timeout, long memory) {
         return new GatewayConfig(bindHost, port, tlsCertFile, tlsKeyFile, maxHeaderSize, maxManifestSize, idleTimeout,
-                timeout, memory);
+                timeout, memory, shutdownGrace);
+    }
+
+    /** This configuration with another shutdown grace period. */
+    public GatewayConfig withShutdownGrace(Duration grace) {
+        return new GatewayConfig(bindHost, port, tlsCertFile, tlsKeyFile, maxHeaderSize, maxManifestSize, idleTimeout,
+                bodyTimeout, bodyMemory, grace);
     }
 
     /** Loopback on a free port, no TLS: for tests. */

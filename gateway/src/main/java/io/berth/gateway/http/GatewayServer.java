@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Netty server of the registry endpoint. Event loops only parse, route and write; every
@@ -44,6 +45,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** How long closing waits for each step past the grace period: event loops, the last blocking work. */
+    private static final long STOP_SECONDS = 5;
 
     private final GatewayConfig config;
     private final ServerContext context;
@@ -68,7 +71,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         metrics.bodyMemory(budget);
         this.context = new ServerContext(new Router(routes), access, blocking, budget, metrics, config.tls(),
-                config.maxManifestSize(), config.bodyTimeout().toNanos());
+                config.maxManifestSize(), config.bodyTimeout().toNanos(), new AtomicBoolean());
     }
 
     /** A server that lets everyone in and whose metrics go nowhere. */
@@ -124,20 +127,50 @@ public final class GatewayServer implements AutoCloseable {
         return connections;
     }
 
+    /**
+     * Stops the server without cutting requests short: stops accepting, closes idle connections,
+     * lets requests in progress finish (their answers say {@code Connection: close}) for up to the
+     * configured grace period, then closes what is left, stops the event loops, and waits for the
+     * blocking work still running. Returns only then, so whatever the requests used (the database)
+     * may be closed next. Every wait is bounded.
+     */
     @Override
     public void close() {
+        long graceNanos = config.shutdownGrace().toNanos();
+        context.draining().set(true);
         if (serverChannel != null) {
-            serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            serverChannel.close().awaitUninterruptibly(STOP_SECONDS, TimeUnit.SECONDS);
+            connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(RequestDispatcher.DRAIN));
+            if (!connections.newCloseFuture().awaitUninterruptibly(graceNanos, TimeUnit.NANOSECONDS)) {
+                LOG.warn("closing {} registry connections with requests still in progress after {} s", connections.size(),
+                        config.shutdownGrace().toSeconds());
+            }
+            connections.close().awaitUninterruptibly(STOP_SECONDS, TimeUnit.SECONDS);
         }
         if (bossGroup != null) {
-            // Every wait is bounded: an event loop that misses its shutdown wakeup (seen once,
-            // idle in epoll_wait after hours of traffic) must not keep the process from stopping.
+            // An event loop that misses its shutdown wakeup (seen once, idle in epoll_wait after
+            // hours of traffic) must not keep the process from stopping.
             Future<?> boss = bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-            Future<?> workers = workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-            if (!boss.awaitUninterruptibly(10, TimeUnit.SECONDS) || !workers.awaitUninterruptibly(10, TimeUnit.SECONDS)) {
-                LOG.warn("registry event loops did not stop within 10 s; shutting down without them");
+            Future<?> workers = workerGroup.shutdownGracefully(0, STOP_SECONDS, TimeUnit.SECONDS);
+            if (!boss.awaitUninterruptibly(2 * STOP_SECONDS, TimeUnit.SECONDS)
+                    || !workers.awaitUninterruptibly(2 * STOP_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("registry event loops did not stop within {} s; shutting down without them", 2 * STOP_SECONDS);
             }
         }
+        stopBlockingWork();
+    }
+
+    /** Blocking work can outlive its connection (a handler's database call): wait for it, boundedly. */
+    private void stopBlockingWork() {
         blocking.shutdown();
+        try {
+            if (!blocking.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("blocking work of the registry still runs after {} s; interrupting it", STOP_SECONDS);
+                blocking.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            blocking.shutdownNow();
+        }
     }
 }

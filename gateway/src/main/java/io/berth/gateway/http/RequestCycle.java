@@ -102,6 +102,10 @@ final class RequestCycle implements Exchange.Connection {
         return responseStarted;
     }
 
+    boolean responseWritten() {
+        return responseWritten;
+    }
+
     /** Whether the connection may read more of the body now. */
     boolean wantsBody() {
         return sink != null && sink.wantsMore();
@@ -267,7 +271,8 @@ final class RequestCycle implements Exchange.Connection {
         }
         responseStarted = true;
         bodyTimer.cancel();
-        boolean keepAlive = !lastOnConnection && HttpUtil.isKeepAlive(exchange.request())
+        boolean keepAlive = !lastOnConnection && !server.draining().get()
+                && HttpUtil.isKeepAlive(exchange.request())
                 && !response.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
         if (bodyEnded) {
             connection.state(RESPONDING);

@@ -40,6 +40,8 @@ import static io.berth.gateway.http.ConnectionState.RESPONDING;
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+    /** Fired down every connection's pipeline when the server closes: finish the current request, then close. */
+    static final Object DRAIN = new Object();
 
     private final ServerContext server;
     private final ArrayDeque<Object> inbound = new ArrayDeque<>();
@@ -64,6 +66,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         server.metrics().connectionOpened();
         super.channelActive(ctx);
+        if (server.draining().get()) {
+            ctx.close();
+        }
     }
 
     @Override
@@ -174,10 +179,14 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(message);
     }
 
-    /** The request is done, its answer written: on to the next. */
+    /** The request is done, its answer written: on to the next, unless the server is closing. */
     void requestDone() {
         current = null;
         state = AWAITING_HEAD;
+        if (server.draining().get()) {
+            ctx.close();
+            return;
+        }
         dispatch();
     }
 
@@ -225,6 +234,12 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (evt instanceof IdleStateEvent) {
             if (idleMeansGone()) {
                 LOG.debug("closing idle connection {}", ctx.channel().remoteAddress());
+                ctx.close();
+            }
+            return;
+        }
+        if (evt == DRAIN) {
+            if (state == AWAITING_HEAD || (state == LINGERING && current.responseWritten())) {
                 ctx.close();
             }
             return;

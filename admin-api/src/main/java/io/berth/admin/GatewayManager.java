@@ -2,6 +2,7 @@ package io.berth.admin;
 
 import com.codahale.metrics.MetricRegistry;
 import io.berth.gateway.GatewayConfig;
+import io.berth.gateway.auth.AccessCheck;
 import io.berth.gateway.http.GatewayMetrics;
 import io.berth.gateway.http.GatewayServer;
 import io.berth.gateway.v2.V2Api;
@@ -13,7 +14,7 @@ final class GatewayManager implements Managed {
     private final GatewayServer server;
 
     GatewayManager(GatewayConfig config, Registry registry, MetricRegistry metrics) {
-        this.server = new GatewayServer(config, V2Api.routes(registry), new GatewayMetrics(metrics));
+        this.server = new GatewayServer(config, V2Api.routes(registry), AccessCheck.allowAll(), new GatewayMetrics(metrics));
     }
 
     @Override

@@ -5,11 +5,14 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * A request body handed from the event loop to one consumer thread, chunk by chunk as it
  * arrives, never aggregated. When the consumer falls behind by more than {@link #HIGH_WATER}
- * bytes, reading from the socket pauses until it has caught up to {@link #LOW_WATER}.
+ * bytes, reading from the socket pauses until it has caught up to {@link #LOW_WATER}. Each chunk's
+ * bytes go back to the server's body memory budget when the consumer takes it, or when the stream
+ * is closed with the chunk still queued.
  */
 public final class BodyStream {
     static final long HIGH_WATER = 8L << 20;
@@ -24,6 +27,8 @@ public final class BodyStream {
     private final Semaphore available = new Semaphore(0);
     private final AtomicLong queued = new AtomicLong();
     private final Backpressure backpressure;
+    private final LongConsumer freed;
+    private volatile boolean closed;
     private long received;
     private boolean finished;
 
@@ -36,14 +41,26 @@ public final class BodyStream {
         void resume();
     }
 
-    BodyStream(Backpressure backpressure) {
+    /**
+     * @param freed told how many bytes of chunks left memory accounting (taken or dropped)
+     */
+    BodyStream(Backpressure backpressure, LongConsumer freed) {
         this.backpressure = backpressure;
+        this.freed = freed;
     }
 
     /** Event loop: a chunk arrived; the stream takes ownership of {@code chunk}. */
     void offer(ByteBuf chunk) {
+        if (closed) {
+            drop(chunk);
+            return;
+        }
         long now = queued.addAndGet(chunk.readableBytes());
         put(chunk);
+        if (closed) {
+            dropQueued(); // closed meanwhile by the consumer, which will not take it any more
+            return;
+        }
         if (now > HIGH_WATER) {
             backpressure.pause();
         }
@@ -54,9 +71,14 @@ public final class BodyStream {
         put(END);
     }
 
-    /** Event loop: the connection closed before the body was complete. */
-    void abort() {
+    /**
+     * Any thread: no more of the body will be read. The consumer, if it still reads, sees the body
+     * as aborted; what is queued is released. Harmless once the consumer has read the end.
+     */
+    void close() {
+        closed = true;
         put(ABORT);
+        dropQueued();
     }
 
     private void put(Object item) {
@@ -64,10 +86,27 @@ public final class BodyStream {
         available.release();
     }
 
+    private void dropQueued() {
+        Object item;
+        while ((item = queue.poll()) != null) {
+            if (item instanceof ByteBuf chunk) {
+                queued.addAndGet(-chunk.readableBytes());
+                drop(chunk);
+            }
+        }
+    }
+
+    private void drop(ByteBuf chunk) {
+        int bytes = chunk.readableBytes();
+        chunk.release();
+        freed.accept(bytes);
+    }
+
     /**
      * The next chunk, which the caller must release, or null at the end of the body.
      *
-     * @throws BodyAbortedException when the client went away before sending the whole body
+     * @throws BodyAbortedException when the client went away before sending the whole body, or the
+     *                              request was answered or timed out before it arrived
      */
     public ByteBuf next() throws BodyAbortedException {
         if (finished) {
@@ -85,16 +124,18 @@ public final class BodyStream {
             finished = true;
             return null;
         }
-        if (item == ABORT) {
+        if (item == ABORT || item == null) { // null: close() dropped the item this permit was for
             finished = true;
-            throw new BodyAbortedException("the client closed the connection before sending the whole body");
+            throw new BodyAbortedException("the request body was not received whole");
         }
         ByteBuf chunk = (ByteBuf) item;
-        long before = queued.getAndAdd(-chunk.readableBytes());
-        if (before > LOW_WATER && before - chunk.readableBytes() <= LOW_WATER) {
+        int bytes = chunk.readableBytes();
+        freed.accept(bytes);
+        long before = queued.getAndAdd(-bytes);
+        if (before > LOW_WATER && before - bytes <= LOW_WATER) {
             backpressure.resume();
         }
-        received += chunk.readableBytes();
+        received += bytes;
         return chunk;
     }
 
@@ -103,7 +144,7 @@ public final class BodyStream {
         return received;
     }
 
-    /** Reads and drops the rest of the body; false when the client went away. */
+    /** Reads and drops the rest of the body; false when it was not received whole. */
     public boolean drain() {
         try {
             ByteBuf chunk;
@@ -116,7 +157,7 @@ public final class BodyStream {
         }
     }
 
-    /** The client went away before the whole body arrived. */
+    /** The body will not arrive whole: the client went away, or the request was answered without it. */
     public static final class BodyAbortedException extends Exception {
         private static final long serialVersionUID = 1L;
 

@@ -1,16 +1,17 @@
 package io.berth.gateway.http;
 
+import io.berth.gateway.auth.Access;
 import io.berth.gateway.error.ErrorResponses;
+import io.berth.store.Caller;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -21,69 +22,70 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.stream.ChunkedNioFile;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One request and its one response. Handlers read the request from it, run blocking work through
- * {@link #blocking} (never on the event loop), and answer with exactly one {@code send…} call or
- * by throwing; a thrown {@link RegistryException} becomes its OCI error body, anything else a 500
- * that says nothing of the internals.
+ * One request and its one response. Handlers read the request from it, ask for its body
+ * ({@link #collectBody} or {@link #streamBody}), run blocking work through {@link #blocking} (never
+ * on the event loop), and answer with exactly one {@code send…} call or by throwing; a thrown
+ * {@link RegistryException} becomes its OCI error body, anything else a 500 that says nothing of
+ * the internals. Every method may be called from any thread.
  */
-public final class Exchange {
+public final class Exchange implements Access.Target {
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
     static final String API_VERSION_HEADER = "Docker-Distribution-API-Version";
     static final String API_VERSION = "registry/2.0";
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
+    private final String routeName;
     private final Map<String, String> params;
     private final QueryStringDecoder query;
-    private final Executor blockingExecutor;
+    private final ServerContext server;
     private final Connection connection;
-    private final boolean tls;
-    private final String routeName;
-    private final GatewayMetrics metrics;
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean responded = new AtomicBoolean();
+    private volatile Caller caller;
     private volatile int status;
-    private volatile boolean closeAfterResponse;
     private ByteBuf body;
-    private BodyStream stream;
+    private long bodyReservation;
 
-    /** What the exchange needs from the connection it runs on. */
+    /** What the exchange needs from the connection it runs on; every call is made on the event loop. */
     interface Connection {
-        /** Called on the event loop once the response was written (or failed to be). */
-        void responseDone(boolean keepAlive, boolean success);
+        /** The response head is about to be written; returns whether the connection stays open after it. */
+        boolean responseStarting(Exchange exchange, HttpResponse response);
 
-        /** A body stream wired to this connection's backpressure. */
-        BodyStream newBodyStream();
+        /** The response was written, or failed to be. */
+        void responseDone(Exchange exchange, boolean success);
+
+        /** The handler asks for the whole body. */
+        void collectBody(Exchange exchange, BodyHandler handler);
+
+        /** The handler asks for the body as a stream. */
+        void streamBody(Exchange exchange, BodyConsumer consumer);
     }
 
     Exchange(ChannelHandlerContext ctx, HttpRequest request, String routeName, Map<String, String> params,
-             QueryStringDecoder query, Executor blockingExecutor, Connection connection, boolean tls,
-             GatewayMetrics metrics) {
-        this.routeName = routeName;
-        this.metrics = metrics;
+             QueryStringDecoder query, ServerContext server, Connection connection) {
         this.ctx = ctx;
         this.request = request;
+        this.routeName = routeName;
         this.params = params;
         this.query = query;
-        this.blockingExecutor = blockingExecutor;
+        this.server = server;
         this.connection = connection;
-        this.tls = tls;
     }
 
     public HttpMethod method() {
@@ -95,11 +97,13 @@ public final class Exchange {
     }
 
     /** A named group of the route's path pattern. */
+    @Override
     public String param(String name) {
         return params.get(name);
     }
 
     /** The first value of a query parameter, or null. */
+    @Override
     public String query(String name) {
         List<String> values = queryAll(name);
         return values.isEmpty() ? null : values.get(0);
@@ -117,50 +121,65 @@ public final class Exchange {
         return values == null ? List.of() : values;
     }
 
-    /** The collected body of a {@link Route.BodyMode#SMALL} route; valid until the response. */
-    public ByteBuf body() {
-        return body;
+    /**
+     * Who is asking, as the access check admitted them: the store records it in the events of
+     * what this request changes. Never null inside a handler.
+     */
+    public Caller caller() {
+        return caller;
     }
 
-    void body(ByteBuf body) {
+    void caller(Caller caller) {
+        this.caller = caller;
+    }
+
+    HttpRequest request() {
+        return request;
+    }
+
+    ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    // ---- the request body ----------------------------------------------------------------------
+
+    /**
+     * Reads the whole body into memory, up to the gateway's manifest size limit (413 beyond it),
+     * then calls {@code handler} on the event loop; the body is valid until the response is sent.
+     * A body that memory cannot be found for is refused with 503 and {@code Retry-After}.
+     */
+    public void collectBody(BodyHandler handler) {
+        onLoop(() -> connection.collectBody(this, handler), () -> { });
+    }
+
+    /**
+     * Reads the body on a blocking thread as it arrives. If the consumer fails before reading
+     * everything, the failure is answered at once; the rest of the body is then dropped (a small
+     * rest of known length keeps the connection, anything else closes it after the answer).
+     */
+    public void streamBody(BodyConsumer consumer) {
+        onLoop(() -> connection.streamBody(this, consumer), () -> { });
+    }
+
+    /** The collected body now belongs to this exchange, with the memory reserved for it. */
+    void adoptBody(ByteBuf body, long reservation) {
         this.body = body;
-    }
-
-    BodyStream stream() {
-        return stream;
+        this.bodyReservation = reservation;
     }
 
     /** Work that may block: runs on the blocking executor; failures are answered as errors. */
     public void blocking(BlockingWork work) {
-        blockingExecutor.execute(() -> {
-            try {
-                work.run();
-            } catch (Throwable t) {
-                fail(t);
-            }
-        });
-    }
-
-    /**
-     * Reads a {@link Route.BodyMode#STREAM} body on a blocking thread. If the consumer fails
-     * before reading everything, the rest of the body is drained before the error is answered,
-     * so the connection stays usable.
-     */
-    public void streamBody(BodyConsumer consumer) {
-        BodyStream s = connection.newBodyStream();
-        this.stream = s;
-        blockingExecutor.execute(() -> {
-            try {
-                consumer.consume(s);
-            } catch (BodyStream.BodyAbortedException e) {
-                // The connection is closing (client gone, or a malformed body already answered).
-                LOG.debug("{} {}: {}", request.method(), request.uri(), e.getMessage());
-            } catch (Throwable t) {
-                if (s.drain()) {
+        try {
+            server.blocking().execute(() -> {
+                try {
+                    work.run();
+                } catch (Throwable t) {
                     fail(t);
                 }
-            }
-        });
+            });
+        } catch (RejectedExecutionException e) {
+            sendError(ErrorCode.UNAVAILABLE, "the registry is shutting down", null);
+        }
     }
 
     /** Blocking work of a handler. */
@@ -175,6 +194,14 @@ public final class Exchange {
         void consume(BodyStream body) throws Exception;
     }
 
+    /** Handles a body collected whole; see {@link #collectBody}. */
+    @FunctionalInterface
+    public interface BodyHandler {
+        void handle(ByteBuf body) throws Exception;
+    }
+
+    // ---- the response ------------------------------------------------------------------------
+
     /** A response with headers and an empty body. */
     public static FullHttpResponse response(HttpResponseStatus status) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
@@ -188,91 +215,71 @@ public final class Exchange {
             response.release();
             return;
         }
-        boolean keepAlive = prepare(response);
-        metrics.sent(response.content().readableBytes());
-        ChannelFuture written = ctx.writeAndFlush(response);
-        written.addListener(f -> finish(keepAlive, f.isSuccess()));
+        onLoop(() -> {
+            start(response, response.content().readableBytes());
+            ctx.writeAndFlush(response).addListener(f -> finish(f.isSuccess()));
+        }, response::release);
     }
 
     /**
      * Sends a head followed by {@code length} bytes of a file from {@code offset}: zero-copy
-     * without TLS, in chunks under TLS. The file is closed when the transfer ends.
+     * without TLS; under TLS, read on a blocking thread as {@link #sendStream} does. The file is
+     * closed when the transfer ends.
      */
     public void sendFile(HttpResponse head, FileChannel file, long offset, long length) {
+        if (server.tls()) {
+            stream(head, BlockingSource.of(file, offset), length);
+            return;
+        }
         if (!responded.compareAndSet(false, true)) {
             closeQuietly(file);
             return;
         }
-        boolean keepAlive = prepare(head);
-        metrics.sent(length);
-        boolean corked = !tls && length >= TcpCork.MIN_LENGTH && TcpCork.engage(ctx.channel());
-        ctx.write(head);
-        ChannelFuture written;
-        if (tls) {
-            try {
-                written = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(file, offset, length, 64 * 1024)));
-            } catch (IOException e) {
-                closeQuietly(file);
-                ctx.close();
-                return;
-            }
-        } else {
+        onLoop(() -> {
+            start(head, length);
+            boolean corked = length >= TcpCork.MIN_LENGTH && TcpCork.engage(ctx.channel());
+            ctx.write(head);
             ctx.write(new DefaultFileRegion(file, offset, length));
-            written = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            ChannelFuture written = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             if (corked) {
                 written.addListener(f -> TcpCork.release(ctx.channel())); // before finish: the next response may follow at once
             }
-        }
-        written.addListener(f -> finish(keepAlive, f.isSuccess()));
+            written.addListener(f -> finish(f.isSuccess()));
+        }, () -> closeQuietly(file));
     }
 
     /**
-     * Sends a head followed by exactly {@code length} bytes read from {@code source}, which is read
-     * on the calling (blocking) thread into pooled buffers and written with a bounded number of
-     * chunks in flight, so a slow client holds back the reads instead of filling memory. The source
-     * is closed at the end, or when the client goes away.
+     * Sends a head followed by {@code length} bytes read from {@code source} on a blocking thread,
+     * a bounded number of chunks ahead of the client, never the whole body in memory. The source is
+     * closed at the end, or as soon as the client goes away. {@code Content-Length} is set here.
      */
-    public void sendStream(HttpResponse head, ReadableByteChannel source, long length) throws IOException {
-        try (ReadableByteChannel in = source) {
-            if (!responded.compareAndSet(false, true)) {
-                return;
-            }
-            boolean keepAlive = prepare(head);
-            metrics.sent(length);
-            ctx.writeAndFlush(head);
-            Semaphore window = new Semaphore(STREAM_WINDOW);
-            long left = length;
-            while (left > 0 && ctx.channel().isActive()) {
-                window.acquireUninterruptibly();
-                ByteBuf chunk = ctx.alloc().directBuffer((int) Math.min(STREAM_CHUNK, left));
-                try {
-                    while (chunk.isWritable()) {
-                        int before = chunk.writerIndex();
-                        ByteBuffer target = chunk.nioBuffer(before, chunk.writableBytes());
-                        int n = in.read(target);
-                        if (n > 0) {
-                            chunk.writerIndex(before + n);
-                        }
-                        if (n < 0) {
-                            throw new IOException("blob stream ended " + (left - chunk.readableBytes())
-                                    + " bytes early");
-                        }
-                    }
-                } catch (IOException e) {
-                    chunk.release();
-                    ctx.close(); // the client saw a head promising more: only a closed connection tells it
-                    throw e;
-                }
-                left -= chunk.readableBytes();
-                ctx.writeAndFlush(new DefaultHttpContent(chunk)).addListener(f -> window.release());
-            }
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(keepAlive, f.isSuccess()));
-        }
+    public void sendStream(HttpResponse head, ReadableByteChannel source, long length) {
+        stream(head, BlockingSource.of(source), length);
     }
 
-    /** Chunks of a streamed response, and how many may wait in the socket's outbound buffer. */
-    private static final int STREAM_CHUNK = 64 * 1024;
-    private static final int STREAM_WINDOW = 16;
+    /** As {@link #sendStream(HttpResponse, ReadableByteChannel, long)}, from a stream. */
+    public void sendStream(HttpResponse head, InputStream source, long length) {
+        stream(head, BlockingSource.of(source), length);
+    }
+
+    private void stream(HttpResponse head, BlockingSource source, long length) {
+        if (!responded.compareAndSet(false, true)) {
+            closeQuietly(source);
+            return;
+        }
+        HttpUtil.setContentLength(head, length);
+        onLoop(() -> {
+            start(head, length);
+            if (length == 0 || HttpMethod.HEAD.equals(request.method())) {
+                closeQuietly(source); // no body goes out: the codec drops any for a HEAD
+                ctx.write(head);
+                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish(f.isSuccess()));
+                return;
+            }
+            ctx.writeAndFlush(head);
+            new StreamedResponse(ctx, source, length, server.blocking(), this::finish).start();
+        }, () -> closeQuietly(source));
+    }
 
     /** Answers with an error code and a message that says what to do. */
     public void sendError(ErrorCode error, String message, String detail) {
@@ -281,44 +288,55 @@ public final class Exchange {
 
     /** Answers a failure: a registry failure with its code and headers, anything else as an internal error. */
     public void fail(Throwable t) {
-        if (t instanceof RegistryException e) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof RegistryException e) {
             send(ErrorResponses.of(e));
             return;
         }
-        LOG.error("{} {} failed", request.method(), request.uri(), t);
+        LOG.error("{} {} failed", request.method(), request.uri(), cause);
         sendError(ErrorCode.INTERNAL, "the registry failed to serve this request; see its log", null);
-    }
-
-    /** The connection closes once the response is written. */
-    void closeAfterResponse() {
-        closeAfterResponse = true;
     }
 
     boolean responded() {
         return responded.get();
     }
 
-    private boolean prepare(HttpResponse response) {
+    /** Event loop: the response head is about to go out. */
+    private void start(HttpResponse response, long bodyBytes) {
         status = response.status().code();
-        boolean keepAlive = !closeAfterResponse && HttpUtil.isKeepAlive(request)
-                && !response.headers().contains(HttpHeaderNames.CONNECTION, "close", true);
-        HttpUtil.setKeepAlive(response, keepAlive);
+        HttpUtil.setKeepAlive(response, connection.responseStarting(this, response));
         response.headers().set(API_VERSION_HEADER, API_VERSION);
-        return keepAlive;
+        server.metrics().sent(bodyBytes);
     }
 
-    private void finish(boolean keepAlive, boolean success) {
-        metrics.requestDone(routeName, status, System.nanoTime() - startNanos);
-        ReferenceCountUtil.safeRelease(body);
-        body = null;
-        connection.responseDone(keepAlive, success);
+    /** Event loop: the response is written, or failed to be. */
+    private void finish(boolean success) {
+        server.metrics().requestDone(routeName, status, System.nanoTime() - startNanos);
+        releaseBody();
+        connection.responseDone(this, success);
     }
 
-    private static void closeQuietly(FileChannel file) {
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+            server.budget().release(bodyReservation);
+        }
+    }
+
+    /** Runs on the event loop; when it has stopped (the server is closing), {@code orElse} instead. */
+    private void onLoop(Runnable task, Runnable orElse) {
+        EventLoops.run(ctx.executor(), task, () -> {
+            orElse.run();
+            releaseBody();
+        });
+    }
+
+    private static void closeQuietly(Closeable source) {
         try {
-            file.close();
+            source.close();
         } catch (IOException ignored) {
-            // nothing to do: the file was only being read
+            // nothing to do: the source was only being read
         }
     }
 }

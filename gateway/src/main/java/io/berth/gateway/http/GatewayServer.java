@@ -1,7 +1,9 @@
 package io.berth.gateway.http;
 
 import io.berth.gateway.GatewayConfig;
+import io.berth.gateway.auth.AccessCheck;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -22,7 +24,6 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Netty server of the registry endpoint. Event loops only parse, route and write; every
@@ -43,10 +45,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** How long closing waits for each step past the grace period: event loops, the last blocking work. */
+    private static final long STOP_SECONDS = 5;
 
     private final GatewayConfig config;
-    private final Router router;
-    private final GatewayMetrics metrics;
+    private final ServerContext context;
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("berth-blocking-", 0).factory());
     private EventLoopGroup bossGroup;
@@ -55,15 +58,25 @@ public final class GatewayServer implements AutoCloseable {
     /** The open client connections (a closed channel leaves the group by itself). */
     private final ChannelGroup connections = new DefaultChannelGroup("berth-registry", GlobalEventExecutor.INSTANCE);
 
-    public GatewayServer(GatewayConfig config, List<Route> routes, GatewayMetrics metrics) {
+    /**
+     * @param access decides, from each request's head, whether it may go on and as whom
+     */
+    public GatewayServer(GatewayConfig config, List<Route> routes, AccessCheck access, GatewayMetrics metrics) {
         this.config = config;
-        this.router = new Router(routes);
-        this.metrics = metrics;
+        long memory = config.bodyMemory() > 0 ? config.bodyMemory() : BodyBudget.defaultCapacity();
+        BodyBudget budget = BodyBudget.of(memory);
+        if (config.maxManifestSize() > memory) {
+            throw new IllegalArgumentException("body memory (" + memory + " bytes) is smaller than one manifest ("
+                    + config.maxManifestSize() + " bytes)");
+        }
+        metrics.bodyMemory(budget);
+        this.context = new ServerContext(new Router(routes), access, blocking, budget, metrics, config.tls(),
+                config.maxManifestSize(), config.bodyTimeout().toNanos(), new AtomicBoolean());
     }
 
-    /** A server whose metrics go nowhere. */
+    /** A server that lets everyone in and whose metrics go nowhere. */
     public GatewayServer(GatewayConfig config, List<Route> routes) {
-        this(config, routes, GatewayMetrics.discarding());
+        this(config, routes, AccessCheck.allowAll(), GatewayMetrics.discarding());
     }
 
     public void start() throws InterruptedException, SSLException {
@@ -80,6 +93,9 @@ public final class GatewayServer implements AutoCloseable {
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Uploads read on credit for one read from the body memory budget: cap what one read takes.
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(64, 2048, BodyBudget.READ_SIZE))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -93,12 +109,7 @@ public final class GatewayServer implements AutoCloseable {
                                 .setMaxInitialLineLength(8192)
                                 .setMaxHeaderSize(config.maxHeaderSize())
                                 .setMaxChunkSize(1 << 20)));
-                        if (ssl != null) {
-                            // Files go out as chunks under TLS; without it, as zero-copy regions.
-                            p.addLast("chunked", new ChunkedWriteHandler());
-                        }
-                        p.addLast("dispatch", new RequestDispatcher(router, blocking, config.maxManifestSize(), ssl != null,
-                                metrics));
+                        p.addLast("dispatch", new RequestDispatcher(context));
                     }
                 });
         serverChannel = bootstrap.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
@@ -116,20 +127,50 @@ public final class GatewayServer implements AutoCloseable {
         return connections;
     }
 
+    /**
+     * Stops the server without cutting requests short: stops accepting, closes idle connections,
+     * lets requests in progress finish (their answers say {@code Connection: close}) for up to the
+     * configured grace period, then closes what is left, stops the event loops, and waits for the
+     * blocking work still running. Returns only then, so whatever the requests used (the database)
+     * may be closed next. Every wait is bounded.
+     */
     @Override
     public void close() {
+        long graceNanos = config.shutdownGrace().toNanos();
+        context.draining().set(true);
         if (serverChannel != null) {
-            serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            serverChannel.close().awaitUninterruptibly(STOP_SECONDS, TimeUnit.SECONDS);
+            connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(RequestDispatcher.DRAIN));
+            if (!connections.newCloseFuture().awaitUninterruptibly(graceNanos, TimeUnit.NANOSECONDS)) {
+                LOG.warn("closing {} registry connections with requests still in progress after {} s", connections.size(),
+                        config.shutdownGrace().toSeconds());
+            }
+            connections.close().awaitUninterruptibly(STOP_SECONDS, TimeUnit.SECONDS);
         }
         if (bossGroup != null) {
-            // Every wait is bounded: an event loop that misses its shutdown wakeup (seen once,
-            // idle in epoll_wait after hours of traffic) must not keep the process from stopping.
+            // An event loop that misses its shutdown wakeup (seen once, idle in epoll_wait after
+            // hours of traffic) must not keep the process from stopping.
             Future<?> boss = bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-            Future<?> workers = workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-            if (!boss.awaitUninterruptibly(10, TimeUnit.SECONDS) || !workers.awaitUninterruptibly(10, TimeUnit.SECONDS)) {
-                LOG.warn("registry event loops did not stop within 10 s; shutting down without them");
+            Future<?> workers = workerGroup.shutdownGracefully(0, STOP_SECONDS, TimeUnit.SECONDS);
+            if (!boss.awaitUninterruptibly(2 * STOP_SECONDS, TimeUnit.SECONDS)
+                    || !workers.awaitUninterruptibly(2 * STOP_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("registry event loops did not stop within {} s; shutting down without them", 2 * STOP_SECONDS);
             }
         }
+        stopBlockingWork();
+    }
+
+    /** Blocking work can outlive its connection (a handler's database call): wait for it, boundedly. */
+    private void stopBlockingWork() {
         blocking.shutdown();
+        try {
+            if (!blocking.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("blocking work of the registry still runs after {} s; interrupting it", STOP_SECONDS);
+                blocking.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            blocking.shutdownNow();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.berth.gateway.http;
 
+import io.berth.gateway.auth.Access;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.List;
@@ -7,22 +8,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One endpoint: a method, a path pattern with named groups, how its request body is read, and
- * the handler. A {@link BodyMode#STREAM} handler is called when the request head arrives and
- * reads the body itself; the others are called once the whole request is in.
+ * One endpoint: a method, a path pattern with named groups, the access it needs, and the handler.
+ *
+ * <p>Every handler is called the same way: once per request, on the event loop, as soon as the
+ * request is admitted (routed, and let in by the access check) and before any of its body is read
+ * or {@code 100 Continue} is sent. A handler that needs the body asks for it through the exchange,
+ * whole ({@link Exchange#collectBody}) or as a stream ({@link Exchange#streamBody}); a body nobody
+ * asks for is discarded. It answers through the exchange exactly once, or throws.
  */
-public record Route(String name, HttpMethod method, Pattern path, List<String> groups, BodyMode bodyMode,
+public record Route(String name, HttpMethod method, Pattern path, List<String> groups, Access access,
                     Handler handler) {
-
-    /** How a route's request body is read. */
-    public enum BodyMode {
-        /** Any body is read and dropped. */
-        NONE,
-        /** The body is collected in memory, up to the gateway's manifest size limit. */
-        SMALL,
-        /** The body is handed to the handler chunk by chunk, see {@link Exchange#streamBody}. */
-        STREAM
-    }
 
     /** Serves one request; it must answer through the exchange exactly once. */
     @FunctionalInterface
@@ -33,10 +28,10 @@ public record Route(String name, HttpMethod method, Pattern path, List<String> g
     /**
      * A route; {@code name} labels its metrics ({@code berth.registry.requests.<name>}).
      */
-    public static Route of(String name, HttpMethod method, String regex, BodyMode bodyMode, Handler handler) {
+    public static Route of(String name, HttpMethod method, String regex, Access access, Handler handler) {
         Pattern pattern = Pattern.compile(regex);
         List<String> groups = List.copyOf(pattern.namedGroups().keySet());
-        return new Route(name, method, pattern, groups, bodyMode, handler);
+        return new Route(name, method, pattern, groups, access, handler);
     }
 
     Matcher match(String path) {

@@ -1,7 +1,7 @@
 package io.berth.gateway.v2;
 
+import io.berth.gateway.auth.Access;
 import io.berth.gateway.http.Route;
-import io.berth.gateway.http.Route.BodyMode;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.List;
@@ -13,7 +13,7 @@ final class BaseRoute {
 
     static List<Route> routes() {
         return List.of(
-                Route.of("base", HttpMethod.GET, Paths.BASE, BodyMode.NONE, ex -> Json.send(ex, Json.object())),
-                Route.of("base.head", HttpMethod.HEAD, Paths.BASE, BodyMode.NONE, ex -> Json.send(ex, Json.object())));
+                Route.of("base", HttpMethod.GET, Paths.BASE, Access.none(), ex -> Json.send(ex, Json.object())),
+                Route.of("base.head", HttpMethod.HEAD, Paths.BASE, Access.none(), ex -> Json.send(ex, Json.object())));
     }
 }

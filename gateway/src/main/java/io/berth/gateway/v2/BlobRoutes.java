@@ -1,8 +1,8 @@
 package io.berth.gateway.v2;
 
+import io.berth.gateway.auth.Access;
 import io.berth.gateway.error.ErrorResponses;
 import io.berth.gateway.http.Exchange;
-import io.berth.gateway.http.Route.BodyMode;
 import io.berth.gateway.http.Route;
 import io.berth.store.Registry;
 import io.berth.store.blob.BlobContent;
@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import static io.berth.gateway.auth.Action.DELETE;
+import static io.berth.gateway.auth.Action.PULL;
+
 /**
  * {@code GET|HEAD|DELETE /v2/<name>/blobs/<digest>}: blobs come from the repository's content
  * source in whatever form it offers (a local file sent zero-copy, a stream, a redirect), ranges
@@ -42,9 +45,9 @@ final class BlobRoutes {
     static List<Route> routes(Registry registry) {
         BlobRoutes r = new BlobRoutes(registry);
         return List.of(
-                Route.of("blob.get", HttpMethod.GET, Paths.BLOB, BodyMode.NONE, r::get),
-                Route.of("blob.head", HttpMethod.HEAD, Paths.BLOB, BodyMode.NONE, r::get),
-                Route.of("blob.delete", HttpMethod.DELETE, Paths.BLOB, BodyMode.NONE, r::delete));
+                Route.of("blob.get", HttpMethod.GET, Paths.BLOB, Access.repository(PULL), r::get),
+                Route.of("blob.head", HttpMethod.HEAD, Paths.BLOB, Access.repository(PULL), r::get),
+                Route.of("blob.delete", HttpMethod.DELETE, Paths.BLOB, Access.repository(DELETE), r::delete));
     }
 
     private void get(Exchange ex) {

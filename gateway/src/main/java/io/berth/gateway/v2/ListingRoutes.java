@@ -3,8 +3,8 @@ package io.berth.gateway.v2;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.berth.gateway.auth.Access;
 import io.berth.gateway.http.Exchange;
-import io.berth.gateway.http.Route.BodyMode;
 import io.berth.gateway.http.Route;
 import io.berth.store.Page;
 import io.berth.store.Registry;
@@ -21,6 +21,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static io.berth.gateway.auth.Action.PULL;
+
 /** Tag lists, the catalog and the referrers API: read-only listings, each paged or filtered. */
 final class ListingRoutes {
     /** The most referrers one page lists. */
@@ -35,9 +37,9 @@ final class ListingRoutes {
     static List<Route> routes(Registry registry) {
         ListingRoutes r = new ListingRoutes(registry);
         return List.of(
-                Route.of("catalog", HttpMethod.GET, Paths.CATALOG, BodyMode.NONE, r::catalog),
-                Route.of("tags", HttpMethod.GET, Paths.TAGS, BodyMode.NONE, r::tags),
-                Route.of("referrers", HttpMethod.GET, Paths.REFERRERS, BodyMode.NONE, r::referrers));
+                Route.of("catalog", HttpMethod.GET, Paths.CATALOG, Access.catalog(), r::catalog),
+                Route.of("tags", HttpMethod.GET, Paths.TAGS, Access.repository(PULL), r::tags),
+                Route.of("referrers", HttpMethod.GET, Paths.REFERRERS, Access.repository(PULL), r::referrers));
     }
 
     private void tags(Exchange ex) {

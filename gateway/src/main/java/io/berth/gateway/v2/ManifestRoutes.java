@@ -1,7 +1,7 @@
 package io.berth.gateway.v2;
 
+import io.berth.gateway.auth.Access;
 import io.berth.gateway.http.Exchange;
-import io.berth.gateway.http.Route.BodyMode;
 import io.berth.gateway.http.Route;
 import io.berth.store.Caller;
 import io.berth.store.ManifestPush;
@@ -26,6 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import static io.berth.gateway.auth.Action.DELETE;
+import static io.berth.gateway.auth.Action.PULL;
+import static io.berth.gateway.auth.Action.PUSH;
+
 /**
  * {@code PUT|GET|HEAD|DELETE /v2/<name>/manifests/<reference>}. Reads go through the repository's
  * content source; a pull of a manifest it holds in memory is answered straight from the event loop
@@ -46,10 +50,10 @@ final class ManifestRoutes {
     static List<Route> routes(Registry registry) {
         ManifestRoutes r = new ManifestRoutes(registry);
         return List.of(
-                Route.of("manifest.get", HttpMethod.GET, Paths.MANIFEST, BodyMode.NONE, r::get),
-                Route.of("manifest.head", HttpMethod.HEAD, Paths.MANIFEST, BodyMode.NONE, r::get),
-                Route.of("manifest.put", HttpMethod.PUT, Paths.MANIFEST, BodyMode.SMALL, r::put),
-                Route.of("manifest.delete", HttpMethod.DELETE, Paths.MANIFEST, BodyMode.NONE, r::delete));
+                Route.of("manifest.get", HttpMethod.GET, Paths.MANIFEST, Access.repository(PULL), r::get),
+                Route.of("manifest.head", HttpMethod.HEAD, Paths.MANIFEST, Access.repository(PULL), r::get),
+                Route.of("manifest.put", HttpMethod.PUT, Paths.MANIFEST, Access.repository(PUSH), r::put),
+                Route.of("manifest.delete", HttpMethod.DELETE, Paths.MANIFEST, Access.repository(DELETE), r::delete));
     }
 
     private void get(Exchange ex) {
@@ -96,21 +100,23 @@ final class ManifestRoutes {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
         Reference reference = Reference.parse(ex.param("reference"));
         List<String> extraTags = extraTags(ex);
-        ManifestPush push = new ManifestPush(name, reference, extraTags, ex.headers().get(HttpHeaderNames.CONTENT_TYPE),
-                ByteBufUtil.getBytes(ex.body()), Conditional.precondition(ex.headers()), caller(ex));
-        ex.blocking(() -> {
-            registry.repositories().resolve(name).requireWritable();
-            StoredManifest stored = registry.manifests().put(push);
-            FullHttpResponse response = Exchange.response(HttpResponseStatus.CREATED);
-            response.headers().set(HttpHeaderNames.LOCATION, Paths.manifestLocation(name.value(), stored.digest().toString()));
-            response.headers().set("Docker-Content-Digest", stored.digest().toString());
-            if (stored.subject() != null) {
-                response.headers().set("OCI-Subject", stored.subject());
-            }
-            for (String tag : extraTags) {
-                response.headers().add("OCI-Tag", tag);
-            }
-            ex.send(response);
+        ex.collectBody(body -> {
+            ManifestPush push = new ManifestPush(name, reference, extraTags, ex.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                    ByteBufUtil.getBytes(body), Conditional.precondition(ex.headers()), caller(ex));
+            ex.blocking(() -> {
+                registry.repositories().resolve(name).requireWritable();
+                StoredManifest stored = registry.manifests().put(push);
+                FullHttpResponse response = Exchange.response(HttpResponseStatus.CREATED);
+                response.headers().set(HttpHeaderNames.LOCATION, Paths.manifestLocation(name.value(), stored.digest().toString()));
+                response.headers().set("Docker-Content-Digest", stored.digest().toString());
+                if (stored.subject() != null) {
+                    response.headers().set("OCI-Subject", stored.subject());
+                }
+                for (String tag : extraTags) {
+                    response.headers().add("OCI-Tag", tag);
+                }
+                ex.send(response);
+            });
         });
     }
 
@@ -148,7 +154,8 @@ final class ManifestRoutes {
         }
     }
 
+    /** Who is asking, as the access check admitted them: the store records it in its events. */
     static Caller caller(Exchange ex) {
-        return Caller.anonymous(null);
+        return ex.caller();
     }
 }

@@ -1,8 +1,8 @@
 package io.berth.gateway.v2;
 
+import io.berth.gateway.auth.Access;
 import io.berth.gateway.http.BodyStream;
 import io.berth.gateway.http.Exchange;
-import io.berth.gateway.http.Route.BodyMode;
 import io.berth.gateway.http.Route;
 import io.berth.store.Registry;
 import io.berth.store.blob.UploadStore;
@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
+import static io.berth.gateway.auth.Action.PUSH;
+
 /**
  * Blob uploads: {@code POST} (start, monolithic with {@code ?digest=}, or mount), {@code PATCH}
  * chunks, {@code PUT ?digest=} to finish, {@code GET} status, {@code DELETE} to cancel. Bodies
@@ -36,11 +38,14 @@ final class UploadRoutes {
     static List<Route> routes(Registry registry) {
         UploadRoutes r = new UploadRoutes(registry);
         return List.of(
-                Route.of("upload.start", HttpMethod.POST, Paths.UPLOADS, BodyMode.STREAM, r::start),
-                Route.of("upload.patch", HttpMethod.PATCH, Paths.UPLOAD, BodyMode.STREAM, r::patch),
-                Route.of("upload.finish", HttpMethod.PUT, Paths.UPLOAD, BodyMode.STREAM, r::finish),
-                Route.of("upload.status", HttpMethod.GET, Paths.UPLOAD, BodyMode.NONE, r::status),
-                Route.of("upload.cancel", HttpMethod.DELETE, Paths.UPLOAD, BodyMode.NONE, r::cancel));
+                // A mount (?mount=&from=) also reads the blob out of the repository it comes from.
+                Route.of("upload.start", HttpMethod.POST, Paths.UPLOADS, Access.repository(PUSH).and(Access.mountSource()),
+                        r::start),
+                Route.of("upload.patch", HttpMethod.PATCH, Paths.UPLOAD, Access.repository(PUSH), r::patch),
+                Route.of("upload.finish", HttpMethod.PUT, Paths.UPLOAD, Access.repository(PUSH), r::finish),
+                Route.of("upload.status", HttpMethod.GET, Paths.UPLOAD, Access.repository(PUSH), r::status),
+                // Cancelling is part of pushing: a pusher may abandon its upload without delete rights.
+                Route.of("upload.cancel", HttpMethod.DELETE, Paths.UPLOAD, Access.repository(PUSH), r::cancel));
     }
 
     private void start(Exchange ex) {

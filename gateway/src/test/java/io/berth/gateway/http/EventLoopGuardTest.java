@@ -4,7 +4,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -13,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The gateway's tests run with BlockHound installed (see gateway/pom.xml), so any blocking call
- * a request makes on a Netty event loop fails that test. This proves the guard is really on.
+ * a request makes on a Netty event loop fails that test, file reads included. This proves the
+ * guard is really on.
  */
 class EventLoopGuardTest {
 
@@ -26,6 +32,19 @@ class EventLoopGuardTest {
                 return null;
             });
             ExecutionException e = assertThrows(ExecutionException.class, sleeping::get);
+            assertEquals("reactor.blockhound.BlockingOperationError", e.getCause().getClass().getName());
+        } finally {
+            group.shutdownGracefully().syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void fileReadOnEventLoop_failsUnderTheTestGuard(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("blob"), new byte[] {1, 2, 3});
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (FileChannel channel = FileChannel.open(file)) {
+            Future<?> reading = group.submit(() -> channel.read(ByteBuffer.allocate(3), 0));
+            ExecutionException e = assertThrows(ExecutionException.class, reading::get);
             assertEquals("reactor.blockhound.BlockingOperationError", e.getCause().getClass().getName());
         } finally {
             group.shutdownGracefully().syncUninterruptibly();

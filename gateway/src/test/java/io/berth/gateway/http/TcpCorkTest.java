@@ -1,5 +1,6 @@
 package io.berth.gateway.http;
 
+import io.berth.gateway.testing.Await;
 import io.berth.gateway.testing.RawConnection;
 import io.berth.gateway.testing.RawResponse;
 import io.berth.gateway.testing.RegistryServer;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.util.function.BooleanSupplier;
 
 import static io.berth.gateway.testing.RawConnection.requestHead;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,13 +41,13 @@ class TcpCorkTest {
     void downloadCorksWhileTheFileIsInFlightAndUncorksWhenItIsSent() throws IOException {
         try (RawConnection c = SERVER.connect()) {
             c.send(requestHead("GET", "/v2/cork/large/blobs/" + largeDigest)); // and read nothing yet
-            awaitTrue(() -> SERVER.gateway().connections().stream().anyMatch(TcpCork::isCorked),
+            Await.until(() -> SERVER.gateway().connections().stream().anyMatch(TcpCork::isCorked),
                     "a connection corked while the blob is in flight");
 
             RawResponse blob = c.read();
             assertEquals(200, blob.status());
             assertArrayEquals(LARGE, blob.body());
-            awaitTrue(this::noneCorked, "every connection uncorked once the blob was sent");
+            Await.until(this::noneCorked, "every connection uncorked once the blob was sent");
 
             RawResponse next = c.exchange("GET", "/v2/");
             assertEquals(200, next.status(), "the same connection serves the next request");
@@ -58,11 +58,11 @@ class TcpCorkTest {
     void rangeDownloadsAndErrorsLeaveNoConnectionCorked() throws IOException {
         try (RawConnection c = SERVER.connect()) {
             assertEquals(206, c.exchange("GET", "/v2/cork/large/blobs/" + largeDigest, "Range", "bytes=10-" + (10 + TcpCork.MIN_LENGTH)).status());
-            awaitTrue(this::noneCorked, "uncorked after a range download");
+            Await.until(this::noneCorked, "uncorked after a range download");
             assertEquals(416, c.exchange("GET", "/v2/cork/large/blobs/" + largeDigest, "Range", "bytes=999999999-").status());
             assertEquals(404, c.exchange("GET", "/v2/cork/large/blobs/" + TestContent.digest(new byte[] {1})).status());
             assertEquals(200, c.exchange("HEAD", "/v2/cork/large/blobs/" + largeDigest).status());
-            awaitTrue(this::noneCorked, "uncorked after errors and HEAD");
+            Await.until(this::noneCorked, "uncorked after errors and HEAD");
         }
     }
 
@@ -70,27 +70,13 @@ class TcpCorkTest {
     void clientThatHangsUpMidDownloadLeavesNoCorkedConnectionBehind() throws IOException {
         try (RawConnection c = SERVER.connect()) {
             c.send(requestHead("GET", "/v2/cork/large/blobs/" + largeDigest));
-            awaitTrue(() -> SERVER.gateway().connections().stream().anyMatch(TcpCork::isCorked), "corked in flight");
+            Await.until(() -> SERVER.gateway().connections().stream().anyMatch(TcpCork::isCorked), "corked in flight");
         }
-        awaitTrue(() -> SERVER.gateway().connections().stream().noneMatch(Channel::isActive) || noneCorked(),
+        Await.until(() -> SERVER.gateway().connections().stream().noneMatch(Channel::isActive) || noneCorked(),
                 "the abandoned connection is closed or uncorked");
     }
 
     private boolean noneCorked() {
         return SERVER.gateway().connections().stream().noneMatch(TcpCork::isCorked);
-    }
-
-    /** Polls until the condition holds; fails after 20 s (a generous bound, not a timing claim). */
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting: " + what);
-            }
-        }
     }
 }

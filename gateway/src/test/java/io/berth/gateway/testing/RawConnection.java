@@ -37,7 +37,8 @@ public final class RawConnection implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static RawConnection open(int port) throws IOException {
+    /** A connection to a server on the loopback port. */
+    public static RawConnection open(int port) throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(READ_TIMEOUT_MILLIS);
         socket.setTcpNoDelay(true);

@@ -1,7 +1,11 @@
 package io.berth.gateway.testing;
 
+import com.codahale.metrics.MetricRegistry;
 import io.berth.gateway.GatewayConfig;
+import io.berth.gateway.auth.AccessCheck;
+import io.berth.gateway.http.GatewayMetrics;
 import io.berth.gateway.http.GatewayServer;
+import io.berth.gateway.http.Route;
 import io.berth.gateway.v2.V2Api;
 import io.berth.store.Registry;
 import io.berth.store.blob.BlobStore;
@@ -21,7 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -34,13 +40,19 @@ import java.util.stream.Stream;
  * static final RegistryServer SERVER = new RegistryServer();
  * }</pre>
  *
- * Tests share the server, so each should push into repositories whose names it owns.
+ * Tests share the server, so each should push into repositories whose names it owns. A class
+ * that needs another blob store, configuration, an access check that refuses, or routes of its
+ * own (served before the V2 API's) passes them to the constructor.
  */
 public final class RegistryServer implements BeforeAllCallback, AfterAllCallback {
     /** The manifest size limit of both the gateway and the store, as in the default configuration. */
     public static final long MAX_MANIFEST_SIZE = 4L << 20;
 
     private final BlobStores blobStores;
+    private final GatewayConfig config;
+    private final AccessCheck accessCheck;
+    private final List<Route> extraRoutes;
+    private final MetricRegistry metrics = new MetricRegistry();
     private Path storage;
     private Registry registry;
     private GatewayServer server;
@@ -59,7 +71,23 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
 
     /** A server whose blobs live in the given store (uploads still stream to the file system). */
     public RegistryServer(BlobStores blobStores) {
+        this(blobStores, GatewayConfig.local(), AccessCheck.allowAll());
+    }
+
+    /** The default configuration with this access check, and these routes before the V2 API's. */
+    public RegistryServer(AccessCheck accessCheck, Route... extraRoutes) {
+        this(FilesystemBlobStore::new, GatewayConfig.local(), accessCheck, extraRoutes);
+    }
+
+    public RegistryServer(GatewayConfig config, AccessCheck accessCheck, Route... extraRoutes) {
+        this(FilesystemBlobStore::new, config, accessCheck, extraRoutes);
+    }
+
+    private RegistryServer(BlobStores blobStores, GatewayConfig config, AccessCheck accessCheck, Route... extraRoutes) {
         this.blobStores = blobStores;
+        this.config = config;
+        this.accessCheck = accessCheck;
+        this.extraRoutes = List.of(extraRoutes);
     }
 
     @Override
@@ -70,7 +98,9 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
         registry = Registry.open(TestDatabases.h2(), blobs, new FilesystemUploadStore(paths, blobs),
                 new Registry.Options(true, MAX_MANIFEST_SIZE, Duration.ofHours(24), Admission.unbounded(),
                         PullRecorder.Options.defaults()), Clock.systemUTC());
-        server = new GatewayServer(GatewayConfig.local(), V2Api.routes(registry));
+        List<Route> routes = new ArrayList<>(extraRoutes);
+        routes.addAll(V2Api.routes(registry));
+        server = new GatewayServer(config, routes, accessCheck, new GatewayMetrics(metrics));
         server.start();
         client = new V2Client(URI.create("http://127.0.0.1:" + server.port()));
     }
@@ -107,6 +137,11 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
 
     public GatewayServer gateway() {
         return server;
+    }
+
+    /** The metrics the gateway reports. */
+    public MetricRegistry metrics() {
+        return metrics;
     }
 
     public Registry registry() {

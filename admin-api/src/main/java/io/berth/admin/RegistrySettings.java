@@ -40,9 +40,29 @@ public class RegistrySettings {
     @JsonProperty
     public Duration idleTimeout = Duration.seconds(120);
 
+    /** A manifest body must arrive whole, and an upload must not stall, within this time (else 408). */
+    @NotNull
+    @JsonProperty
+    public Duration bodyTimeout = Duration.seconds(60);
+
+    /** Request body bytes all connections may hold in memory together; 0 for half the direct memory. */
+    @NotNull
+    @JsonProperty
+    public DataSize bodyMemory = DataSize.bytes(0);
+
+    /** How long a stop waits for requests in progress before it closes their connections. */
+    @NotNull
+    @JsonProperty
+    public Duration shutdownGrace = Duration.seconds(10);
+
     GatewayConfig toGatewayConfig() {
         return new GatewayConfig(bindHost, port, pathOrNull(tlsCertFile), pathOrNull(tlsKeyFile),
-                (int) maxHeaderSize.toBytes(), maxManifestSize.toBytes(), java.time.Duration.ofMillis(idleTimeout.toMilliseconds()));
+                (int) maxHeaderSize.toBytes(), maxManifestSize.toBytes(), javaDuration(idleTimeout),
+                javaDuration(bodyTimeout), bodyMemory.toBytes(), javaDuration(shutdownGrace));
+    }
+
+    private static java.time.Duration javaDuration(Duration duration) {
+        return java.time.Duration.ofMillis(duration.toMilliseconds());
     }
 
     private static Path pathOrNull(String value) {

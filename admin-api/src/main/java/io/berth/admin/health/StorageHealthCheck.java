@@ -16,12 +16,17 @@ public final class StorageHealthCheck extends HealthCheck {
     }
 
     @Override
-    protected Result check() throws IOException {
-        Path probe = Files.createTempFile(paths.tmp(), "health-", ".probe");
+    protected Result check() {
         try {
-            Files.writeString(probe, "ok");
-        } finally {
-            Files.deleteIfExists(probe);
+            Path probe = Files.createTempFile(paths.tmp(), "health-", ".probe");
+            try {
+                Files.writeString(probe, "ok");
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+        } catch (IOException e) {
+            return Result.unhealthy("cannot write to the storage at %s (%s): pushes fail until this is fixed",
+                    paths.root(), e.getMessage());
         }
         return Result.healthy("writable: %s", paths.root());
     }

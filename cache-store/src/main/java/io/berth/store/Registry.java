@@ -44,11 +44,11 @@ public final class Registry implements AutoCloseable {
         this.listings = new Listings(tx, repositories);
         this.inventory = new Inventory(tx, repositories);
         this.janitor = new UploadJanitor(tx, uploads, store, options.uploadExpiry(), clock);
-        // Every kind reads from this registry's own store today; a proxy project is its cache, read-only.
+        // Until a kind registers its own sources (a proxy its upstream), it reads from this store, read-only.
         this.resolver = new RepositoryResolver(
                 project -> tx.withHandle(h -> h.attach(ProjectDao.class).kind(project)).map(ProjectKind::fromDb)
                         .orElse(ProjectKind.LOCAL),
-                (name, kind) -> new LocalContentSource(name, manifests, blobs, listings));
+                name -> new LocalContentSource(name, manifests, blobs, listings));
     }
 
     /**

@@ -5,30 +5,38 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.store.oci.RepositoryName;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
  * Resolves a repository name into its {@link RepositoryHandle}: which kind of project it is in
  * (read from the database, then kept for a few seconds so a change made elsewhere is seen soon) and
  * so which {@link ContentSource} serves it. A project that does not exist yet resolves as local:
- * a push may create it.
+ * a push may create it. Each kind's sources come from the factory {@link #serve} registered for
+ * it; a kind without one is served by the local store's source.
  */
 public final class RepositoryResolver {
     private final Function<String, ProjectKind> kindOfProject;
-    private final BiFunction<RepositoryName, ProjectKind, ContentSource> sources;
+    private final Function<RepositoryName, ContentSource> local;
+    private final Map<ProjectKind, Function<RepositoryName, ContentSource>> sources = new ConcurrentHashMap<>();
     private final Cache<String, ProjectKind> kinds = Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
 
     /**
      * @param kindOfProject reads a project's kind (blocking; LOCAL when it does not exist)
-     * @param sources       the content source for a repository of a kind
+     * @param local         the local store's source of a repository
      */
     public RepositoryResolver(Function<String, ProjectKind> kindOfProject,
-                              BiFunction<RepositoryName, ProjectKind, ContentSource> sources) {
+                              Function<RepositoryName, ContentSource> local) {
         this.kindOfProject = kindOfProject;
-        this.sources = sources;
+        this.local = local;
+    }
+
+    /** Serves the repositories of projects of {@code kind} from the sources {@code factory} makes. */
+    public void serve(ProjectKind kind, Function<RepositoryName, ContentSource> factory) {
+        sources.put(kind, factory);
     }
 
     /** The handle, without blocking, when the project's kind is known; empty otherwise (use {@link #resolve}). */
@@ -48,6 +56,6 @@ public final class RepositoryResolver {
     }
 
     private RepositoryHandle handle(RepositoryName name, ProjectKind kind) {
-        return new RepositoryHandle(name, kind, sources.apply(name, kind));
+        return new RepositoryHandle(name, kind, sources.getOrDefault(kind, local).apply(name));
     }
 }

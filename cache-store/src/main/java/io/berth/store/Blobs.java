@@ -24,9 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * Blobs as repositories see them: a repository may read a blob only when it links to it, and it
- * gets a link by uploading the blob, by mounting it from another repository, or by pushing a
- * manifest that references a blob the store already holds. All methods block (database, disk):
- * call them off the event loop.
+ * gets a link by uploading the blob or by mounting it from another repository it may read. All
+ * methods block (database, disk): call them off the event loop.
  */
 public final class Blobs {
     /** Upload ids as any upload store writes them: checked before they reach a query. */
@@ -41,6 +40,13 @@ public final class Blobs {
     private final Generations generations = new Generations();
     private final Cache<String, Long> linkedSizes = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+    /**
+     * Upload id → digest of sessions whose content is stored but whose database step failed
+     * (a busy database answers 503): the client's retry of the same {@code PUT} finishes the link
+     * instead of finding its session gone.
+     */
+    private final Cache<String, Digest> storedUploads = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
 
     Blobs(Transactions tx, Repositories repositories, BlobStore store, UploadStore uploads, Clock clock) {
         this.tx = tx;
@@ -99,14 +105,14 @@ public final class Blobs {
     }
 
     /**
-     * Links a blob into {@code target} without uploading it: from {@code from} when given (which
-     * must link to it), else from anywhere in the store. Returns false when it cannot be mounted.
+     * Links a blob into {@code target} without uploading it, from {@code from}, which must link to
+     * it. Returns false when it cannot be mounted. There is no mount from anywhere: a client may
+     * only borrow from a repository it names (and so may be checked for pull on).
      */
     public boolean mount(RepositoryName target, Digest digest, RepositoryName from) {
         return tx.inTransaction(h -> {
             BlobDao blobs = h.attach(BlobDao.class);
-            Optional<Long> size = from == null ? blobs.size(digest.toString())
-                    : repositories.find(h, from).flatMap(id -> blobs.linkedSize(id, digest.toString()));
+            Optional<Long> size = repositories.find(h, from).flatMap(id -> blobs.linkedSize(id, digest.toString()));
             if (size.isEmpty()) {
                 return false;
             }
@@ -145,11 +151,14 @@ public final class Blobs {
     /** Verifies the upload against {@code digest}, stores it and links it into the repository. */
     public void completeUpload(RepositoryName repository, String uploadId, Digest digest) throws IOException {
         requireUpload(repository, uploadId);
-        try {
-            uploads.complete(uploadId, digest);
-        } catch (RegistryException e) {
-            forgetUpload(uploadId);
-            throw e;
+        if (!digest.equals(storedUploads.getIfPresent(uploadId))) {
+            try {
+                uploads.complete(uploadId, digest);
+            } catch (RegistryException e) {
+                forgetUpload(uploadId);
+                throw e;
+            }
+            storedUploads.put(uploadId, digest);
         }
         long size = store.stat(digest).orElseThrow(() -> new IOException("committed blob " + digest + " vanished"));
         tx.useTransaction(h -> {
@@ -159,6 +168,7 @@ public final class Blobs {
             blobs.link(repositoryId, digest.toString(), clock.instant());
             h.attach(UploadDao.class).delete(uploadId);
         });
+        storedUploads.invalidate(uploadId);
     }
 
     /** Ends an upload session and discards what it received. */

@@ -52,6 +52,7 @@ public final class Manifests {
     private final long maxSize;
     private final Clock clock;
     private final Generations generations = new Generations();
+    private final ParseBudget parsing;
     /**
      * Recently served manifests, with the generation of their repository when they were read: an
      * entry from before the repository's last change is a miss, so a change costs no cache scan.
@@ -66,7 +67,8 @@ public final class Manifests {
     }
 
     Manifests(Transactions tx, Repositories repositories, BlobStore store, Outbox outbox, PullRecorder pulls,
-              long maxSize, Clock clock) {
+              long maxSize, ParseBudget parsing, Clock clock) {
+        this.parsing = parsing;
         this.tx = tx;
         this.repositories = repositories;
         this.store = store;
@@ -135,7 +137,10 @@ public final class Manifests {
             throw new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is " + content.length
                     + " bytes; the limit is " + maxSize);
         }
-        ParsedManifest parsed = ManifestParser.parse(content, push.contentType());
+        ParsedManifest parsed;
+        try (ParseBudget.Permit heap = parsing.reserve(content.length)) {
+            parsed = ManifestParser.parse(content, push.contentType());
+        }
         Reference reference = push.reference();
         Digest.Algorithm algorithm = reference.digest().map(Digest::algorithm).orElse(Digest.Algorithm.SHA256);
         Digest digest = Digest.of(algorithm, algorithm.newHasher().digest(content));
@@ -167,7 +172,10 @@ public final class Manifests {
      */
     public StoredManifest record(RepositoryName repository, Collection<String> tags, String mediaType, byte[] content,
                                  Digest.Algorithm algorithm, Caller caller) throws IOException {
-        ParsedManifest parsed = ManifestParser.parse(content, mediaType);
+        ParsedManifest parsed;
+        try (ParseBudget.Permit heap = parsing.reserve(content.length)) {
+            parsed = ManifestParser.parse(content, mediaType);
+        }
         Digest digest = Digest.of(algorithm, algorithm.newHasher().digest(content));
         tx.useTransaction(h -> {
             Instant now = clock.instant();

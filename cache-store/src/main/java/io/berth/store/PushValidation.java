@@ -10,27 +10,32 @@ import io.berth.store.oci.Digest;
 import org.jdbi.v3.core.Handle;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The checks a client's manifest push must pass before anything is recorded: every blob it
- * references is in the repository or in the store (as a mount would, a manifest may use blobs
- * pushed to another repository), and every child manifest of an index is in the repository.
- * Reads only. A manifest recorded by the registry itself (a proxy's cache) skips these checks.
+ * references is in the repository (uploaded or mounted into it; a blob that is only in another
+ * repository does not count, or pushing a manifest would read blobs of repositories the pusher may
+ * not pull, as Distribution also refuses), and every child manifest of an index is in the
+ * repository. The OCI empty JSON blob is the one exception: clients reference it without uploading
+ * it. Reads only. A manifest recorded by the registry itself (a proxy's cache) skips these checks.
  */
 final class PushValidation {
     /** The OCI empty descriptor's content; clients often reference it without uploading it. */
     static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
     static final Digest EMPTY_JSON_DIGEST = Digest.sha256(EMPTY_JSON);
+    private static final int QUERY_BATCH = 1000;
 
     private PushValidation() {
     }
 
     /**
-     * Checks the push and returns the blobs the repository must newly link (possibly including
-     * the empty JSON blob, which the caller stores). Fails with MANIFEST_BLOB_UNKNOWN otherwise.
+     * Checks the push and returns the blobs the repository must newly link: at most the empty JSON
+     * blob, which the caller stores. Fails with MANIFEST_BLOB_UNKNOWN otherwise.
      */
     static Set<String> check(Handle h, long repositoryId, ParsedManifest parsed) {
         Set<String> toLink = unlinkedBlobs(h.attach(BlobDao.class), repositoryId, parsed.blobs());
@@ -44,17 +49,15 @@ final class PushValidation {
         if (missing.isEmpty()) {
             return missing;
         }
-        missing.removeAll(blobs.linked(repositoryId, missing));
+        missing.removeAll(inBatches(missing, batch -> blobs.linked(repositoryId, batch)));
         Set<String> unknown = new LinkedHashSet<>(missing);
         unknown.remove(EMPTY_JSON_DIGEST.toString());
-        if (!unknown.isEmpty()) {
-            unknown.removeAll(blobs.known(unknown));
-        }
         if (!unknown.isEmpty()) {
             String first = unknown.iterator().next();
             throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, "manifest references blob " + first
                     + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : "")
-                    + " which is not in the repository: push the blobs before the manifest", first);
+                    + " which is not in the repository: push the blobs (or mount them with ?mount=&from=)"
+                    + " before the manifest", first);
         }
         return missing;
     }
@@ -65,11 +68,24 @@ final class PushValidation {
         }
         Set<String> digests = new LinkedHashSet<>();
         children.forEach(d -> digests.add(d.digest().toString()));
-        digests.removeAll(artifacts.existing(repositoryId, digests));
+        digests.removeAll(inBatches(digests, batch -> artifacts.existing(repositoryId, batch)));
         if (!digests.isEmpty()) {
             String first = digests.iterator().next();
             throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, "index references manifest " + first
                     + " which is not in the repository: push the child manifests before the index", first);
         }
+    }
+
+    /**
+     * A query over many digests, a bounded number at a time: PostgreSQL's driver takes at most
+     * 32,767 parameters per statement, and a 4 MiB index can name more children than that.
+     */
+    private static List<String> inBatches(Set<String> digests, Function<List<String>, List<String>> query) {
+        List<String> all = List.copyOf(digests);
+        List<String> found = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += QUERY_BATCH) {
+            found.addAll(query.apply(all.subList(from, Math.min(all.size(), from + QUERY_BATCH))));
+        }
+        return found;
     }
 }

@@ -40,7 +40,8 @@ public final class Registry implements AutoCloseable {
         this.pulls = new PullRecorder(tx, outbox, clock, options.pulls());
         Repositories repositories = new Repositories(options.autoCreateProjects());
         this.blobs = new Blobs(tx, repositories, store, uploads, clock);
-        this.manifests = new Manifests(tx, repositories, store, outbox, pulls, options.maxManifestSize(), clock);
+        this.manifests = new Manifests(tx, repositories, store, outbox, pulls, options.maxManifestSize(),
+                ParseBudget.ofHeap(), clock);
         this.listings = new Listings(tx, repositories);
         this.inventory = new Inventory(tx, repositories);
         this.janitor = new UploadJanitor(tx, uploads, store, options.uploadExpiry(), clock);

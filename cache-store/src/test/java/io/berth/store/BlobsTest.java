@@ -19,6 +19,7 @@ import static io.berth.store.testing.ManifestJson.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Uploads, mounts and links of blobs, on both databases. */
@@ -40,6 +41,29 @@ class BlobsTest extends RegistryTestBase {
         assertEquals(OptionalLong.of(content.length), registry.blobs().size(app, digest));
         assertArrayEquals(content, read(registry, digest));
         assertTrue(registry.blobs().size(other, digest).isEmpty(), "another repository must not see it");
+    }
+
+    @Test
+    void completeUpload_whoseDatabaseStepFailed_succeedsWhenTheClientRetries() throws IOException {
+        byte[] content = utf8("stored, then the database said no");
+        Digest digest = Digest.sha256(content);
+        String id = registry.blobs().startUpload(app, Digest.Algorithm.SHA256);
+        try (UploadStore.Chunk chunk = registry.blobs().beginChunk(app, id, 0)) {
+            chunk.write(ByteBuffer.wrap(content));
+            chunk.commit();
+        }
+        sql("ALTER TABLE repository_blob RENAME TO repository_blob_away");
+        try {
+            assertThrows(RuntimeException.class, () -> registry.blobs().completeUpload(app, id, digest));
+        } finally {
+            sql("ALTER TABLE repository_blob_away RENAME TO repository_blob");
+        }
+        assertTrue(registry.blobs().size(app, digest).isEmpty(), "nothing is linked by the failed attempt");
+
+        registry.blobs().completeUpload(app, id, digest);
+
+        assertEquals(OptionalLong.of(content.length), registry.blobs().size(app, digest));
+        assertEquals(0, count("SELECT COUNT(*) FROM upload"));
     }
 
     @Test
@@ -201,19 +225,9 @@ class BlobsTest extends RegistryTestBase {
     }
 
     @Test
-    void mount_withoutFrom_linksAnyBlobTheStoreHolds() throws IOException {
-        Digest digest = upload(app, utf8("known to the store"));
-
-        assertTrue(registry.blobs().mount(other, digest, null));
-
-        assertTrue(registry.blobs().size(other, digest).isPresent());
-    }
-
-    @Test
     void mount_ofBlobTheStoreDoesNotHold_returnsFalse() {
         Digest unknown = Digest.sha256(utf8("never uploaded"));
 
-        assertFalse(registry.blobs().mount(other, unknown, null));
         assertFalse(registry.blobs().mount(other, unknown, app));
         assertTrue(registry.listings().catalog(null, 10).items().isEmpty());
     }

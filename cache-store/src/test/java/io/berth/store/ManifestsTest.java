@@ -170,17 +170,18 @@ class ManifestsTest extends RegistryTestBase {
     }
 
     @Test
-    void put_referencingBlobsHeldForAnotherRepository_linksThem() throws IOException {
+    void put_referencingBlobsOnlyInAnotherRepository_failsWithManifestBlobUnknown() throws IOException {
         Image image = image("shared");
         uploadBlobs(repo("team/source"), image);
 
-        put(app, "latest", image.manifest(), OCI_MANIFEST);
+        // Otherwise a pusher could read blobs of repositories it may not pull, by naming their digests.
+        assertFailure(ErrorCode.MANIFEST_BLOB_UNKNOWN, () -> put(app, "latest", image.manifest(), OCI_MANIFEST));
 
-        assertEquals(image.digest(), get(app, "latest").digest());
         for (Digest layer : image.layerDigests()) {
-            assertTrue(registry.blobs().size(app, layer).isPresent(), layer + " should be linked into " + app);
+            registry.blobs().mount(app, layer, repo("team/source"));
         }
-        assertTrue(registry.blobs().size(app, image.configDigest()).isPresent());
+        registry.blobs().mount(app, image.configDigest(), repo("team/source"));
+        assertEquals(image.digest(), put(app, "latest", image.manifest(), OCI_MANIFEST).digest());
     }
 
     @Test

@@ -60,13 +60,17 @@ public final class FilesystemBlobStore implements BlobStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        if (offset < 0 || length < 0 || offset + length > file.size()) {
+        try {
             long size = file.size();
+            if (offset < 0 || length < 0 || offset + length > size) {
+                throw new IllegalArgumentException("span " + offset + "+" + length + " is outside blob " + digest
+                        + " of " + size + " bytes");
+            }
+            return Optional.of(new BlobContent.LocalFile(file, offset, length));
+        } catch (IOException | RuntimeException e) {
             file.close();
-            throw new IllegalArgumentException("span " + offset + "+" + length + " is outside blob " + digest
-                    + " of " + size + " bytes");
+            throw e;
         }
-        return Optional.of(new BlobContent.LocalFile(file, offset, length));
     }
 
     @Override
@@ -143,8 +147,14 @@ public final class FilesystemBlobStore implements BlobStore {
     /** Renames a verified, durable file onto its blob path, and makes the rename durable. */
     private void moveIntoPlace(Path file, Digest digest) throws IOException {
         Path target = paths.blob(digest);
-        Files.createDirectories(target.getParent());
-        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.createDirectories(target.getParent());
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw e;
+        } catch (IOException e) {
+            throw StorageFull.orElse(e); // a new fan-out folder needs space too
+        }
         Fsync.directory(target.getParent());
     }
 

@@ -113,7 +113,11 @@ public final class FilesystemUploadStore implements UploadStore {
                         + ", not " + expected + ": the upload was discarded, upload the blob again", expected.toString());
             }
             if (blobs.stat(expected).isEmpty()) {
-                Fsync.file(data);
+                try {
+                    Fsync.file(data);
+                } catch (IOException e) {
+                    throw StorageFull.orElse(e); // writeback of what the chunks left in memory
+                }
                 blobs.adopt(data, expected);
             }
             // else: the store already holds this verified content, durably; this copy just goes.

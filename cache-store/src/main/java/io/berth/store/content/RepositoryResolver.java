@@ -45,9 +45,18 @@ public final class RepositoryResolver {
         return kind == null ? Optional.empty() : Optional.of(handle(name, kind));
     }
 
-    /** The handle; may block on the database. */
+    /**
+     * The handle; may block on the database. The lookup runs outside the cache's own locking: a
+     * virtual thread blocked on JDBC inside {@code Cache.get(key, loader)} would pin its carrier
+     * (JDK 21 to 23) and stall others waiting on the same entry.
+     */
     public RepositoryHandle resolve(RepositoryName name) {
-        return handle(name, kinds.get(name.project(), kindOfProject));
+        ProjectKind kind = kinds.getIfPresent(name.project());
+        if (kind == null) {
+            kind = kindOfProject.apply(name.project());
+            kinds.put(name.project(), kind);
+        }
+        return handle(name, kind);
     }
 
     /** Forgets what is known of a project, after its kind was changed here. */

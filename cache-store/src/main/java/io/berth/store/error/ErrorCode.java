@@ -44,6 +44,8 @@ public enum ErrorCode {
     BAD_REQUEST("UNSUPPORTED", 400, "malformed HTTP request"),
     /** A request whose URI, with {@code ?tag=} parameters and all, is longer than the registry reads. */
     URI_TOO_LONG("UNSUPPORTED", 414, "request URI too long"),
+    /** Request headers larger than the registry reads (RFC 6585). */
+    HEADERS_TOO_LARGE("UNSUPPORTED", 431, "request header fields too large"),
     /** A request body that did not arrive in time. */
     REQUEST_TIMEOUT("UNSUPPORTED", 408, "the request body did not arrive in time"),
 

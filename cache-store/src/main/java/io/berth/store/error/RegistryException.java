@@ -1,6 +1,7 @@
 package io.berth.store.error;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,6 +13,9 @@ import java.util.Objects;
  * since it is control flow, not a bug.
  */
 public final class RegistryException extends RuntimeException {
+    /** The header that tells a client when to come back; every 429 and 503 carries it (the spec asks it of a 429). */
+    public static final String RETRY_AFTER = "Retry-After";
+
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode code;
@@ -30,13 +34,20 @@ public final class RegistryException extends RuntimeException {
         super(message, null, false, false);
         this.code = Objects.requireNonNull(code);
         this.detail = detail;
-        this.headers = Map.copyOf(headers);
+        this.headers = code.needsRetryAfter() && !headers.containsKey(RETRY_AFTER) ? withDefaultRetryAfter(headers)
+                : Map.copyOf(headers);
+    }
+
+    private static Map<String, String> withDefaultRetryAfter(Map<String, String> headers) {
+        Map<String, String> all = new HashMap<>(headers);
+        all.put(RETRY_AFTER, "1");
+        return Map.copyOf(all);
     }
 
     /** A refusal for now that tells the client when to try again. */
     public static RegistryException retryLater(ErrorCode code, String message, Duration after) {
         long seconds = Math.max(1, (after.toMillis() + 999) / 1000);
-        return new RegistryException(code, message, null, Map.of("Retry-After", Long.toString(seconds)));
+        return new RegistryException(code, message, null, Map.of(RETRY_AFTER, Long.toString(seconds)));
     }
 
     public ErrorCode code() {

@@ -8,13 +8,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * One consumer's loop on its own virtual thread: claim the lease, read a batch after the cursor,
  * hand it over, advance the cursor; wait when there is nothing to do or another instance holds
  * the lease. Waits are {@link LockSupport#parkNanos} so that {@link #wakeUp} (an unpark) ends
- * them at once, and is remembered when it comes before the park.
+ * them at once; a wake-up that comes while the loop works is remembered in a flag, since the
+ * loop's own blocking I/O (JDBC on a virtual thread parks too) may consume the unpark.
  */
 final class ConsumerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
@@ -27,6 +29,7 @@ final class ConsumerLoop implements Runnable {
     private final EventConsumers.Options options;
     private final Thread thread;
     private volatile boolean running = true;
+    private final AtomicBoolean wokenUp = new AtomicBoolean();
     private int failures;
 
     ConsumerLoop(EventConsumer consumer, EventLog log, EventCursors cursors, Clock clock,
@@ -48,6 +51,7 @@ final class ConsumerLoop implements Runnable {
     }
 
     void wakeUp() {
+        wokenUp.set(true);
         LockSupport.unpark(thread);
     }
 
@@ -141,8 +145,11 @@ final class ConsumerLoop implements Runnable {
         return running && !Thread.currentThread().isInterrupted();
     }
 
+    /** Waits for the poll interval, unless a wake-up came since the last wait (then at most one extra poll). */
     private void idle() {
-        LockSupport.parkNanos(this, options.pollInterval().toNanos());
+        if (!wokenUp.getAndSet(false)) {
+            LockSupport.parkNanos(this, options.pollInterval().toNanos());
+        }
     }
 
     /** Waits longer after each failure in a row; a wake-up does not shorten it, a stop does. */

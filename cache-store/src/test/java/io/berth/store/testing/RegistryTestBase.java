@@ -101,6 +101,11 @@ public abstract class RegistryTestBase extends DatabaseTestBase {
         return registry.transactions().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
     }
 
+    /** Runs a statement, such as DDL that makes the next write fail. */
+    protected void sql(String statement) {
+        registry.transactions().withHandle(h -> h.execute(statement));
+    }
+
     /** Uploads {@code content} in two chunks and completes it under its sha256. */
     protected Digest upload(Registry into, RepositoryName repository, byte[] content) throws IOException {
         Digest digest = Digest.sha256(content);

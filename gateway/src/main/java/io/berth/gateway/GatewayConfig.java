@@ -17,7 +17,8 @@ import java.time.Duration;
  *                        streamed body (a blob upload) must not stall for longer; otherwise 408
  * @param bodyMemory      request body bytes all connections together may hold in memory; 0 for the
  *                        default, half of the memory Netty allocates buffers from (see
- *                        {@code BodyBudget.defaultCapacity}). A quarter of it is kept for manifests.
+ *                        {@code BodyBudget.defaultCapacity}). A quarter of it, and at least one manifest
+ *                        of the largest size, is kept for manifests; it must hold two of them.
  * @param shutdownGrace   how long closing the server waits for requests in progress
  */
 public record GatewayConfig(String bindHost, int port, Path tlsCertFile, Path tlsKeyFile, int maxHeaderSize,

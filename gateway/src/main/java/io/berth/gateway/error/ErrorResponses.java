@@ -13,31 +13,28 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.util.Map;
 
 /**
  * The one writer of error bodies: {@code {"errors":[{"code","message","detail"}]}} as the OCI
  * distribution spec defines it, with the status registered for the code and the headers the
- * failure carries. Handlers report errors; only this class formats them. An answer that asks the
- * client to come back later (429, 503) always says when, as the spec requires of a 429.
+ * failure carries (a {@link RegistryException} of a 429 or 503 always has a {@code Retry-After}).
+ * Handlers report errors; only this class formats them.
  */
 public final class ErrorResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** {@code Retry-After} when the failure did not name one. */
-    static final String DEFAULT_RETRY_AFTER_SECONDS = "1";
 
     private ErrorResponses() {
     }
 
     public static FullHttpResponse of(ErrorCode error, String message, String detail) {
-        return of(error, message, detail, Map.of());
+        return of(new RegistryException(error, message, detail));
     }
 
+    /** The failure's status, error body and headers ({@code Retry-After} on every 429 and 503). */
     public static FullHttpResponse of(RegistryException e) {
-        return of(e.code(), e.getMessage(), e.detail(), e.headers());
-    }
-
-    private static FullHttpResponse of(ErrorCode error, String message, String detail, Map<String, String> headers) {
+        ErrorCode error = e.code();
+        String message = e.getMessage();
+        String detail = e.detail();
         ObjectNode body = JSON.createObjectNode();
         ArrayNode errors = body.putArray("errors");
         ObjectNode entry = errors.addObject();
@@ -49,17 +46,14 @@ public final class ErrorResponses {
         byte[] bytes;
         try {
             bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(error.status()), Unpooled.wrappedBuffer(bytes));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        headers.forEach((name, value) -> response.headers().set(name, value));
-        if (error.needsRetryAfter() && !response.headers().contains(HttpHeaderNames.RETRY_AFTER)) {
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, DEFAULT_RETRY_AFTER_SECONDS);
-        }
+        e.headers().forEach((name, value) -> response.headers().set(name, value));
         return response;
     }
 }

@@ -52,9 +52,12 @@ final class BodyBudget {
         this.streamLimit = capacity - reserve;
     }
 
-    /** A budget of {@code capacity} bytes with a quarter kept back for bodies collected whole. */
-    static BodyBudget of(long capacity) {
-        return new BodyBudget(capacity, capacity / 4);
+    /**
+     * A budget of {@code capacity} bytes with a quarter, and at least one manifest of the largest
+     * size, kept back for bodies collected whole: uploads can never starve manifest pushes.
+     */
+    static BodyBudget of(long capacity, long maxManifestSize) {
+        return new BodyBudget(capacity, Math.max(capacity / 4, maxManifestSize));
     }
 
     /**

@@ -297,10 +297,6 @@ public final class Exchange implements Access.Target {
         sendError(ErrorCode.INTERNAL, "the registry failed to serve this request; see its log", null);
     }
 
-    boolean responded() {
-        return responded.get();
-    }
-
     /** Event loop: the response head is about to go out. */
     private void start(HttpResponse response, long bodyBytes) {
         status = response.status().code();

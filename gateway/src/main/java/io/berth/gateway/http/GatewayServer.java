@@ -64,11 +64,11 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer(GatewayConfig config, List<Route> routes, AccessCheck access, GatewayMetrics metrics) {
         this.config = config;
         long memory = config.bodyMemory() > 0 ? config.bodyMemory() : BodyBudget.defaultCapacity();
-        BodyBudget budget = BodyBudget.of(memory);
-        if (config.maxManifestSize() > memory) {
-            throw new IllegalArgumentException("body memory (" + memory + " bytes) is smaller than one manifest ("
-                    + config.maxManifestSize() + " bytes)");
+        if (config.maxManifestSize() > memory / 2) {
+            throw new IllegalArgumentException("body memory (" + memory + " bytes) must hold two manifests of the"
+                    + " largest size (" + config.maxManifestSize() + " bytes): raise bodyMemory or lower maxManifestSize");
         }
+        BodyBudget budget = BodyBudget.of(memory, config.maxManifestSize());
         metrics.bodyMemory(budget);
         this.context = new ServerContext(new Router(routes), access, blocking, budget, metrics, config.tls(),
                 config.maxManifestSize(), config.bodyTimeout().toNanos(), new AtomicBoolean());
@@ -167,6 +167,10 @@ public final class GatewayServer implements AutoCloseable {
             if (!blocking.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
                 LOG.warn("blocking work of the registry still runs after {} s; interrupting it", STOP_SECONDS);
                 blocking.shutdownNow();
+                // The database closes after this returns: give interrupted work a moment to leave it.
+                if (!blocking.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.warn("blocking work of the registry ignored its interruption; stopping without it");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

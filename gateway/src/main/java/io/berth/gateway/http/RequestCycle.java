@@ -165,8 +165,9 @@ final class RequestCycle implements Exchange.Connection {
         if (!bodyEnded) {
             streamed.start();
         }
-        streamed.startConsumer(consumer, exchange, server.blocking());
-        receive(streamed);
+        if (streamed.startConsumer(consumer, exchange, server.blocking())) {
+            receive(streamed);
+        }
     }
 
     private boolean claimable() {
@@ -290,7 +291,7 @@ final class RequestCycle implements Exchange.Connection {
             connection.state(DISCARDING);
             bodyTimer.start(false);
             connection.dispatch(); // what of the body waited in the queue can go now, and reading resumes
-            return true;
+            return connection.state() != LINGERING; // a broken chunk in the queue makes it close after all
         }
         connection.startLingering(false);
         return false;

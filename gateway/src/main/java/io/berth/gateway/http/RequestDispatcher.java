@@ -5,13 +5,14 @@ import io.berth.store.error.ErrorCode;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
@@ -134,9 +135,16 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             // Malformed framing: the rest of the connection cannot be trusted, so answer and close.
             Throwable cause = request.decoderResult().cause();
             current = new RequestCycle(this, server, ctx, request, "malformed", Map.of(), uri, true);
-            current.exchange().sendError(ErrorCode.BAD_REQUEST, cause instanceof TooLongFrameException
-                    ? "request line or headers are too long: " + cause.getMessage()
-                    : "malformed HTTP request: " + cause.getMessage(), null);
+            if (cause instanceof TooLongHttpLineException) {
+                current.exchange().sendError(ErrorCode.URI_TOO_LONG, "the request line is longer than the registry"
+                        + " reads (" + cause.getMessage() + "): use a shorter URI, e.g. fewer ?tag= parameters", null);
+            } else if (cause instanceof TooLongHttpHeaderException) {
+                current.exchange().sendError(ErrorCode.HEADERS_TOO_LARGE, "the request headers are larger than the"
+                        + " registry reads: " + cause.getMessage(), null);
+            } else {
+                current.exchange().sendError(ErrorCode.BAD_REQUEST, "malformed HTTP request: " + cause.getMessage(),
+                        null);
+            }
             return;
         }
         Router.Match match = server.router().match(request.method(), uri.rawPath());

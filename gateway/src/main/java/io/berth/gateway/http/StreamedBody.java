@@ -45,9 +45,10 @@ final class StreamedBody implements BodySink, BodyStream.Backpressure, BodyBudge
 
     /**
      * Runs the handler's consumer on a blocking thread; a failure is answered, and the stream is
-     * closed when the consumer returns, letting go of any of the body it did not read.
+     * closed when the consumer returns, letting go of any of the body it did not read. Returns
+     * false, having answered the request, when no thread could be had (the server is stopping).
      */
-    void startConsumer(Exchange.BodyConsumer consumer, Exchange exchange, Executor blocking) {
+    boolean startConsumer(Exchange.BodyConsumer consumer, Exchange exchange, Executor blocking) {
         try {
             blocking.execute(() -> {
                 try {
@@ -64,7 +65,9 @@ final class StreamedBody implements BodySink, BodyStream.Backpressure, BodyBudge
         } catch (RejectedExecutionException e) {
             stream.close();
             exchange.sendError(ErrorCode.UNAVAILABLE, "the registry is shutting down", null);
+            return false;
         }
+        return true;
     }
 
     /** Takes the credit for the first read. */

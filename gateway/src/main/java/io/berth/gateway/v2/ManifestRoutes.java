@@ -3,7 +3,6 @@ package io.berth.gateway.v2;
 import io.berth.gateway.auth.Access;
 import io.berth.gateway.http.Exchange;
 import io.berth.gateway.http.Route;
-import io.berth.store.Caller;
 import io.berth.store.ManifestPush;
 import io.berth.store.Registry;
 import io.berth.store.StoredManifest;
@@ -92,7 +91,7 @@ final class ManifestRoutes {
         h.set("Docker-Content-Digest", manifest.digest().toString());
         ex.send(response);
         if (!head) {
-            registry.manifests().pulled(name, reference, manifest, caller(ex));
+            registry.manifests().pulled(name, reference, manifest, ex.caller());
         }
     }
 
@@ -102,7 +101,7 @@ final class ManifestRoutes {
         List<String> extraTags = extraTags(ex);
         ex.collectBody(body -> {
             ManifestPush push = new ManifestPush(name, reference, extraTags, ex.headers().get(HttpHeaderNames.CONTENT_TYPE),
-                    ByteBufUtil.getBytes(body), Conditional.precondition(ex.headers()), caller(ex));
+                    ByteBufUtil.getBytes(body), Conditional.precondition(ex.headers()), ex.caller());
             ex.blocking(() -> {
                 registry.repositories().resolve(name).requireWritable();
                 StoredManifest stored = registry.manifests().put(push);
@@ -139,7 +138,7 @@ final class ManifestRoutes {
         Reference reference = existingReference(ex.param("reference"));
         ex.blocking(() -> {
             registry.repositories().resolve(name).requireWritable();
-            registry.manifests().delete(name, reference, caller(ex));
+            registry.manifests().delete(name, reference, ex.caller());
             ex.send(Exchange.response(HttpResponseStatus.ACCEPTED));
         });
     }
@@ -154,8 +153,4 @@ final class ManifestRoutes {
         }
     }
 
-    /** Who is asking, as the access check admitted them: the store records it in its events. */
-    static Caller caller(Exchange ex) {
-        return ex.caller();
-    }
-}
+    /** Who is asking, as the access check admitted them: the store records it in its events. */}

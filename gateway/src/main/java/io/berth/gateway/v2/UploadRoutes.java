@@ -13,6 +13,7 @@ import io.berth.store.oci.RepositoryName;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -59,7 +60,8 @@ final class UploadRoutes {
         Digest.Algorithm algorithm = algorithm(ex.query("digest-algorithm"), digest);
         ex.streamBody(body -> {
             registry.repositories().resolve(name).requireWritable();
-            if (mountDigest != null && registry.blobs().mount(name, mountDigest, from)) {
+            // Without ?from= there is nothing to mount from (as in Distribution): an upload starts.
+            if (mountDigest != null && from != null && registry.blobs().mount(name, mountDigest, from)) {
                 body.drain();
                 sendCreated(ex, name, mountDigest);
                 return;
@@ -116,7 +118,9 @@ final class UploadRoutes {
         Digest digest = Digest.parse(digestParam);
         ex.streamBody(body -> {
             registry.repositories().resolve(name).requireWritable();
-            appendChunk(ex, body, name, id);
+            if (carriesContent(ex.headers())) {
+                appendChunk(ex, body, name, id);
+            } // else the usual empty PUT: a retry of it must reach completeUpload, whose content may be stored
             registry.blobs().completeUpload(name, id, digest);
             sendCreated(ex, name, digest);
         });
@@ -136,6 +140,13 @@ final class UploadRoutes {
             registry.blobs().cancelUpload(name, id);
             ex.send(Exchange.response(HttpResponseStatus.NO_CONTENT));
         });
+    }
+
+    /** Whether a request announces body bytes (a length above zero, chunked, or a range). */
+    private static boolean carriesContent(HttpHeaders headers) {
+        String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        return headers.contains(HttpHeaderNames.TRANSFER_ENCODING) || headers.contains(HttpHeaderNames.CONTENT_RANGE)
+                || length != null && !length.trim().equals("0");
     }
 
     /**

@@ -45,9 +45,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Hostile clients against a registry with its production memory caps (this class runs in its own
- * JVM with the heap and direct memory of conf/jvm.options, see gateway/pom.xml): 200 slow manifest
- * pushes, 100 uploads at once into a disk slower than they send, a subject with 10,000 referrers
- * and a repository with 50,000 tags read page by page, all at the same time. Nothing may run out
+ * JVM with the production heap and direct memory, see gateway/pom.xml): 200 slow manifest pushes,
+ * 24 pushes of manifests whose parse takes many times their size, 100 uploads at once into a disk
+ * slower than they send, a subject with 10,000 referrers and a repository with 50,000 tags read
+ * page by page, all at the same time. Nothing may run out
  * of memory, no answer may be a 5xx other than 503 with {@code Retry-After}, and a normal client
  * pulling and pushing meanwhile must be served.
  */
@@ -59,6 +60,7 @@ class HostileClientsTest {
     private static final long SINK_BYTES_PER_SECOND = 32L << 20;
     private static final int REFERRERS = 10_000;
     private static final int TAGS = 50_000;
+    private static final int HUGE_PUSHES = 24;
 
     @TempDir
     Path dir;
@@ -82,6 +84,7 @@ class HostileClientsTest {
             NormalClient normal = new NormalClient(client);
 
             Outcomes slow = new Outcomes("slow manifest pushes");
+            Outcomes huge = new Outcomes("manifests costly to parse");
             Outcomes uploads = new Outcomes("uploads into a slow disk");
             Outcomes listings = new Outcomes("referrer and tag listings");
             List<CompletableFuture<?>> attacks = new ArrayList<>();
@@ -92,6 +95,11 @@ class HostileClientsTest {
             for (int i = 0; i < UPLOADS; i++) {
                 int n = i;
                 attacks.add(CompletableFuture.runAsync(() -> upload(client, n, uploads), clients));
+            }
+            byte[] manifest = manifestOfTinyAnnotations();
+            for (int i = 0; i < HUGE_PUSHES; i++) {
+                int n = i;
+                attacks.add(CompletableFuture.runAsync(() -> hugeManifestPush(client, n, manifest, huge), clients));
             }
             for (int i = 0; i < 4; i++) {
                 attacks.add(CompletableFuture.runAsync(() -> guarded(() -> walkReferrers(client, subject, listings),
@@ -109,14 +117,15 @@ class HostileClientsTest {
 
             assertEquals(List.of(), memory.outOfMemory(), "out of memory");
             List<String> violations = new ArrayList<>();
-            for (Outcomes o : List.of(slow, uploads, listings, normal.outcomes())) {
+            for (Outcomes o : List.of(slow, huge, uploads, listings, normal.outcomes())) {
                 violations.addAll(o.violations());
             }
-            assertEquals(List.of(), violations, slow + "; " + uploads + "; " + listings + "; " + normal.outcomes());
+            assertEquals(List.of(), violations, slow + "; " + huge + "; " + uploads + "; " + listings + "; "
+                    + normal.outcomes());
             assertEquals(UPLOADS, uploads.count(201), "every upload completes once the disk catches up: " + uploads);
             assertTrue(normal.cycles() >= 3, "the normal client was served " + normal.cycles() + " times");
-            System.out.printf("hostile clients: %s; %s; %s; normal client: %d cycles, %s; peak direct memory %d MiB,"
-                    + " peak heap %d MiB%n", slow, uploads, listings, normal.cycles(), normal.outcomes(),
+            System.out.printf("hostile clients: %s; %s; %s; %s; normal client: %d cycles, %s; peak direct memory %d MiB,"
+                    + " peak heap %d MiB%n", slow, huge, uploads, listings, normal.cycles(), normal.outcomes(),
                     memory.peakDirect() >> 20, memory.peakHeap() >> 20);
         } finally {
             registry.close();
@@ -220,6 +229,38 @@ class HostileClientsTest {
             }
         } catch (Exception e) {
             out.violation("slow manifest PUT " + n + " failed: " + e);
+        }
+    }
+
+    /**
+     * A manifest just under 4 MiB whose annotations are some 280,000 one-letter entries: parsed, its
+     * tree takes some 15 times its size on the heap. Its config is never uploaded, so a push that
+     * gets through is refused after the parse (404); one that finds the parsing budget taken is
+     * told to retry (503).
+     */
+    private static byte[] manifestOfTinyAnnotations() {
+        StringBuilder annotations = new StringBuilder("{");
+        for (int i = 0; annotations.length() < (4 << 20) - 1024; i++) {
+            annotations.append(i == 0 ? "" : ",").append("\"a").append(i).append("\":\"b\"");
+        }
+        annotations.append('}');
+        Blob config = TestContent.config(99);
+        return TestContent.utf8("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+                + config.mediaType() + "\",\"digest\":\"" + config.digest() + "\",\"size\":" + config.size()
+                + "},\"layers\":[],\"annotations\":" + annotations + "}");
+    }
+
+    private static void hugeManifestPush(V2Client client, int n, byte[] manifest, Outcomes out) {
+        try {
+            HttpResponse<byte[]> response = client.put("/v2/hostile/huge/manifests/h" + n, manifest,
+                    "Content-Type", OCI_MANIFEST);
+            out.record(response.statusCode(), response.headers().firstValue("Retry-After"), "huge manifest PUT");
+            if (response.statusCode() != 404 && response.statusCode() != 503) {
+                out.violation("a huge manifest PUT was answered " + response.statusCode() + ": "
+                        + TestContent.text(response.body()));
+            }
+        } catch (RuntimeException e) {
+            out.violation("huge manifest PUT " + n + " failed: " + e);
         }
     }
 

@@ -40,15 +40,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a body no memory can be found for is refused with 503 and Retry-After instead of an OOM.
  */
 class BodyMemoryTest {
-    private static final long MEMORY = 4L << 20; // a quarter of it is the manifests' reserve
     private static final int MIB = 1 << 20;
+    private static final long MEMORY = 4L * MIB; // a quarter of it is the manifests' reserve
+    /** Manifests of up to 1 MiB, so that the reserve is a quarter of the memory, not one 4 MiB manifest. */
+    private static final GatewayConfig CONFIG = manifestsOfUpTo(MIB).withBodyLimits(GatewayConfig.DEFAULT_BODY_TIMEOUT,
+            MEMORY);
 
     private static volatile CountDownLatch consumersGate = new CountDownLatch(0);
     private static volatile CountDownLatch collectorsGate = new CountDownLatch(0);
 
     @RegisterExtension
-    static final RegistryServer SERVER = new RegistryServer(
-            GatewayConfig.local().withBodyLimits(GatewayConfig.DEFAULT_BODY_TIMEOUT, MEMORY), AccessCheck.allowAll(),
+    static final RegistryServer SERVER = new RegistryServer(CONFIG, AccessCheck.allowAll(),
             // Uploads whose consumer waits for the test before it reads a byte.
             Route.of("test.slow-consumer", HttpMethod.POST, "/test/slow-consumer", Access.none(), ex -> ex.streamBody(body -> {
                 consumersGate.await();
@@ -143,6 +145,12 @@ class BodyMemoryTest {
         collectorsGate.countDown();
         assertEquals(Integer.toString(6 * MIB), upload.join().text());
         assertEquals(Integer.toString(MIB / 2), small.join().text());
+    }
+
+    private static GatewayConfig manifestsOfUpTo(long size) {
+        GatewayConfig local = GatewayConfig.local();
+        return new GatewayConfig(local.bindHost(), local.port(), null, null, local.maxHeaderSize(), size,
+                local.idleTimeout());
     }
 
     /** Sends a request with its whole body on a connection of its own and reads the answer. */

@@ -405,11 +405,11 @@ class ConnectionHandlingTest {
     }
 
     @Test
-    void oversizedHeaders_answer400AndClose() throws IOException {
+    void oversizedHeaders_answer431AndClose() throws IOException {
         try (RawConnection c = SERVER.connect()) {
             c.send(requestHead("GET", "/v2/", "X-Padding", "x".repeat(32 * 1024)));
 
-            assertError(c.read(), 400, "UNSUPPORTED");
+            assertError(c.read(), 431, "UNSUPPORTED");
             assertTrue(c.closedByServer());
         }
     }

@@ -318,4 +318,15 @@ class BadInputTest {
         }
         assertNothingStored("bad/too-large-chunked");
     }
+
+    @Test
+    void requestLineLongerThanTheRegistryReads_is414AndHeadersTooLarge431() throws IOException {
+        String tags = "?tag=" + "t".repeat(100) + "&tag=u".repeat(90);
+        try (RawConnection c = SERVER.connect()) {
+            assertError(c.exchange("GET", "/v2/bad/long/manifests/latest" + tags + "x".repeat(9000)), 414, "UNSUPPORTED");
+        }
+        try (RawConnection c = SERVER.connect()) {
+            assertError(c.exchange("GET", "/v2/", "X-Filler", "x".repeat(20_000)), 431, "UNSUPPORTED");
+        }
+    }
 }

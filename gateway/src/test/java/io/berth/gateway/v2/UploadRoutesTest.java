@@ -106,6 +106,26 @@ class UploadRoutesTest {
     }
 
     @Test
+    void putRetriedAfterTheDatabaseFailedIt_completesTheUpload() {
+        byte[] content = TestContent.bytes(21, 3000);
+        String digest = TestContent.digest(content);
+        String location = client().startUpload("uploads/retried");
+        assertStatus(202, client().patch(location, content, "Content-Type", "application/octet-stream"));
+
+        sql("ALTER TABLE repository_blob RENAME TO repository_blob_away");
+        HttpResponse<byte[]> failed;
+        try {
+            failed = client().put(withDigest(location, digest), new byte[0]);
+        } finally {
+            sql("ALTER TABLE repository_blob_away RENAME TO repository_blob");
+        }
+        assertTrue(failed.statusCode() >= 500, "the database refused the link: " + failed.statusCode());
+
+        assertStatus(201, client().put(withDigest(location, digest), new byte[0]));
+        assertArrayEquals(content, client().get("/v2/uploads/retried/blobs/" + digest).body());
+    }
+
+    @Test
     void chunksWithContentRange_thenEmptyPut_storeTheWholeBlob() {
         byte[] content = TestContent.bytes(3, 3000);
         String digest = TestContent.digest(content);
@@ -376,16 +396,16 @@ class UploadRoutesTest {
     }
 
     @Test
-    void mountWithoutFrom_mountsABlobTheRegistryHolds() {
+    void mountWithoutFrom_startsAnUploadInsteadOfMountingFromAnywhere() {
         byte[] content = TestContent.bytes(26, 500);
         String digest = client().pushBlob("uploads/mount-anywhere", content);
 
         HttpResponse<byte[]> response = client().post("/v2/uploads/mount-no-from/blobs/uploads/?mount=" + digest,
                 new byte[0]);
 
-        assertStatus(201, response);
-        assertHeader(digest, response, "Docker-Content-Digest");
-        assertArrayEquals(content, client().get("/v2/uploads/mount-no-from/blobs/" + digest).body());
+        // As in Distribution: there is no repository named whose pull right could be checked.
+        assertStatus(202, response);
+        assertStatus(404, client().head("/v2/uploads/mount-no-from/blobs/" + digest));
     }
 
     @Test
@@ -411,5 +431,9 @@ class UploadRoutesTest {
     void startInAnInvalidName_answers400NameInvalid() {
         assertError(client().post("/v2/Uploads/Upper/blobs/uploads/", new byte[0]), 400, "NAME_INVALID");
         assertError(client().post("/v2/uploads/-x/blobs/uploads/", new byte[0]), 400, "NAME_INVALID");
+    }
+
+    private static void sql(String statement) {
+        SERVER.registry().transactions().withHandle(h -> h.execute(statement));
     }
 }

@@ -222,9 +222,11 @@ public final class Exchange implements Access.Target {
     }
 
     /**
-     * Sends a head followed by {@code length} bytes of a file from {@code offset}: zero-copy
-     * without TLS; under TLS, read on a blocking thread as {@link #sendStream} does. The file is
-     * closed when the transfer ends.
+     * Sends a head followed by {@code length} bytes of a file from {@code offset}. On plain HTTP a
+     * file of {@link SendBuffers#MIN_LENGTH} or more is read on a blocking thread and written from
+     * pooled buffers while {@link SendBuffers} has room, anything else goes zero-copy; under TLS it
+     * is read on a blocking thread as {@link #sendStream} does. The file is closed when the transfer
+     * ends.
      */
     public void sendFile(HttpResponse head, FileChannel file, long offset, long length) {
         if (server.tls()) {
@@ -237,6 +239,14 @@ public final class Exchange implements Access.Target {
         }
         onLoop(() -> {
             start(head, length);
+            if (length >= SendBuffers.MIN_LENGTH && server.sendBuffers().tryReserve()) {
+                ctx.writeAndFlush(head);
+                new StreamedResponse(ctx, BlockingSource.of(file, offset), length, server.blocking(), success -> {
+                    server.sendBuffers().release();
+                    finish(success);
+                }, SendBuffers.CHUNK, SendBuffers.IN_FLIGHT).start();
+                return;
+            }
             boolean corked = length >= TcpCork.MIN_LENGTH && TcpCork.engage(ctx.channel());
             ctx.write(head);
             ctx.write(new DefaultFileRegion(file, offset, length));

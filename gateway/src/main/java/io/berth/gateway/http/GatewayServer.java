@@ -70,7 +70,8 @@ public final class GatewayServer implements AutoCloseable {
         }
         BodyBudget budget = BodyBudget.of(memory, config.maxManifestSize());
         metrics.bodyMemory(budget);
-        this.context = new ServerContext(new Router(routes), access, blocking, budget, metrics, config.tls(),
+        this.context = new ServerContext(new Router(routes), access, blocking, budget, SendBuffers.ofDefaultSize(),
+                metrics, config.tls(),
                 config.maxManifestSize(), config.bodyTimeout().toNanos(), new AtomicBoolean());
     }
 
@@ -120,6 +121,11 @@ public final class GatewayServer implements AutoCloseable {
     /** The port actually bound (useful when the configured port was 0). */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** The memory large file responses share, for tests that take it all. */
+    SendBuffers sendBuffers() {
+        return context.sendBuffers();
     }
 
     /** The open client connections, for tests that look at socket state. */

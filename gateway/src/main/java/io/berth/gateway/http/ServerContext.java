@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param accessCheck  decides from each head whether the request may go on
  * @param blocking     runs work that may block (virtual threads)
  * @param budget       the memory request bodies may hold together
+ * @param sendBuffers  the memory large file responses may hold together
  * @param metrics      where the server's metrics go
  * @param tls          whether connections are TLS (files are then not sent zero-copy)
  * @param maxSmallBody the most a body collected whole may hold (the manifest size limit)
@@ -19,5 +20,5 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param draining     set when the server is closing: connections finish their request and close
  */
 record ServerContext(Router router, AccessCheck accessCheck, Executor blocking, BodyBudget budget,
-                     GatewayMetrics metrics, boolean tls, long maxSmallBody, long bodyTimeout, AtomicBoolean draining) {
+                     SendBuffers sendBuffers, GatewayMetrics metrics, boolean tls, long maxSmallBody, long bodyTimeout, AtomicBoolean draining) {
 }

@@ -17,14 +17,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Sends a response body from a source that blocks to read (a file under TLS, an object store's
- * stream) without blocking the event loop and without holding the body in memory: a blocking
- * thread reads it into pooled direct buffers and writes them, with at most {@link #IN_FLIGHT}
- * chunks written but not yet taken by the socket. A client that reads slowly therefore holds the
- * reader back, and one that goes away stops it; the source is closed either way.
+ * Sends a response body from a source that blocks to read (a large file, a file under TLS, an
+ * object store's stream) without blocking the event loop and without holding the body in memory:
+ * a blocking thread reads it into pooled direct buffers and writes them, with at most a few chunks
+ * written but not yet taken by the socket. A client that reads slowly therefore holds the reader
+ * back, and one that goes away stops it; the source is closed either way.
  */
 final class StreamedResponse implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamedResponse.class);
+    /** Chunk size and chunks in flight for sources other than large local files. */
     static final int CHUNK = 64 * 1024;
     static final int IN_FLIGHT = 4;
 
@@ -33,13 +34,11 @@ final class StreamedResponse implements Runnable {
     private final long length;
     private final Executor blocking;
     private final Consumer<Boolean> done;
-    private final Semaphore slots = new Semaphore(IN_FLIGHT);
+    private final int chunkSize;
+    private final int inFlight;
+    private final Semaphore slots;
     private final AtomicBoolean sourceClosed = new AtomicBoolean();
-    private final ChannelFutureListener clientGone = f -> {
-        failed = true;
-        slots.release(IN_FLIGHT); // wakes a sender waiting for the socket
-        runBlocking(this::closeSource); // ends a read stuck on a remote source (closing it may wait)
-    };
+    private final ChannelFutureListener clientGone = f -> clientGone();
     private volatile boolean failed;
 
     /**
@@ -47,11 +46,23 @@ final class StreamedResponse implements Runnable {
      */
     StreamedResponse(ChannelHandlerContext ctx, BlockingSource source, long length, Executor blocking,
                      Consumer<Boolean> done) {
+        this(ctx, source, length, blocking, done, CHUNK, IN_FLIGHT);
+    }
+
+    /**
+     * @param chunkSize bytes read and written at a time
+     * @param inFlight  chunks that may be written but not yet taken by the socket
+     */
+    StreamedResponse(ChannelHandlerContext ctx, BlockingSource source, long length, Executor blocking,
+                     Consumer<Boolean> done, int chunkSize, int inFlight) {
         this.ctx = ctx;
         this.source = source;
         this.length = length;
         this.blocking = blocking;
         this.done = done;
+        this.chunkSize = chunkSize;
+        this.inFlight = inFlight;
+        this.slots = new Semaphore(inFlight);
     }
 
     /** Starts sending on a blocking thread; the head must have been written already. */
@@ -74,7 +85,7 @@ final class StreamedResponse implements Runnable {
                 if (failed) {
                     throw new IOException("the client went away");
                 }
-                int n = (int) Math.min(CHUNK, left);
+                int n = (int) Math.min(chunkSize, left);
                 ByteBuf chunk = ctx.alloc().directBuffer(n);
                 try {
                     readFully(chunk, n);
@@ -103,6 +114,12 @@ final class StreamedResponse implements Runnable {
             // The head promised more bytes than can follow: only closing tells the client.
             ctx.close().addListener(f -> finish(false));
         }
+    }
+
+    private void clientGone() {
+        failed = true;
+        slots.release(inFlight); // wakes a sender waiting for the socket
+        runBlocking(this::closeSource); // ends a read stuck on a remote source (closing it may wait)
     }
 
     /** Event loop: the response is over. */

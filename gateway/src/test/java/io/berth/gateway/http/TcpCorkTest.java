@@ -7,7 +7,9 @@ import io.berth.gateway.testing.RegistryServer;
 import io.berth.gateway.testing.TestContent;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,12 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Long blob downloads cork the connection while the file goes out, and never leave it corked: a
- * connection left corked would hold every following small response back for 200 ms.
+ * Long blob downloads sent zero-copy cork the connection while the file goes out, and never leave
+ * it corked: a connection left corked would hold every following small response back for 200 ms.
+ * Long files go out zero-copy when the send buffers are all taken, so each test takes them first.
  */
 class TcpCorkTest {
     @RegisterExtension
     static final RegistryServer SERVER = new RegistryServer();
+    private int taken;
 
     /** Larger than loopback's send and receive buffers together, so an unread download stalls. */
     private static final byte[] LARGE = TestContent.bytes(41, 24 << 20);
@@ -35,6 +39,20 @@ class TcpCorkTest {
     static void pushLargeBlob() {
         assumeTrue(Epoll.isAvailable(), "TCP_CORK needs the epoll transport, which is not available here");
         largeDigest = SERVER.client().pushBlob("cork/large", LARGE);
+    }
+
+    @BeforeEach
+    void takeAllSendBuffers() {
+        while (SERVER.gateway().sendBuffers().tryReserve()) {
+            taken++;
+        }
+    }
+
+    @AfterEach
+    void giveSendBuffersBack() {
+        for (; taken > 0; taken--) {
+            SERVER.gateway().sendBuffers().release();
+        }
     }
 
     @Test

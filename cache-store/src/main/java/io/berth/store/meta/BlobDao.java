@@ -33,10 +33,6 @@ public interface BlobDao {
     @SqlQuery("SELECT digest FROM repository_blob WHERE repository_id = :repositoryId AND digest IN (<digests>)")
     List<String> linked(@Bind("repositoryId") long repositoryId, @BindList("digests") Collection<String> digests);
 
-    /** Of the given digests, those the store holds at all. */
-    @SqlQuery("SELECT digest FROM blob WHERE digest IN (<digests>)")
-    List<String> known(@BindList("digests") Collection<String> digests);
-
     @SqlUpdate("DELETE FROM repository_blob WHERE repository_id = :repositoryId AND digest = :digest")
     int unlink(@Bind("repositoryId") long repositoryId, @Bind("digest") String digest);
 }

@@ -49,6 +49,13 @@ public enum ErrorCode {
     /** A request body that did not arrive in time. */
     REQUEST_TIMEOUT("UNSUPPORTED", 408, "the request body did not arrive in time"),
 
+    /** Admin API only: the request's content is not acceptable (a weak password, a bad name). */
+    INVALID_INPUT("INVALID_INPUT", 400, "invalid input"),
+    /** Admin API only: what the request would create exists already (a user name, a member). */
+    CONFLICT("CONFLICT", 409, "conflicts with what exists"),
+    /** Admin API only: no such user, project, member or robot. */
+    NO_SUCH_RESOURCE("NOT_FOUND", 404, "not found"),
+
     /** The registry is overloaded (database pool, memory for request bodies); always with {@code Retry-After}. */
     UNAVAILABLE("UNAVAILABLE", 503, "service unavailable"),
     /** An upstream registry that a proxy or replication depends on cannot be reached or fails. */

@@ -1,0 +1,101 @@
+package io.berth.gateway.auth;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The one place that decides what a caller may do. Everything else (the token service, the
+ * gateway's access check, the admin API) asks here, with what it looked up: whether the project is
+ * public, and the caller's role in it.
+ *
+ * <ul>
+ * <li>a system admin may do everything, in every project;</li>
+ * <li>a member holds their {@link Role}'s permissions;</li>
+ * <li>a robot holds exactly the actions it was given (pull also lists repositories and artifacts);</li>
+ * <li>anyone, signed in or not, may read a public project: pull and list;</li>
+ * <li>nothing else is allowed.</li>
+ * </ul>
+ */
+public final class Grants {
+    private static final Set<Permission> READ = Collections.unmodifiableSet(
+            EnumSet.of(Permission.PULL, Permission.LIST_REPOSITORIES, Permission.LIST_ARTIFACTS));
+    private static final Set<Permission> ALL = Collections.unmodifiableSet(EnumSet.allOf(Permission.class));
+
+    private Grants() {
+    }
+
+    /**
+     * What {@code who} may do in a project.
+     *
+     * @param isPublic whether the project is public
+     * @param role     the caller's role in it (a user's, directly or through a group), or null
+     */
+    public static Set<Permission> inProject(Principal who, String project, boolean isPublic, Role role) {
+        if (who instanceof Principal.User user && user.sysadmin()) {
+            return ALL;
+        }
+        EnumSet<Permission> held = EnumSet.noneOf(Permission.class);
+        if (isPublic) {
+            held.addAll(READ);
+        }
+        switch (who) {
+            case Principal.User user when role != null -> held.addAll(role.permissions());
+            case Principal.Robot robot -> robot.actionsIn(project).forEach(a -> held.addAll(givenBy(a)));
+            default -> {
+            }
+        }
+        return Collections.unmodifiableSet(held);
+    }
+
+    /**
+     * The registry actions to grant out of those asked for: only those the held permissions allow
+     * (the intersection; never more than was asked, unlike Harbor).
+     */
+    public static Set<Action> registryActions(Set<Action> asked, Set<Permission> held) {
+        EnumSet<Action> granted = EnumSet.noneOf(Action.class);
+        for (Action action : asked) {
+            if (action != Action.CATALOG && held.contains(neededFor(action))) {
+                granted.add(action);
+            }
+        }
+        return granted;
+    }
+
+    /** Whether {@code who} may list every repository ({@code registry:catalog:*}): system admins only. */
+    public static boolean mayListEverything(Principal who) {
+        return who instanceof Principal.User user && user.sysadmin();
+    }
+
+    /**
+     * Whether {@code who} may create projects (directly, or by a push into a project that does not
+     * exist yet): never anonymous callers or robots; users when creation is open to everyone;
+     * system admins always.
+     */
+    public static boolean mayCreateProjects(Principal who, ProjectCreation setting) {
+        if (!(who instanceof Principal.User user)) {
+            return false;
+        }
+        return user.sysadmin() || setting == ProjectCreation.EVERYONE;
+    }
+
+    /** The permission a registry action on a repository needs. */
+    static Permission neededFor(Action action) {
+        return switch (action) {
+            case PULL -> Permission.PULL;
+            case PUSH -> Permission.PUSH;
+            case DELETE -> Permission.DELETE;
+            case CATALOG -> throw new IllegalArgumentException("the catalog is not in a project");
+        };
+    }
+
+    /** What a robot given a registry action may do: pull also lists, as a limited guest may. */
+    private static Set<Permission> givenBy(Action action) {
+        return action == Action.PULL ? READ : EnumSet.of(neededFor(action));
+    }
+
+    /** Who may create projects, as Harbor's setting of that name. */
+    public enum ProjectCreation {
+        EVERYONE, ADMIN_ONLY
+    }
+}

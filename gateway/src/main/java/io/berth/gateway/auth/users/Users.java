@@ -1,0 +1,140 @@
+package io.berth.gateway.auth.users;
+
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
+import io.berth.store.meta.Transactions;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * User accounts kept in the database: creation under the password policy, sign-in, password and
+ * admin changes. Methods block (database, bcrypt): call them off the event loop. Hashing runs
+ * outside any transaction, so a slow hash never holds a database connection.
+ */
+public final class Users {
+    /** The user every installation starts with; it cannot be deleted or lose its admin rights. */
+    public static final String ADMIN = "admin";
+    /**
+     * Names that docker login, a token's {@code sub} and Basic credentials carry unchanged: no
+     * colon (Basic's separator), no {@code $} (robots' prefix), no spaces.
+     */
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,254}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}");
+
+    private final Transactions tx;
+    private final Passwords passwords;
+    private final Clock clock;
+
+    public Users(Transactions tx, Passwords passwords, Clock clock) {
+        this.tx = tx;
+        this.passwords = passwords;
+        this.clock = clock;
+    }
+
+    /** Creates a user who signs in with a password here; refuses a taken name or a weak password. */
+    public User create(String username, String password, String email, boolean sysadmin) {
+        checkUsername(username);
+        PasswordPolicy.check(password);
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "'" + email + "' is not an e-mail address");
+        }
+        String hash = passwords.hash(password);
+        return tx.inTransaction(h -> {
+            UserDao users = h.attach(UserDao.class);
+            if (users.find(username).isPresent()) {
+                throw new RegistryException(ErrorCode.CONFLICT, "a user named '" + username + "' exists already");
+            }
+            users.insert(username, email, hash, "database", sysadmin, clock.instant());
+            return users.find(username).orElseThrow();
+        });
+    }
+
+    /** The user whose password this is; empty for a wrong password or an unknown name (which take as long). */
+    public Optional<User> authenticate(String username, String password) {
+        Optional<String> hash = tx.withHandle(h -> h.attach(UserDao.class).passwordHash(username));
+        if (!passwords.matches(password, hash.orElse(null))) {
+            return Optional.empty();
+        }
+        return tx.withHandle(h -> h.attach(UserDao.class).find(username));
+    }
+
+    public Optional<User> find(String username) {
+        return tx.withHandle(h -> h.attach(UserDao.class).find(username));
+    }
+
+    public User get(String username) {
+        return find(username).orElseThrow(() -> unknown(username));
+    }
+
+    /** A page of users by name, and how many there are in all. */
+    public Listing list(int page, int pageSize) {
+        return tx.withHandle(h -> {
+            UserDao users = h.attach(UserDao.class);
+            return new Listing(users.list(pageSize, (long) (page - 1) * pageSize), users.count());
+        });
+    }
+
+    /**
+     * Sets a new password. A user changing their own must give the old one; a system admin
+     * changing someone's need not ({@code oldPassword} null).
+     */
+    public void changePassword(String username, String oldPassword, String newPassword, boolean byAdmin) {
+        get(username);
+        if (!byAdmin && authenticate(username, oldPassword).isEmpty()) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "the old password is not right: give the current"
+                    + " password to change it");
+        }
+        PasswordPolicy.check(newPassword);
+        String hash = passwords.hash(newPassword);
+        updated(username, tx.inTransaction(h -> h.attach(UserDao.class).setPasswordHash(username, hash,
+                clock.instant())));
+    }
+
+    /** Makes a user a system admin, or no longer one (never the built-in admin). */
+    public void setSysadmin(String username, boolean sysadmin) {
+        if (ADMIN.equals(username) && !sysadmin) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "the built-in admin stays a system admin");
+        }
+        updated(username, tx.inTransaction(h -> h.attach(UserDao.class).setSysadmin(username, sysadmin,
+                clock.instant())));
+    }
+
+    public void setEmail(String username, String email) {
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "'" + email + "' is not an e-mail address");
+        }
+        updated(username, tx.inTransaction(h -> h.attach(UserDao.class).setEmail(username, email, clock.instant())));
+    }
+
+    /** Deletes a user and their memberships (never the built-in admin). */
+    public void delete(String username) {
+        if (ADMIN.equals(username)) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "the built-in admin cannot be deleted");
+        }
+        updated(username, tx.inTransaction(h -> h.attach(UserDao.class).delete(username)));
+    }
+
+    private static void updated(String username, int rows) {
+        if (rows == 0) {
+            throw unknown(username);
+        }
+    }
+
+    private static void checkUsername(String username) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "'" + username + "' is not a valid user name: use 1"
+                    + " to 255 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+        }
+    }
+
+    private static RegistryException unknown(String username) {
+        return new RegistryException(ErrorCode.NO_SUCH_RESOURCE, "there is no user named '" + username + "'");
+    }
+
+    /** One page of users and the total. */
+    public record Listing(List<User> users, long total) {
+    }
+}

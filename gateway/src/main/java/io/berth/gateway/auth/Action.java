@@ -24,4 +24,14 @@ public enum Action {
     public String token() {
         return token;
     }
+
+    /** The action a scope names; empty for one Berth does not know (a scope may name others). */
+    public static java.util.Optional<Action> of(String token) {
+        for (Action action : values()) {
+            if (action.token.equals(token)) {
+                return java.util.Optional.of(action);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -1,0 +1,113 @@
+package io.berth.gateway.auth.token;
+
+import io.berth.gateway.auth.Action;
+import io.berth.gateway.auth.Scope;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.IncorrectClaimException;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.MissingClaimException;
+import io.jsonwebtoken.PrematureJwtException;
+import io.jsonwebtoken.security.SignatureException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Issues and verifies registry tokens: JWTs signed ES256 with a {@code kid}, carrying {@code iss},
+ * {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti} and the Docker
+ * {@code access} claim ({@code [{"type","name","actions"}]}). Verification is local (no database):
+ * signature, issuer, audience, and time with a small leeway; what a failure says never includes
+ * the token.
+ */
+public final class Tokens {
+    private final SigningKey key;
+    private final TokenSettings settings;
+    private final Clock clock;
+    private final JwtParser parser;
+
+    public Tokens(SigningKey key, TokenSettings settings, Clock clock) {
+        this.key = key;
+        this.settings = settings;
+        this.clock = clock;
+        this.parser = Jwts.parser().verifyWith(key.publicKey()).requireIssuer(settings.issuer())
+                .requireAudience(settings.service()).clockSkewSeconds(settings.leeway().toSeconds())
+                .clock(() -> Date.from(clock.instant())).build();
+    }
+
+    /** A token for {@code subject} (empty for anonymous) granting exactly {@code access}. */
+    public IssuedToken issue(String subject, List<Scope> access) {
+        Instant now = clock.instant();
+        Instant expires = now.plus(settings.lifetime());
+        List<Map<String, Object>> claim = new ArrayList<>();
+        for (Scope scope : access) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("type", scope.type());
+            entry.put("name", scope.name());
+            entry.put("actions", scope.actions().stream().map(Action::token).toList());
+            claim.add(entry);
+        }
+        String jwt = Jwts.builder().header().keyId(key.keyId()).and()
+                .issuer(settings.issuer()).subject(subject).audience().add(settings.service()).and()
+                .issuedAt(Date.from(now)).notBefore(Date.from(now)).expiration(Date.from(expires))
+                .id(UUID.randomUUID().toString()).claim("access", claim)
+                .signWith(key.privateKey(), Jwts.SIG.ES256).compact();
+        return new IssuedToken(jwt, settings.lifetime().toSeconds(), now);
+    }
+
+    /** What a token grants; a token that is not good is refused with 401 {@code UNAUTHORIZED}. */
+    public VerifiedToken verify(String jwt) {
+        Claims claims;
+        try {
+            claims = parser.parseSignedClaims(jwt).getPayload();
+        } catch (ExpiredJwtException e) {
+            throw refused("the token has expired: get a new one");
+        } catch (PrematureJwtException e) {
+            throw refused("the token is not valid yet: check the clocks of this registry and of its token service");
+        } catch (IncorrectClaimException | MissingClaimException e) {
+            throw refused("the token was issued for another registry (issuer or service): get one from this registry");
+        } catch (SignatureException e) {
+            throw refused("the token's signature is not this registry's: get a new one");
+        } catch (JwtException | IllegalArgumentException e) {
+            throw refused("the token is malformed: get a new one");
+        }
+        Instant issuedAt = claims.getIssuedAt() == null ? Instant.EPOCH : claims.getIssuedAt().toInstant();
+        String subject = claims.getSubject() == null ? "" : claims.getSubject();
+        return new VerifiedToken(subject, access(claims.get("access")), issuedAt);
+    }
+
+    /** The access claim as scopes; entries Berth does not understand grant nothing. */
+    private static List<Scope> access(Object claim) {
+        List<Scope> scopes = new ArrayList<>();
+        if (!(claim instanceof List<?> entries)) {
+            return scopes;
+        }
+        for (Object e : entries) {
+            if (e instanceof Map<?, ?> entry && entry.get("type") instanceof String type
+                    && entry.get("name") instanceof String name && entry.get("actions") instanceof List<?> actions) {
+                Set<Action> known = EnumSet.noneOf(Action.class);
+                actions.forEach(a -> Action.of(String.valueOf(a)).ifPresent(known::add));
+                if (!known.isEmpty()) {
+                    scopes.add(new Scope(type, name, known));
+                }
+            }
+        }
+        return scopes;
+    }
+
+    private static RegistryException refused(String message) {
+        return new RegistryException(ErrorCode.UNAUTHORIZED, message);
+    }
+}

@@ -1,0 +1,111 @@
+package io.berth.gateway.auth.members;
+
+import io.berth.gateway.auth.Role;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
+import io.berth.store.meta.Transactions;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who belongs to which project with which role: users, and directory groups whose members hold
+ * the group's role. A user in several (directly and through groups) holds the highest of their
+ * roles, as in Harbor. Methods block on the database.
+ */
+public final class Members {
+    private final Transactions tx;
+    private final Clock clock;
+
+    public Members(Transactions tx, Clock clock) {
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** Adds a user to a project; both must exist, and the user must not be a member already. */
+    public Member addUser(String project, String username, Role role) {
+        return tx.inTransaction(h -> {
+            MemberDao dao = h.attach(MemberDao.class);
+            long projectId = projectId(dao, project);
+            long accountId = dao.accountId(username).orElseThrow(() -> new RegistryException(
+                    ErrorCode.NO_SUCH_RESOURCE, "there is no user named '" + username + "'"));
+            if (dao.ofUser(projectId, username).isPresent()) {
+                throw new RegistryException(ErrorCode.CONFLICT, "'" + username + "' is a member of '" + project
+                        + "' already: change their role instead");
+            }
+            dao.insert(projectId, accountId, null, role.wireName(), clock.instant());
+            return member(dao.ofUser(projectId, username).orElseThrow());
+        });
+    }
+
+    /** Adds a directory group (its DN or name) to a project. */
+    public Member addGroup(String project, String group, Role role) {
+        if (group == null || group.isBlank() || group.length() > 1024) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "name the group by its DN or name (1 to 1024 characters)");
+        }
+        return tx.inTransaction(h -> {
+            MemberDao dao = h.attach(MemberDao.class);
+            long projectId = projectId(dao, project);
+            if (dao.ofGroup(projectId, group).isPresent()) {
+                throw new RegistryException(ErrorCode.CONFLICT, "the group '" + group + "' is a member of '" + project
+                        + "' already: change its role instead");
+            }
+            dao.insert(projectId, null, group, role.wireName(), clock.instant());
+            return member(dao.ofGroup(projectId, group).orElseThrow());
+        });
+    }
+
+    /** A page of a project's members, and how many it has. */
+    public Listing list(String project, int page, int pageSize) {
+        return tx.withHandle(h -> {
+            MemberDao dao = h.attach(MemberDao.class);
+            long projectId = projectId(dao, project);
+            return new Listing(dao.list(projectId, pageSize, (long) (page - 1) * pageSize).stream()
+                    .map(Members::member).toList(), dao.count(projectId));
+        });
+    }
+
+    /** Changes a user's role in a project. */
+    public void changeRole(String project, String username, Role role) {
+        tx.useTransaction(h -> {
+            MemberDao dao = h.attach(MemberDao.class);
+            dao.setRole(userMember(h, project, username).id(), role.wireName());
+        });
+    }
+
+    /** Removes a user from a project. */
+    public void removeUser(String project, String username) {
+        tx.useTransaction(h -> h.attach(MemberDao.class).delete(userMember(h, project, username).id()));
+    }
+
+    /**
+     * The highest role a user holds in a project, directly or through one of {@code groups} (their
+     * directory groups, resolved at sign-in); empty when none.
+     */
+    public Optional<Role> roleOf(String project, String username, Collection<String> groups) {
+        List<String> roles = tx.withHandle(h -> h.attach(MemberDao.class).roles(project, username, groups));
+        return roles.stream().map(Role::parse).max(Enum::compareTo);
+    }
+
+    private static MemberDao.MemberRow userMember(Handle h, String project, String username) {
+        MemberDao dao = h.attach(MemberDao.class);
+        return dao.ofUser(projectId(dao, project), username).orElseThrow(() -> new RegistryException(
+                ErrorCode.NO_SUCH_RESOURCE, "'" + username + "' is not a member of '" + project + "'"));
+    }
+
+    private static long projectId(MemberDao dao, String project) {
+        return dao.projectId(project).orElseThrow(() -> new RegistryException(ErrorCode.NO_SUCH_RESOURCE,
+                "there is no project named '" + project + "'"));
+    }
+
+    private static Member member(MemberDao.MemberRow row) {
+        return new Member(row.id(), row.username(), row.groupName(), Role.parse(row.role()));
+    }
+
+    /** One page of members and the total. */
+    public record Listing(List<Member> members, long total) {
+    }
+}

@@ -1,0 +1,190 @@
+package io.berth.gateway.auth.robots;
+
+import io.berth.gateway.auth.Action;
+import io.berth.gateway.auth.Principal;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
+import io.berth.store.meta.Transactions;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Robot accounts: least-privilege credentials for CI and Kubernetes. A project robot
+ * ({@code robot$<project>+<name>}) may be given pull, push and delete in its own project only; a
+ * system robot ({@code robot$<name>}) in any projects it lists, or in every project ({@code *}).
+ * The secret is returned once, at creation or rotation, and kept only as a hash. Methods block on
+ * the database.
+ */
+public final class Robots {
+    public static final String PREFIX = "robot$";
+    /** The longest expiry a robot may be given, in days: ten years. */
+    public static final int MAX_EXPIRY_DAYS = 3650;
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+    private final Transactions tx;
+    private final Clock clock;
+
+    public Robots(Transactions tx, Clock clock) {
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a robot and returns it with its secret, which is never shown again.
+     *
+     * @param project       the project it belongs to, or null for a system robot
+     * @param expiresInDays days until it expires, or null / -1 for never
+     * @param permissions   registry actions per project name
+     */
+    public Created create(String name, String project, String description, Integer expiresInDays,
+                          Map<String, Set<Action>> permissions) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw invalid("'" + name + "' is not a valid robot name: use 1 to 64 lower-case letters, digits, '.', '_'"
+                    + " or '-', starting with a letter or digit");
+        }
+        String fullName = PREFIX + (project == null ? name : project + "+" + name);
+        Instant expiresAt = expiry(expiresInDays);
+        checkPermissions(project, permissions);
+        String secret = RobotSecrets.generate();
+        long id = tx.inTransaction(h -> {
+            RobotDao dao = h.attach(RobotDao.class);
+            Long projectId = project == null ? null : dao.projectId(project).orElseThrow(() -> noProject(project));
+            for (String p : permissions.keySet()) {
+                if (!p.equals(Principal.ALL_PROJECTS) && dao.projectId(p).isEmpty()) {
+                    throw noProject(p);
+                }
+            }
+            if (dao.byName(fullName).isPresent()) {
+                throw new RegistryException(ErrorCode.CONFLICT, "a robot named '" + fullName + "' exists already");
+            }
+            long robotId = dao.insert(fullName, projectId, description, RobotSecrets.hash(secret), expiresAt,
+                    clock.instant());
+            permissions.forEach((p, actions) -> dao.permit(robotId, p, actions.stream().map(Action::token)
+                    .sorted().collect(Collectors.joining(","))));
+            return robotId;
+        });
+        return new Created(get(id), secret);
+    }
+
+    /**
+     * The robot these credentials are, as a principal with its permissions; empty when the name or
+     * secret is wrong, or the robot is disabled or expired.
+     */
+    public Optional<Principal.Robot> authenticate(String name, String secret) {
+        Optional<RobotDao.RobotRow> row = tx.withHandle(h -> h.attach(RobotDao.class).byName(name));
+        if (!RobotSecrets.matches(secret, row.map(RobotDao.RobotRow::secretHash).orElse(null))) {
+            return Optional.empty();
+        }
+        Robot robot = get(row.get().id());
+        if (!robot.usableAt(clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Principal.Robot(robot.name(), robot.permissions()));
+    }
+
+    public Robot get(long id) {
+        return tx.withHandle(h -> {
+            RobotDao dao = h.attach(RobotDao.class);
+            return dao.byId(id).map(row -> robot(dao, row)).orElseThrow(() -> new RegistryException(
+                    ErrorCode.NO_SUCH_RESOURCE, "there is no robot with id " + id));
+        });
+    }
+
+    /** A page of robots by name (of one project, or all when {@code project} is null), and the total. */
+    public Listing list(String project, int page, int pageSize) {
+        long offset = (long) (page - 1) * pageSize;
+        return tx.withHandle(h -> {
+            RobotDao dao = h.attach(RobotDao.class);
+            List<RobotDao.RobotRow> rows = project == null ? dao.list(pageSize, offset)
+                    : dao.listOf(project, pageSize, offset);
+            return new Listing(rows.stream().map(row -> robot(dao, row)).toList(),
+                    project == null ? dao.count() : dao.countOf(project));
+        });
+    }
+
+    /** Gives the robot a new secret, returned once; the old one stops working at once. */
+    public Created rotate(long id) {
+        String secret = RobotSecrets.generate();
+        updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).setSecretHash(id, RobotSecrets.hash(secret),
+                clock.instant())));
+        return new Created(get(id), secret);
+    }
+
+    public void setDisabled(long id, boolean disabled) {
+        updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).setDisabled(id, disabled, clock.instant())));
+    }
+
+    public void delete(long id) {
+        updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).delete(id)));
+    }
+
+    private Instant expiry(Integer days) {
+        if (days == null || days == -1) {
+            return null;
+        }
+        if (days < 1 || days > MAX_EXPIRY_DAYS) {
+            throw invalid("expiresInDays must be 1 to " + MAX_EXPIRY_DAYS + ", or -1 for never: " + days);
+        }
+        return clock.instant().plus(Duration.ofDays(days));
+    }
+
+    private static void checkPermissions(String project, Map<String, Set<Action>> permissions) {
+        if (permissions.isEmpty()) {
+            throw invalid("give the robot at least one permission: pull, push or delete in a project");
+        }
+        permissions.forEach((p, actions) -> {
+            if (actions.isEmpty() || actions.contains(Action.CATALOG)) {
+                throw invalid("a robot's actions in '" + p + "' must be some of pull, push and delete");
+            }
+            if (project != null && !project.equals(p)) {
+                throw invalid("a robot of project '" + project + "' may only be given permissions in it, not in '"
+                        + p + "': create a system robot for several projects");
+            }
+        });
+    }
+
+    private static Robot robot(RobotDao dao, RobotDao.RobotRow row) {
+        Map<String, Set<Action>> permissions = new LinkedHashMap<>();
+        for (RobotDao.PermissionRow p : dao.permissions(row.id())) {
+            Set<Action> actions = EnumSet.noneOf(Action.class);
+            for (String token : p.actions().split(",")) {
+                Action.of(token).ifPresent(actions::add);
+            }
+            permissions.put(p.project(), actions);
+        }
+        return new Robot(row.id(), row.name(), row.project(), row.description(), row.expiresAt(), row.disabled(),
+                permissions, row.createdAt());
+    }
+
+    private static void updated(long id, int rows) {
+        if (rows == 0) {
+            throw new RegistryException(ErrorCode.NO_SUCH_RESOURCE, "there is no robot with id " + id);
+        }
+    }
+
+    private static RegistryException noProject(String project) {
+        return new RegistryException(ErrorCode.NO_SUCH_RESOURCE, "there is no project named '" + project + "'");
+    }
+
+    private static RegistryException invalid(String message) {
+        return new RegistryException(ErrorCode.INVALID_INPUT, message);
+    }
+
+    /** A robot with the secret it was just given: the only time the secret is seen. */
+    public record Created(Robot robot, String secret) {
+    }
+
+    /** One page of robots and the total. */
+    public record Listing(List<Robot> robots, long total) {
+    }
+}

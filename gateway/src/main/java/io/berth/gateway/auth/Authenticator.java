@@ -1,0 +1,70 @@
+package io.berth.gateway.auth;
+
+import io.berth.gateway.auth.robots.Robots;
+import io.berth.gateway.auth.users.Users;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Who Basic credentials are: a user (password checked with bcrypt) or, for a name starting with
+ * {@code robot$}, a robot account; anonymous without credentials. Wrong credentials are refused
+ * with 401 and counted by the {@link LoginThrottle}; the refusal never says which part was wrong,
+ * and never repeats the password. Blocks (database, bcrypt): call it off the event loop.
+ */
+public final class Authenticator {
+    private final Users users;
+    private final Robots robots;
+    private final LoginThrottle throttle;
+
+    public Authenticator(Users users, Robots robots, LoginThrottle throttle) {
+        this.users = users;
+        this.robots = robots;
+        this.throttle = throttle;
+    }
+
+    /**
+     * The principal of an {@code Authorization: Basic …} header value, or anonymous when it is null.
+     *
+     * @param address the client's address, for the throttle; null when unknown
+     */
+    public Principal basic(String authorization, String address) {
+        if (authorization == null) {
+            return new Principal.Anonymous();
+        }
+        String[] credentials = decode(authorization);
+        String username = credentials[0];
+        throttle.check(username, address);
+        Optional<? extends Principal> principal = username.startsWith(Robots.PREFIX)
+                ? robots.authenticate(username, credentials[1])
+                : users.authenticate(username, credentials[1]).map(u -> new Principal.User(u.username(), u.sysadmin()));
+        if (principal.isEmpty()) {
+            throttle.failed(username, address);
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "wrong user name or password");
+        }
+        return principal.get();
+    }
+
+    /** User name and password from a Basic header value; 401 when it is not one. */
+    private static String[] decode(String authorization) {
+        int space = authorization.indexOf(' ');
+        if (space < 0 || !authorization.substring(0, space).equalsIgnoreCase("Basic")) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "sign in with Basic credentials (user name and password)");
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(space + 1).trim()),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "the Basic credentials are not base64: sign in again");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "the Basic credentials have no user name: sign in again");
+        }
+        return new String[]{decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
+}

@@ -5,6 +5,7 @@ import io.berth.gateway.auth.Grants;
 import io.berth.gateway.auth.Principal;
 import io.berth.gateway.auth.Role;
 import io.berth.gateway.auth.Scope;
+import io.berth.gateway.auth.check.ScopeDecisions;
 import io.berth.gateway.auth.members.Members;
 import io.berth.gateway.auth.projects.Projects;
 import io.berth.gateway.auth.users.Passwords;
@@ -120,6 +121,6 @@ class TokenServiceTest extends DatabaseTestBase {
     }
 
     private TokenService service(Grants.ProjectCreation creation, boolean autoCreate) {
-        return new TokenService(tokens, projects, members, creation, autoCreate);
+        return new TokenService(tokens, new ScopeDecisions(projects, members, creation, autoCreate));
     }
 }

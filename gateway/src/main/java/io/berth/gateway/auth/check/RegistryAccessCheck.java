@@ -1,0 +1,116 @@
+package io.berth.gateway.auth.check;
+
+import io.berth.gateway.auth.AccessCheck;
+import io.berth.gateway.auth.AccessRequest;
+import io.berth.gateway.auth.Authenticator;
+import io.berth.gateway.auth.Principal;
+import io.berth.gateway.auth.Scope;
+import io.berth.gateway.auth.robots.Robots;
+import io.berth.gateway.auth.token.Tokens;
+import io.berth.gateway.auth.token.VerifiedToken;
+import io.berth.store.Caller;
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * The registry's access check: a request goes on when its credentials cover every scope its
+ * route needs.
+ * <ul>
+ * <li>a Bearer token must be this registry's, valid now, cover each scope, and be newer than the
+ * project it names (a token from before a project was deleted and created again grants nothing in
+ * the new one); otherwise 401 with a challenge, so the client fetches a fitting token;</li>
+ * <li>Basic credentials are checked directly (users and robots) and must hold each scope; a
+ * signed-in caller who lacks one gets 403 {@code DENIED};</li>
+ * <li>without credentials, what anonymous callers hold (pulls of public projects) goes on, and
+ * anything else, {@code GET /v2/} included, gets the challenge that starts {@code docker login}.</li>
+ * </ul>
+ * Decisions run on the blocking executor (database, bcrypt), never on the event loop.
+ */
+public final class RegistryAccessCheck implements AccessCheck {
+    private final Authenticator authenticator;
+    private final Tokens tokens;
+    private final ScopeDecisions decisions;
+    private final Challenge challenge;
+    private final Executor blocking;
+
+    public RegistryAccessCheck(Authenticator authenticator, Tokens tokens, ScopeDecisions decisions,
+                               Challenge challenge, Executor blocking) {
+        this.authenticator = authenticator;
+        this.tokens = tokens;
+        this.decisions = decisions;
+        this.challenge = challenge;
+        this.blocking = blocking;
+    }
+
+    @Override
+    public CompletionStage<Caller> check(AccessRequest request) {
+        return CompletableFuture.supplyAsync(() -> decide(request), blocking);
+    }
+
+    private Caller decide(AccessRequest request) {
+        String authorization = request.authorization().isEmpty() ? null : request.authorization().getFirst();
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return bearer(request, authorization.substring(7).trim());
+        }
+        Principal who;
+        try {
+            who = authenticator.basic(authorization, request.remoteAddress());
+        } catch (RegistryException e) {
+            throw e.code() == ErrorCode.UNAUTHORIZED ? challenge.refuse(request, request.scopes(), e.getMessage(), false)
+                    : e;
+        }
+        boolean anonymous = who instanceof Principal.Anonymous;
+        if (anonymous && request.scopes().isEmpty()) {
+            throw challenge.refuse(request, List.of(), "sign in to use this registry (docker login)", false);
+        }
+        for (Scope needed : request.scopes()) {
+            Optional<Scope> granted = decisions.grant(who, needed);
+            if (granted.isEmpty() || !granted.get().actions().containsAll(needed.actions())) {
+                if (anonymous) {
+                    throw challenge.refuse(request, request.scopes(), "sign in: " + needed + " is not open to anonymous"
+                            + " users", false);
+                }
+                throw new RegistryException(ErrorCode.DENIED, who.name() + " may not " + needed.actions() + " "
+                        + needed.name() + ": ask a project admin for a role that allows it");
+            }
+        }
+        return caller(who.name(), request);
+    }
+
+    private Caller bearer(AccessRequest request, String jwt) {
+        VerifiedToken token;
+        try {
+            token = tokens.verify(jwt);
+        } catch (RegistryException e) {
+            throw challenge.refuse(request, request.scopes(), e.getMessage(), false);
+        }
+        for (Scope needed : request.scopes()) {
+            if (!token.covers(needed)) {
+                throw challenge.refuse(request, request.scopes(), "the token does not grant " + needed
+                        + ": get one that does", true);
+            }
+            decisions.projectOf(needed).ifPresent(project -> {
+                // iat has whole seconds: a token issued in the project's first second still counts as newer.
+                if (!token.issuedAt().plusSeconds(1).isAfter(project.createdAt())) {
+                    throw challenge.refuse(request, request.scopes(), "the token was issued before project '"
+                            + project.name() + "' was created: get a new one", false);
+                }
+            });
+        }
+        return caller(token.subject(), request);
+    }
+
+    private static Caller caller(String subject, AccessRequest request) {
+        if (subject.isEmpty()) {
+            return Caller.anonymous(request.remoteAddress());
+        }
+        Caller.Kind kind = subject.startsWith(Robots.PREFIX) ? Caller.Kind.ROBOT : Caller.Kind.USER;
+        return new Caller(subject, kind, request.remoteAddress());
+    }
+}

@@ -29,6 +29,17 @@ public interface Access {
         String query(String name);
     }
 
+    /** The declaration of {@link #open()}: the dispatcher recognises it by identity. */
+    Access OPEN = request -> List.of();
+
+    /**
+     * Open to everyone without any check: the token endpoint, which does its own sign-in. The
+     * access check does not run; the caller is anonymous.
+     */
+    static Access open() {
+        return OPEN;
+    }
+
     /**
      * No resource: {@code GET /v2/}. The access check still runs, since that is where a client
      * learns whether, and how, to sign in.

@@ -52,7 +52,7 @@ public record Scope(String type, String name, Set<Action> actions) {
         int first = text == null ? -1 : text.indexOf(':');
         int last = text == null ? -1 : text.lastIndexOf(':');
         if (first <= 0 || last <= first + 1) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT, "scope '" + text + "' is not type:name:actions"
+            throw new RegistryException(ErrorCode.BAD_REQUEST, "scope '" + text + "' is not type:name:actions"
                     + " (for example repository:team/app:pull,push)");
         }
         String type = text.substring(0, first);
@@ -83,7 +83,7 @@ public record Scope(String type, String name, Set<Action> actions) {
             try {
                 RepositoryName.parse(name);
             } catch (RuntimeException e) {
-                throw new RegistryException(ErrorCode.INVALID_INPUT, "scope '" + text + "' names an invalid repository");
+                throw new RegistryException(ErrorCode.BAD_REQUEST, "scope '" + text + "' names an invalid repository");
             }
         }
         return Optional.of(new Scope(type, name, actions));

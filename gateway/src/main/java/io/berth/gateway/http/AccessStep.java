@@ -1,5 +1,6 @@
 package io.berth.gateway.http;
 
+import io.berth.gateway.auth.Access;
 import io.berth.gateway.auth.AccessRequest;
 import io.berth.gateway.auth.Scope;
 import io.berth.store.Caller;
@@ -31,6 +32,11 @@ final class AccessStep {
 
     static void run(Route route, Exchange exchange, QueryStringDecoder uri, ChannelHandlerContext ctx,
                     ServerContext server, Decision then) {
+        if (route.access() == Access.OPEN) {
+            exchange.caller(Caller.anonymous(request(exchange, uri, ctx, server.tls(), List.of()).remoteAddress()));
+            then.decided(route, exchange, null);
+            return;
+        }
         CompletionStage<Caller> decision;
         try {
             List<Scope> scopes = route.access().scopes(exchange); // a bad name is NAME_INVALID, from the head

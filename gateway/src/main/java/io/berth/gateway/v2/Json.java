@@ -11,14 +11,14 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
-/** JSON response bodies of the V2 API. */
-final class Json {
+/** JSON response bodies of the V2 API and the token endpoint. */
+public final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
@@ -35,7 +35,7 @@ final class Json {
         return response;
     }
 
-    static void send(Exchange exchange, Object body) {
+    public static void send(Exchange exchange, Object body) {
         exchange.send(response(HttpResponseStatus.OK, "application/json", body));
     }
 }

@@ -56,7 +56,7 @@ class ScopeTest {
         for (String bad : new String[]{"", "repository", "repository:team/app", ":team/app:pull",
                 "repository::pull", "repository:Team/App:pull"}) {
             RegistryException e = assertThrows(RegistryException.class, () -> Scope.parse(bad), bad);
-            assertEquals(ErrorCode.INVALID_INPUT, e.code());
+            assertEquals(ErrorCode.BAD_REQUEST, e.code());
         }
     }
 }

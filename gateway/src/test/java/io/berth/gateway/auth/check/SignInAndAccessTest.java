@@ -1,5 +1,7 @@
 package io.berth.gateway.auth.check;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.gateway.auth.Access;
 import io.berth.gateway.auth.AccessCheck;
 import io.berth.gateway.auth.Action;
 import io.berth.gateway.auth.Authenticator;
@@ -12,20 +14,24 @@ import io.berth.gateway.auth.members.Members;
 import io.berth.gateway.auth.projects.Projects;
 import io.berth.gateway.auth.robots.Robots;
 import io.berth.gateway.auth.token.SigningKey;
+import io.berth.gateway.auth.token.TokenRoutes;
 import io.berth.gateway.auth.token.TokenService;
 import io.berth.gateway.auth.token.TokenSettings;
 import io.berth.gateway.auth.token.Tokens;
 import io.berth.gateway.auth.users.Passwords;
 import io.berth.gateway.auth.users.Users;
+import io.berth.gateway.http.Route;
 import io.berth.gateway.testing.RegistryServer;
 import io.berth.gateway.testing.TestContent;
 import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.Transactions;
 import io.berth.store.oci.RepositoryName;
+import io.netty.handler.codec.http.HttpMethod;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -40,22 +46,30 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static io.berth.gateway.testing.OciAssertions.assertError;
 import static io.berth.gateway.testing.OciAssertions.assertStatus;
+import static io.berth.gateway.testing.OciAssertions.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The registry's access check over HTTP: challenges that start docker login, Basic and Bearer
- * credentials, anonymous pulls of public projects, and the refusals of everything else.
+ * Signing in and access over HTTP, as docker, podman and containerd do it: the challenge that
+ * starts docker login, the token endpoint (GET with Basic, the OAuth2 POST), Basic and Bearer
+ * credentials on the registry's routes, anonymous pulls of public projects, and the refusals of
+ * everything else.
  */
-class RegistryAccessCheckTest {
+class SignInAndAccessTest {
     private static final String PASSWORD = "Correct-Horse-42";
     private static final TokenSettings SETTINGS = new TokenSettings("berth", "berth", Duration.ofHours(2),
             TokenSettings.DEFAULT_LEEWAY);
     private static final SigningKey KEY = SigningKey.generate();
     private static final AtomicReference<AccessCheck> CHECK = new AtomicReference<>();
+    private static final AtomicReference<List<Route>> TOKEN_ROUTES = new AtomicReference<>();
 
     @RegisterExtension
-    static final RegistryServer SERVER = new RegistryServer((AccessCheck) request -> CHECK.get().check(request));
+    static final RegistryServer SERVER = new RegistryServer((AccessCheck) request -> CHECK.get().check(request),
+            Route.of("token.get", HttpMethod.GET, TokenRoutes.PATH, Access.open(),
+                    ex -> TOKEN_ROUTES.get().get(0).handler().handle(ex)),
+            Route.of("token.post", HttpMethod.POST, TokenRoutes.PATH, Access.open(),
+                    ex -> TOKEN_ROUTES.get().get(1).handler().handle(ex)));
 
     private static TokenService tokenService;
     private static String robotSecret;
@@ -81,8 +95,10 @@ class RegistryAccessCheckTest {
         ScopeDecisions decisions = new ScopeDecisions(projects, members, Grants.ProjectCreation.EVERYONE, true);
         Tokens tokens = new Tokens(KEY, SETTINGS, clock);
         tokenService = new TokenService(tokens, decisions);
-        CHECK.set(new RegistryAccessCheck(new Authenticator(users, robots, LoginThrottle.defaults()), tokens, decisions,
-                new Challenge(null, "berth"), Executors.newVirtualThreadPerTaskExecutor()));
+        Authenticator authenticator = new Authenticator(users, robots, LoginThrottle.defaults());
+        CHECK.set(new RegistryAccessCheck(authenticator, tokens, decisions, new Challenge(null, "berth"),
+                Executors.newVirtualThreadPerTaskExecutor()));
+        TOKEN_ROUTES.set(TokenRoutes.routes(tokenService, authenticator, "berth"));
     }
 
     @Test
@@ -95,6 +111,58 @@ class RegistryAccessCheckTest {
         assertStatus(200, SERVER.client().get("/v2/", "Authorization", basic("alice", PASSWORD)));
         assertStatus(200, SERVER.client().get("/v2/", "Authorization", bearer(new Principal.Anonymous())));
         assertError(SERVER.client().get("/v2/", "Authorization", basic("alice", "Wrong-Pass-1")), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void dockerLogin_challengeThenTokenThenIn() throws Exception {
+        String challenge = SERVER.client().get("/v2/").headers().firstValue("WWW-Authenticate").orElseThrow();
+        String realm = challenge.substring(challenge.indexOf('"') + 1, challenge.indexOf('"', challenge.indexOf('"') + 1));
+        HttpResponse<byte[]> token = SERVER.client().get(URI.create(realm).getRawPath()
+                + "?service=berth&scope=repository:team/app:pull,push&scope=repository:library/alpine:pull",
+                "Authorization", basic("alice", PASSWORD));
+
+        assertStatus(200, token);
+        JsonNode body = json(token.body());
+        assertEquals(body.get("token").asText(), body.get("access_token").asText());
+        assertEquals(7200, body.get("expires_in").asInt());
+        assertTrue(body.has("issued_at"));
+        String bearer = "Bearer " + body.get("token").asText();
+        assertStatus(200, SERVER.client().get("/v2/", "Authorization", bearer));
+        assertStatus(202, SERVER.client().post("/v2/team/app/blobs/uploads/", new byte[0], "Authorization", bearer));
+    }
+
+    @Test
+    void theTokenEndpoint_refusesWrongCredentials_andAnotherService() {
+        assertError(SERVER.client().get(TokenRoutes.PATH + "?service=berth", "Authorization", basic("alice", "Nope-Nope-1")),
+                401, "UNAUTHORIZED");
+        assertError(SERVER.client().get(TokenRoutes.PATH + "?service=elsewhere"), 400, "UNSUPPORTED");
+        assertError(SERVER.client().get(TokenRoutes.PATH + "?scope=garbage"), 400, "UNSUPPORTED");
+    }
+
+    @Test
+    void anonymousTokens_grantOnlyPublicPulls() throws Exception {
+        HttpResponse<byte[]> token = SERVER.client().get(TokenRoutes.PATH
+                + "?service=berth&scope=repository:team/app:pull&scope=repository:library/alpine:pull,push");
+
+        assertStatus(200, token);
+        String bearer = "Bearer " + json(token.body()).get("token").asText();
+        assertError(SERVER.client().get("/v2/library/alpine/tags/list", "Authorization", bearer), 404, "NAME_UNKNOWN");
+        assertError(SERVER.client().get("/v2/team/app/tags/list", "Authorization", bearer), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void theOAuth2PasswordGrant_givesAnAccessToken_asContainerdAsks() throws Exception {
+        String form = "grant_type=password&service=berth&client_id=containerd-client&username=alice&password="
+                + PASSWORD + "&scope=repository%3Ateam%2Fapp%3Apull";
+        HttpResponse<byte[]> token = SERVER.client().post(TokenRoutes.PATH, form.getBytes(StandardCharsets.UTF_8),
+                "Content-Type", "application/x-www-form-urlencoded");
+
+        assertStatus(200, token);
+        JsonNode body = json(token.body());
+        assertEquals("repository:team/app:pull", body.get("scope").asText());
+        assertStatus(200, SERVER.client().get("/v2/", "Authorization", "Bearer " + body.get("access_token").asText()));
+        assertError(SERVER.client().post(TokenRoutes.PATH, "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8),
+                "Content-Type", "application/x-www-form-urlencoded"), 400, "UNSUPPORTED");
     }
 
     @Test

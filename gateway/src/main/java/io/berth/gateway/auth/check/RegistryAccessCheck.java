@@ -22,9 +22,9 @@ import java.util.concurrent.Executor;
  * The registry's access check: a request goes on when its credentials cover every scope its
  * route needs.
  * <ul>
- * <li>a Bearer token must be this registry's, valid now, cover each scope, and be newer than the
- * project it names (a token from before a project was deleted and created again grants nothing in
- * the new one); otherwise 401 with a challenge, so the client fetches a fitting token;</li>
+ * <li>a Bearer token must be this registry's, valid now, cover each scope, and be for the project
+ * it names as it is now (a token from before a project was deleted and created again grants
+ * nothing in the new one); otherwise 401 with a challenge, so the client fetches a fitting token;</li>
  * <li>Basic credentials are checked directly (users and robots) and must hold each scope; a
  * signed-in caller who lacks one gets 403 {@code DENIED};</li>
  * <li>without credentials, what anonymous callers hold (pulls of public projects) goes on, and
@@ -96,10 +96,9 @@ public final class RegistryAccessCheck implements AccessCheck {
                         + ": get one that does", true);
             }
             decisions.projectOf(needed).ifPresent(project -> {
-                // iat has whole seconds: a token issued in the project's first second still counts as newer.
-                if (!token.issuedAt().plusSeconds(1).isAfter(project.createdAt())) {
-                    throw challenge.refuse(request, request.scopes(), "the token was issued before project '"
-                            + project.name() + "' was created: get a new one", false);
+                if (!token.isFor(project.name(), project.id(), project.createdAt())) {
+                    throw challenge.refuse(request, request.scopes(), "the token was issued for an earlier project '"
+                            + project.name() + "' (deleted since): get a new one", false);
                 }
             });
         }

@@ -68,7 +68,12 @@ public final class ScopeDecisions {
 
     /** The project a repository scope is in, when it exists. */
     public Optional<ProjectFacts> projectOf(Scope scope) {
+        return projectNameOf(scope).flatMap(projects::find);
+    }
+
+    /** The name of the project a repository scope is in; empty for other scopes. */
+    public Optional<String> projectNameOf(Scope scope) {
         return scope.type().equals("repository")
-                ? projects.find(RepositoryName.parse(scope.name()).project()) : Optional.empty();
+                ? Optional.of(RepositoryName.parse(scope.name()).project()) : Optional.empty();
     }
 }

@@ -3,16 +3,19 @@ package io.berth.gateway.auth.token;
 import io.berth.gateway.auth.Principal;
 import io.berth.gateway.auth.Scope;
 import io.berth.gateway.auth.check.ScopeDecisions;
+import io.berth.gateway.auth.projects.ProjectFacts;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the token endpoint hands out: for a signed-in (or anonymous) caller and the scopes a client
  * asked for, a token granting, per scope, what {@link ScopeDecisions} grants (the intersection of
  * the actions asked and those held); scopes with nothing granted are left out, never refused, as
- * the token spec has it (the registry then answers 401 for what is missing). Blocks on the
- * database.
+ * the token spec has it (the registry then answers 401 for what is missing). The token is bound to
+ * the projects it names as they are now. Blocks on the database.
  */
 public final class TokenService {
     private final Tokens tokens;
@@ -26,9 +29,14 @@ public final class TokenService {
     /** A token for {@code who} with what of {@code asked} it may have. */
     public IssuedToken issue(Principal who, List<Scope> asked) {
         List<Scope> granted = new ArrayList<>();
+        Map<String, Long> projects = new LinkedHashMap<>();
         for (Scope scope : asked) {
-            decisions.grant(who, scope).ifPresent(granted::add);
+            decisions.grant(who, scope).ifPresent(g -> {
+                granted.add(g);
+                decisions.projectNameOf(g).ifPresent(name -> projects.computeIfAbsent(name,
+                        n -> decisions.projectOf(g).map(ProjectFacts::id).orElse(0L)));
+            });
         }
-        return tokens.issue(who.name(), granted);
+        return tokens.issue(who.name(), granted, projects);
     }
 }

@@ -28,11 +28,15 @@ import java.util.UUID;
 /**
  * Issues and verifies registry tokens: JWTs signed ES256 with a {@code kid}, carrying {@code iss},
  * {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti} and the Docker
- * {@code access} claim ({@code [{"type","name","actions"}]}). Verification is local (no database):
+ * {@code access} claim ({@code [{"type","name","actions"}]}), and the ids of the projects it names
+ * ({@code berth_projects}), so that a project deleted and created again is not the one it was for. Verification is local (no database):
  * signature, issuer, audience, and time with a small leeway; what a failure says never includes
  * the token.
  */
 public final class Tokens {
+    /** Berth's own claim: the id of each project the token names, when it was issued. */
+    static final String PROJECTS_CLAIM = "berth_projects";
+
     private final SigningKey key;
     private final TokenSettings settings;
     private final Clock clock;
@@ -47,8 +51,16 @@ public final class Tokens {
                 .clock(() -> Date.from(clock.instant())).build();
     }
 
-    /** A token for {@code subject} (empty for anonymous) granting exactly {@code access}. */
+    /** A token for {@code subject} (empty for anonymous) granting exactly {@code access}, bound to no project. */
     public IssuedToken issue(String subject, List<Scope> access) {
+        return issue(subject, access, Map.of());
+    }
+
+    /**
+     * A token for {@code subject} granting exactly {@code access}, bound to the projects it names:
+     * project name to the id the project had when the token was issued, 0 when it did not exist.
+     */
+    public IssuedToken issue(String subject, List<Scope> access, Map<String, Long> projects) {
         Instant now = clock.instant();
         Instant expires = now.plus(settings.lifetime());
         List<Map<String, Object>> claim = new ArrayList<>();
@@ -62,7 +74,7 @@ public final class Tokens {
         String jwt = Jwts.builder().header().keyId(key.keyId()).and()
                 .issuer(settings.issuer()).subject(subject).audience().add(settings.service()).and()
                 .issuedAt(Date.from(now)).notBefore(Date.from(now)).expiration(Date.from(expires))
-                .id(UUID.randomUUID().toString()).claim("access", claim)
+                .id(UUID.randomUUID().toString()).claim("access", claim).claim(PROJECTS_CLAIM, projects)
                 .signWith(key.privateKey(), Jwts.SIG.ES256).compact();
         return new IssuedToken(jwt, settings.lifetime().toSeconds(), now);
     }
@@ -85,7 +97,7 @@ public final class Tokens {
         }
         Instant issuedAt = claims.getIssuedAt() == null ? Instant.EPOCH : claims.getIssuedAt().toInstant();
         String subject = claims.getSubject() == null ? "" : claims.getSubject();
-        return new VerifiedToken(subject, access(claims.get("access")), issuedAt);
+        return new VerifiedToken(subject, access(claims.get("access")), issuedAt, projects(claims.get(PROJECTS_CLAIM)));
     }
 
     /** The access claim as scopes; entries Berth does not understand grant nothing. */
@@ -105,6 +117,18 @@ public final class Tokens {
             }
         }
         return scopes;
+    }
+
+    private static Map<String, Long> projects(Object claim) {
+        Map<String, Long> projects = new LinkedHashMap<>();
+        if (claim instanceof Map<?, ?> map) {
+            map.forEach((name, id) -> {
+                if (name instanceof String n && id instanceof Number number) {
+                    projects.put(n, number.longValue());
+                }
+            });
+        }
+        return projects;
     }
 
     private static RegistryException refused(String message) {

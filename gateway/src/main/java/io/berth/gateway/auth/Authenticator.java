@@ -48,6 +48,17 @@ public final class Authenticator {
         return principal.get();
     }
 
+    /**
+     * The account a refresh token was given to, as it is now (a user's admin rights may have
+     * changed, a robot may be disabled); 401 when it is gone.
+     */
+    public Principal account(String name) {
+        Optional<? extends Principal> principal = name.startsWith(Robots.PREFIX) ? robots.principal(name)
+                : users.find(name).map(u -> new Principal.User(u.username(), u.sysadmin()));
+        return principal.orElseThrow(() -> new RegistryException(ErrorCode.UNAUTHORIZED, "the account '" + name
+                + "' of this refresh token no longer exists or is disabled: sign in again"));
+    }
+
     /** User name and password from a Basic header value; 401 when it is not one. */
     private static String[] decode(String authorization) {
         int space = authorization.indexOf(' ');

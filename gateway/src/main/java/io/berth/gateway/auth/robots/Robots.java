@@ -85,7 +85,18 @@ public final class Robots {
         if (!RobotSecrets.matches(secret, row.map(RobotDao.RobotRow::secretHash).orElse(null))) {
             return Optional.empty();
         }
-        Robot robot = get(row.get().id());
+        return usable(get(row.get().id()));
+    }
+
+    /**
+     * The robot of this name as a principal, without its secret (for a refresh token it was given);
+     * empty when it is gone, disabled or expired.
+     */
+    public Optional<Principal.Robot> principal(String name) {
+        return tx.withHandle(h -> h.attach(RobotDao.class).byName(name)).flatMap(row -> usable(get(row.id())));
+    }
+
+    private Optional<Principal.Robot> usable(Robot robot) {
         if (!robot.usableAt(clock.instant())) {
             return Optional.empty();
         }

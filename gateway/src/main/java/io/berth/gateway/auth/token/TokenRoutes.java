@@ -23,8 +23,8 @@ import java.util.Map;
 /**
  * The token endpoint of the Docker token spec at {@code /service/token}: {@code GET} with Basic
  * credentials (or none, for anonymous pulls) and repeated {@code scope=} parameters, as docker and
- * podman ask; and the OAuth2 form {@code POST} with {@code grant_type=password} that containerd
- * uses. It signs callers in itself, so the registry's access check does not run on it.
+ * podman ask; and the OAuth2 form {@code POST} that containerd and newer docker clients use
+ * ({@code grant_type=password}, and {@code refresh_token} with a token from an offline sign-in). It signs callers in itself, so the registry's access check does not run on it.
  */
 public final class TokenRoutes {
     public static final String PATH = "/service/token";
@@ -61,35 +61,53 @@ public final class TokenRoutes {
         });
     }
 
-    /** OAuth2: {@code grant_type=password&username=…&password=…&service=…&scope=…}. */
+    /**
+     * OAuth2: {@code grant_type=password} (with {@code username}, {@code password}, and
+     * {@code access_type=offline} for a refresh token too) or {@code grant_type=refresh_token};
+     * both with {@code service} and {@code scope}.
+     */
     private void post(Exchange ex) {
         ex.collectBody(content -> {
             Map<String, List<String>> form = new QueryStringDecoder(content.toString(StandardCharsets.UTF_8),
                     StandardCharsets.UTF_8, false).parameters();
-            String grant = first(form, "grant_type");
-            if (!"password".equals(grant)) {
-                throw new RegistryException(ErrorCode.BAD_REQUEST, "grant_type '" + grant + "' is not supported here:"
-                        + " use grant_type=password with username and password");
-            }
             checkService(first(form, "service"));
             List<Scope> scopes = scopes(form.getOrDefault("scope", List.of()));
-            String username = first(form, "username");
-            String password = first(form, "password");
-            if (username == null || password == null) {
-                throw new RegistryException(ErrorCode.BAD_REQUEST, "grant_type=password needs username and password");
+            String grant = first(form, "grant_type");
+            String address = ex.caller().remoteAddress();
+            if ("password".equals(grant)) {
+                String username = first(form, "username");
+                String password = first(form, "password");
+                if (username == null || password == null) {
+                    throw new RegistryException(ErrorCode.BAD_REQUEST, "grant_type=password needs username and password");
+                }
+                String basic = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
+                        .getBytes(StandardCharsets.UTF_8));
+                boolean offline = "offline".equals(first(form, "access_type"));
+                ex.blocking(() -> answer(ex, authenticator.basic(basic, address), scopes, offline));
+            } else if ("refresh_token".equals(grant)) {
+                String refresh = first(form, "refresh_token");
+                if (refresh == null) {
+                    throw new RegistryException(ErrorCode.BAD_REQUEST, "grant_type=refresh_token needs refresh_token");
+                }
+                ex.blocking(() -> answer(ex, authenticator.account(tokens.accountOf(refresh)), scopes, false));
+            } else {
+                throw new RegistryException(ErrorCode.BAD_REQUEST, "grant_type '" + grant + "' is not supported here:"
+                        + " use password (with username and password) or refresh_token");
             }
-            String basic = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
-                    .getBytes(StandardCharsets.UTF_8));
-            ex.blocking(() -> {
-                IssuedToken token = tokens.issue(authenticator.basic(basic, ex.caller().remoteAddress()), scopes);
-                ObjectNode body = Json.object();
-                body.put("access_token", token.token());
-                body.put("scope", String.join(" ", scopes.stream().map(Scope::toString).toList()));
-                body.put("expires_in", token.expiresIn());
-                body.put("issued_at", token.issuedAt().toString());
-                Json.send(ex, body);
-            });
         });
+    }
+
+    private void answer(Exchange ex, Principal who, List<Scope> scopes, boolean offline) {
+        IssuedToken token = tokens.issue(who, scopes);
+        ObjectNode body = Json.object();
+        body.put("access_token", token.token());
+        body.put("scope", String.join(" ", scopes.stream().map(Scope::toString).toList()));
+        body.put("expires_in", token.expiresIn());
+        body.put("issued_at", token.issuedAt().toString());
+        if (offline && !(who instanceof Principal.Anonymous)) {
+            body.put("refresh_token", tokens.refreshTokenFor(who));
+        }
+        Json.send(ex, body);
     }
 
     private void checkService(String asked) {

@@ -39,4 +39,14 @@ public final class TokenService {
         }
         return tokens.issue(who.name(), granted, projects);
     }
+
+    /** A refresh token for {@code who}, for an OAuth2 client that asked for offline access. */
+    public String refreshTokenFor(Principal who) {
+        return tokens.issueRefresh(who.name());
+    }
+
+    /** The account name a refresh token was given to; 401 when it is not a good refresh token. */
+    public String accountOf(String refreshToken) {
+        return tokens.verifyRefresh(refreshToken);
+    }
 }

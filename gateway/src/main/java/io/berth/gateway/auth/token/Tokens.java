@@ -7,6 +7,7 @@ import io.berth.store.error.RegistryException;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.IncorrectClaimException;
+import io.jsonwebtoken.JwtBuilder;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
@@ -15,6 +16,7 @@ import io.jsonwebtoken.PrematureJwtException;
 import io.jsonwebtoken.security.SignatureException;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -36,6 +38,10 @@ import java.util.UUID;
 public final class Tokens {
     /** Berth's own claim: the id of each project the token names, when it was issued. */
     static final String PROJECTS_CLAIM = "berth_projects";
+    /** Marks a refresh token, which only buys access tokens and is never one itself. */
+    static final String REFRESH_CLAIM = "berth_refresh";
+    /** How long a refresh token (an OAuth2 client's "offline" sign-in) lasts. */
+    public static final Duration REFRESH_LIFETIME = Duration.ofDays(30);
 
     private final SigningKey key;
     private final TokenSettings settings;
@@ -71,19 +77,50 @@ public final class Tokens {
             entry.put("actions", scope.actions().stream().map(Action::token).toList());
             claim.add(entry);
         }
-        String jwt = Jwts.builder().header().keyId(key.keyId()).and()
-                .issuer(settings.issuer()).subject(subject).audience().add(settings.service()).and()
-                .issuedAt(Date.from(now)).notBefore(Date.from(now)).expiration(Date.from(expires))
-                .id(UUID.randomUUID().toString()).claim("access", claim).claim(PROJECTS_CLAIM, projects)
+        String jwt = builder(subject, now, expires).claim("access", claim).claim(PROJECTS_CLAIM, projects)
                 .signWith(key.privateKey(), Jwts.SIG.ES256).compact();
         return new IssuedToken(jwt, settings.lifetime().toSeconds(), now);
     }
 
     /** What a token grants; a token that is not good is refused with 401 {@code UNAUTHORIZED}. */
     public VerifiedToken verify(String jwt) {
-        Claims claims;
+        Claims claims = claims(jwt);
+        if (Boolean.TRUE.equals(claims.get(REFRESH_CLAIM))) {
+            throw refused("a refresh token is not an access token: exchange it at the token endpoint");
+        }
+        Instant issuedAt = claims.getIssuedAt() == null ? Instant.EPOCH : claims.getIssuedAt().toInstant();
+        String subject = claims.getSubject() == null ? "" : claims.getSubject();
+        return new VerifiedToken(subject, access(claims.get("access")), issuedAt, projects(claims.get(PROJECTS_CLAIM)));
+    }
+
+    /** A refresh token for {@code subject}, good for {@link #REFRESH_LIFETIME}. */
+    public String issueRefresh(String subject) {
+        Instant now = clock.instant();
+        return builder(subject, now, now.plus(REFRESH_LIFETIME)).claim(REFRESH_CLAIM, true)
+                .signWith(key.privateKey(), Jwts.SIG.ES256).compact();
+    }
+
+    /** A token with the registered claims every token of this registry carries. */
+    private JwtBuilder builder(String subject, Instant now, Instant expires) {
+        return Jwts.builder().header().keyId(key.keyId()).and()
+                .issuer(settings.issuer()).subject(subject).audience().add(settings.service()).and()
+                .issuedAt(Date.from(now)).notBefore(Date.from(now)).expiration(Date.from(expires))
+                .id(UUID.randomUUID().toString());
+    }
+
+    /** Whose a refresh token is; one that is not good, or is an access token, is refused with 401. */
+    public String verifyRefresh(String jwt) {
+        Claims claims = claims(jwt);
+        if (!Boolean.TRUE.equals(claims.get(REFRESH_CLAIM)) || claims.getSubject() == null
+                || claims.getSubject().isEmpty()) {
+            throw refused("that is not a refresh token: sign in with grant_type=password");
+        }
+        return claims.getSubject();
+    }
+
+    private Claims claims(String jwt) {
         try {
-            claims = parser.parseSignedClaims(jwt).getPayload();
+            return parser.parseSignedClaims(jwt).getPayload();
         } catch (ExpiredJwtException e) {
             throw refused("the token has expired: get a new one");
         } catch (PrematureJwtException e) {
@@ -95,9 +132,6 @@ public final class Tokens {
         } catch (JwtException | IllegalArgumentException e) {
             throw refused("the token is malformed: get a new one");
         }
-        Instant issuedAt = claims.getIssuedAt() == null ? Instant.EPOCH : claims.getIssuedAt().toInstant();
-        String subject = claims.getSubject() == null ? "" : claims.getSubject();
-        return new VerifiedToken(subject, access(claims.get("access")), issuedAt, projects(claims.get(PROJECTS_CLAIM)));
     }
 
     /** The access claim as scopes; entries Berth does not understand grant nothing. */

@@ -166,6 +166,35 @@ class SignInAndAccessTest {
     }
 
     @Test
+    void anOfflineSignIn_givesARefreshToken_thatBuysAccessTokens_andNeverIsOne() throws Exception {
+        HttpResponse<byte[]> signIn = form("grant_type=password&service=berth&access_type=offline&username=alice&password="
+                + PASSWORD);
+        assertStatus(200, signIn);
+        String refresh = json(signIn.body()).get("refresh_token").asText();
+
+        HttpResponse<byte[]> refreshed = form("grant_type=refresh_token&service=berth&refresh_token=" + refresh
+                + "&scope=repository:team/untouched:pull");
+        assertStatus(200, refreshed);
+        String bearer = "Bearer " + json(refreshed.body()).get("access_token").asText();
+        assertError(SERVER.client().get("/v2/team/untouched/tags/list", "Authorization", bearer), 404, "NAME_UNKNOWN");
+        assertError(SERVER.client().get("/v2/", "Authorization", "Bearer " + refresh), 401, "UNAUTHORIZED");
+        assertError(form("grant_type=refresh_token&service=berth&refresh_token=" + bearer.substring(7)), 401,
+                "UNAUTHORIZED");
+    }
+
+    @Test
+    void aRefreshTokenOfADeletedUser_buysNothing() throws Exception {
+        Users users = new Users(SERVER.registry().transactions(), new Passwords(4), Clock.systemUTC());
+        users.create("carol", PASSWORD, null, false);
+        String refresh = json(form("grant_type=password&access_type=offline&username=carol&password=" + PASSWORD)
+                .body()).get("refresh_token").asText();
+
+        users.delete("carol");
+
+        assertError(form("grant_type=refresh_token&refresh_token=" + refresh), 401, "UNAUTHORIZED");
+    }
+
+    @Test
     void anonymousClients_mayPullPublicProjects_andAreChallengedForPrivateOnes() {
         assertError(SERVER.client().get("/v2/library/alpine/manifests/latest"), 404, "NAME_UNKNOWN");
 
@@ -195,7 +224,7 @@ class SignInAndAccessTest {
                 "Authorization", basic("alice", PASSWORD)));
         assertError(SERVER.client().post("/v2/team/app/blobs/uploads/", new byte[0],
                 "Authorization", basic("bob", PASSWORD)), 403, "DENIED");
-        assertError(SERVER.client().get("/v2/team/app/manifests/x", "Authorization", basic("robot$team+ci", robotSecret)),
+        assertError(SERVER.client().get("/v2/team/robot-read/manifests/x", "Authorization", basic("robot$team+ci", robotSecret)),
                 404, "NAME_UNKNOWN");
         assertError(SERVER.client().post("/v2/team/app/blobs/uploads/", new byte[0],
                 "Authorization", basic("robot$team+ci", robotSecret)), 403, "DENIED");
@@ -251,5 +280,10 @@ class SignInAndAccessTest {
 
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse<byte[]> form(String body) {
+        return SERVER.client().post(TokenRoutes.PATH, body.getBytes(StandardCharsets.UTF_8),
+                "Content-Type", "application/x-www-form-urlencoded");
     }
 }

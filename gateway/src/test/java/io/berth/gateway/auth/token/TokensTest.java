@@ -126,6 +126,19 @@ class TokensTest {
     }
 
     @Test
+    void refreshTokens_buyAccessTokens_butAreNeverOne_andTheOtherWayRound() {
+        String refresh = tokens.issueRefresh("alice");
+        String access = tokens.issue("alice", List.of(PULL_APP)).token();
+
+        assertEquals("alice", tokens.verifyRefresh(refresh));
+        assertRefused(refresh, "not an access token");
+        RegistryException e = assertThrows(RegistryException.class, () -> tokens.verifyRefresh(access));
+        assertEquals(ErrorCode.UNAUTHORIZED, e.code());
+        clock.advance(Tokens.REFRESH_LIFETIME.plusMinutes(1));
+        assertThrows(RegistryException.class, () -> tokens.verifyRefresh(refresh), "expired");
+    }
+
+    @Test
     void theSigningKey_isWrittenForItsOwnerOnly_andReadBackTheSame(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("keys/token-signing-key.pem");
 

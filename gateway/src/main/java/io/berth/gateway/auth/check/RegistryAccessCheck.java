@@ -30,6 +30,7 @@ import java.util.concurrent.Executor;
  * <li>without credentials, what anonymous callers hold (pulls of public projects) goes on, and
  * anything else, {@code GET /v2/} included, gets the challenge that starts {@code docker login}.</li>
  * </ul>
+ * A push that may create its project creates it here, with the pushing user as its project admin.
  * Decisions run on the blocking executor (database, bcrypt), never on the event loop.
  */
 public final class RegistryAccessCheck implements AccessCheck {
@@ -80,6 +81,7 @@ public final class RegistryAccessCheck implements AccessCheck {
                         + needed.name() + ": ask a project admin for a role that allows it");
             }
         }
+        request.scopes().forEach(needed -> decisions.createForPush(who, needed));
         return caller(who.name(), request);
     }
 
@@ -90,6 +92,8 @@ public final class RegistryAccessCheck implements AccessCheck {
         } catch (RegistryException e) {
             throw challenge.refuse(request, request.scopes(), e.getMessage(), false);
         }
+        Principal who = token.subject().isEmpty() || token.subject().startsWith(Robots.PREFIX) ? null
+                : new Principal.User(token.subject(), false);
         for (Scope needed : request.scopes()) {
             if (!token.covers(needed)) {
                 throw challenge.refuse(request, request.scopes(), "the token does not grant " + needed
@@ -101,6 +105,9 @@ public final class RegistryAccessCheck implements AccessCheck {
                             + project.name() + "' (deleted since): get a new one", false);
                 }
             });
+        }
+        if (who != null) { // a token granting a push into a project not there yet: the push creates it
+            request.scopes().forEach(needed -> decisions.createForPush(who, needed));
         }
         return caller(token.subject(), request);
     }

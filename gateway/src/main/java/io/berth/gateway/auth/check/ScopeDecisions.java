@@ -66,6 +66,19 @@ public final class ScopeDecisions {
         return actions.isEmpty() ? Optional.empty() : Optional.of(new Scope(scope.type(), scope.name(), actions));
     }
 
+    /**
+     * Before a push that {@link #grant} allowed into a project that does not exist: creates it with
+     * the pushing user as its project admin (only users may create projects).
+     */
+    public void createForPush(Principal who, Scope scope) {
+        if (scope.actions().contains(Action.PUSH) && who instanceof Principal.User user) {
+            Optional<String> project = projectNameOf(scope);
+            if (project.isPresent() && projects.find(project.get()).isEmpty()) {
+                members.createProjectFor(project.get(), user.name());
+            }
+        }
+    }
+
     /** The project a repository scope is in, when it exists. */
     public Optional<ProjectFacts> projectOf(Scope scope) {
         return projectNameOf(scope).flatMap(projects::find);

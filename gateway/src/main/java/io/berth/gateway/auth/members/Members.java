@@ -3,6 +3,7 @@ package io.berth.gateway.auth.members;
 import io.berth.gateway.auth.Role;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
+import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.Transactions;
 import org.jdbi.v3.core.Handle;
 
@@ -38,6 +39,24 @@ public final class Members {
             }
             dao.insert(projectId, accountId, null, role.wireName(), clock.instant());
             return member(dao.ofUser(projectId, username).orElseThrow());
+        });
+    }
+
+    /**
+     * Creates a project for the push of a user who may create projects, making them its project
+     * admin, as Harbor does; nothing when the project exists by now. Returns whether it created it.
+     */
+    public boolean createProjectFor(String project, String username) {
+        return tx.inTransaction(h -> {
+            MemberDao dao = h.attach(MemberDao.class);
+            if (dao.projectId(project).isPresent()) {
+                return false;
+            }
+            h.attach(ProjectDao.class).createIfAbsent(project, clock.instant());
+            long accountId = dao.accountId(username).orElseThrow(() -> new RegistryException(
+                    ErrorCode.NO_SUCH_RESOURCE, "there is no user named '" + username + "'"));
+            dao.insert(projectId(dao, project), accountId, null, Role.PROJECT_ADMIN.wireName(), clock.instant());
+            return true;
         });
     }
 

@@ -41,6 +41,7 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -192,6 +193,22 @@ class SignInAndAccessTest {
         users.delete("carol");
 
         assertError(form("grant_type=refresh_token&refresh_token=" + refresh), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void aPushIntoANewProject_createsIt_withThePusherAsItsProjectAdmin() {
+        Members members = new Members(SERVER.registry().transactions(), Clock.systemUTC());
+        assertStatus(202, SERVER.client().post("/v2/alices-new/app/blobs/uploads/", new byte[0],
+                "Authorization", basic("alice", PASSWORD)));
+        assertEquals(Optional.of(Role.PROJECT_ADMIN), members.roleOf("alices-new", "alice", List.of()));
+
+        String token = bearer(new Principal.User("bob", false), "repository:bobs-new/app:pull,push");
+        assertStatus(202, SERVER.client().post("/v2/bobs-new/app/blobs/uploads/", new byte[0], "Authorization", token));
+        // the token still holds in the project its push created
+        assertStatus(202, SERVER.client().post("/v2/bobs-new/app/blobs/uploads/", new byte[0], "Authorization", token));
+        assertEquals(Optional.of(Role.PROJECT_ADMIN), members.roleOf("bobs-new", "bob", List.of()));
+        assertError(SERVER.client().get("/v2/bobs-new/app/tags/list", "Authorization", basic("alice", PASSWORD)), 403,
+                "DENIED");
     }
 
     @Test

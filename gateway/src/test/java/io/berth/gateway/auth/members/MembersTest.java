@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Project members on both databases: users and groups, the highest role wins, clear refusals. */
 @OnH2AndPostgres
@@ -101,6 +103,17 @@ class MembersTest extends DatabaseTestBase {
         users.delete("alice");
 
         assertEquals(0, members.list("team", 1, 10).total());
+    }
+
+    @Test
+    void aProjectCreatedForAPush_makesThePusherItsAdmin_andAnExistingOneIsLeftAlone() {
+        assertTrue(members.createProjectFor("fresh", "alice"));
+        assertEquals(Optional.of(Role.PROJECT_ADMIN), members.roleOf("fresh", "alice", List.of()));
+
+        assertFalse(members.createProjectFor("fresh", "bob"));
+        assertFalse(members.createProjectFor("team", "bob"));
+        assertEquals(Optional.empty(), members.roleOf("fresh", "bob", List.of()));
+        assertEquals(Optional.empty(), members.roleOf("team", "bob", List.of()));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.berth.gateway.auth;
 
 import io.berth.gateway.auth.robots.Robots;
+import io.berth.gateway.auth.users.User;
 import io.berth.gateway.auth.users.Users;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
@@ -40,7 +41,7 @@ public final class Authenticator {
         throttle.check(username, address);
         Optional<? extends Principal> principal = username.startsWith(Robots.PREFIX)
                 ? robots.authenticate(username, credentials[1])
-                : users.authenticate(username, credentials[1]).map(u -> new Principal.User(u.username(), u.sysadmin()));
+                : users.authenticate(username, credentials[1]).map(User::principal);
         if (principal.isEmpty()) {
             throttle.failed(username, address);
             throw new RegistryException(ErrorCode.UNAUTHORIZED, "wrong user name or password");
@@ -54,7 +55,7 @@ public final class Authenticator {
      */
     public Principal account(String name) {
         Optional<? extends Principal> principal = name.startsWith(Robots.PREFIX) ? robots.principal(name)
-                : users.find(name).map(u -> new Principal.User(u.username(), u.sysadmin()));
+                : users.find(name).map(User::principal);
         return principal.orElseThrow(() -> new RegistryException(ErrorCode.UNAUTHORIZED, "the account '" + name
                 + "' of this refresh token no longer exists or is disabled: sign in again"));
     }

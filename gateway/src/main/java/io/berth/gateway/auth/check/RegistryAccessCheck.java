@@ -5,6 +5,7 @@ import io.berth.gateway.auth.AccessRequest;
 import io.berth.gateway.auth.Authenticator;
 import io.berth.gateway.auth.Principal;
 import io.berth.gateway.auth.Scope;
+import io.berth.gateway.auth.projects.ProjectFacts;
 import io.berth.gateway.auth.robots.Robots;
 import io.berth.gateway.auth.token.Tokens;
 import io.berth.gateway.auth.token.VerifiedToken;
@@ -12,6 +13,7 @@ import io.berth.store.Caller;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -70,9 +72,10 @@ public final class RegistryAccessCheck implements AccessCheck {
         if (anonymous && request.scopes().isEmpty()) {
             throw challenge.refuse(request, List.of(), "sign in to use this registry (docker login)", false);
         }
+        List<Scope> intoNewProjects = new ArrayList<>();
         for (Scope needed : request.scopes()) {
-            Optional<Scope> granted = decisions.grant(who, needed);
-            if (granted.isEmpty() || !granted.get().actions().containsAll(needed.actions())) {
+            ScopeDecisions.Decision decision = decisions.decide(who, needed);
+            if (!decision.allows(needed)) {
                 if (anonymous) {
                     throw challenge.refuse(request, request.scopes(), "sign in: " + needed + " is not open to anonymous"
                             + " users", false);
@@ -80,8 +83,11 @@ public final class RegistryAccessCheck implements AccessCheck {
                 throw new RegistryException(ErrorCode.DENIED, who.name() + " may not " + needed.actions() + " "
                         + needed.name() + ": ask a project admin for a role that allows it");
             }
+            if (decision.project().isEmpty()) {
+                intoNewProjects.add(needed);
+            }
         }
-        request.scopes().forEach(needed -> decisions.createForPush(who, needed));
+        intoNewProjects.forEach(needed -> decisions.createForPush(who, needed)); // only once every scope holds
         return caller(who.name(), request);
     }
 
@@ -94,20 +100,22 @@ public final class RegistryAccessCheck implements AccessCheck {
         }
         Principal who = token.subject().isEmpty() || token.subject().startsWith(Robots.PREFIX) ? null
                 : new Principal.User(token.subject(), false);
+        List<Scope> intoNewProjects = new ArrayList<>();
         for (Scope needed : request.scopes()) {
             if (!token.covers(needed)) {
                 throw challenge.refuse(request, request.scopes(), "the token does not grant " + needed
                         + ": get one that does", true);
             }
-            decisions.projectOf(needed).ifPresent(project -> {
-                if (!token.isFor(project.name(), project.id(), project.createdAt())) {
-                    throw challenge.refuse(request, request.scopes(), "the token was issued for an earlier project '"
-                            + project.name() + "' (deleted since): get a new one", false);
-                }
-            });
+            Optional<ProjectFacts> project = decisions.projectOf(needed);
+            if (project.isEmpty()) {
+                intoNewProjects.add(needed);
+            } else if (!token.isFor(project.get().name(), project.get().id(), project.get().createdAt())) {
+                throw challenge.refuse(request, request.scopes(), "the token was issued for an earlier project '"
+                        + project.get().name() + "' (deleted since): get a new one", false);
+            }
         }
         if (who != null) { // a token granting a push into a project not there yet: the push creates it
-            request.scopes().forEach(needed -> decisions.createForPush(who, needed));
+            intoNewProjects.forEach(needed -> decisions.createForPush(who, needed));
         }
         return caller(token.subject(), request);
     }

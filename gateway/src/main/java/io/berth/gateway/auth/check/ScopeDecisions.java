@@ -41,52 +41,63 @@ public final class ScopeDecisions {
     }
 
     /**
-     * The part of {@code scope} that {@code who} holds: the intersection of the actions asked and
-     * those allowed; empty when nothing is.
+     * What of {@code scope} {@code who} holds: the intersection of the actions asked and those
+     * allowed, with the project the scope is in as it is now (looked up once, for the caller's
+     * further use).
      */
-    public Optional<Scope> grant(Principal who, Scope scope) {
+    public Decision decide(Principal who, Scope scope) {
         if (scope.type().equals("registry")) {
-            return Grants.mayListEverything(who) ? Optional.of(scope) : Optional.empty();
+            return new Decision(Grants.mayListEverything(who) ? Optional.of(scope) : Optional.empty(), Optional.empty());
         }
         String project = RepositoryName.parse(scope.name()).project();
         Optional<ProjectFacts> facts = projects.find(project);
         Set<Action> actions;
         if (facts.isEmpty()) {
             // A push may create the project (its creator becomes its admin); nothing else is there to do.
-            actions = autoCreateProjects && Grants.mayCreateProjects(who, creation)
-                    ? Grants.registryActions(scope.actions(), Role.PROJECT_ADMIN.permissions())
-                    : EnumSet.noneOf(Action.class);
-            actions.retainAll(EnumSet.of(Action.PULL, Action.PUSH));
+            actions = EnumSet.noneOf(Action.class);
+            if (autoCreateProjects && Grants.mayCreateProjects(who, creation)) {
+                actions.addAll(scope.actions());
+                actions.retainAll(EnumSet.of(Action.PULL, Action.PUSH));
+            }
         } else {
             Role role = who instanceof Principal.User user
                     ? members.roleOf(project, user.name(), List.of()).orElse(null) : null;
             Set<Permission> held = Grants.inProject(who, project, facts.get().isPublic(), role);
             actions = Grants.registryActions(scope.actions(), held);
         }
-        return actions.isEmpty() ? Optional.empty() : Optional.of(new Scope(scope.type(), scope.name(), actions));
+        Optional<Scope> granted = actions.isEmpty() ? Optional.empty()
+                : Optional.of(new Scope(scope.type(), scope.name(), actions));
+        return new Decision(granted, facts);
     }
 
     /**
-     * Before a push that {@link #grant} allowed into a project that does not exist: creates it with
-     * the pushing user as its project admin (only users may create projects).
+     * Before a push allowed into a project that {@link Decision#project()} found missing: creates it
+     * with the pushing user as its project admin (only users may create projects; nothing when it
+     * exists by now).
      */
     public void createForPush(Principal who, Scope scope) {
-        if (scope.actions().contains(Action.PUSH) && who instanceof Principal.User user) {
-            Optional<String> project = projectNameOf(scope);
-            if (project.isPresent() && projects.find(project.get()).isEmpty()) {
-                members.createProjectFor(project.get(), user.name());
-            }
+        if (scope.type().equals("repository") && scope.actions().contains(Action.PUSH)
+                && who instanceof Principal.User user) {
+            members.createProjectFor(RepositoryName.parse(scope.name()).project(), user.name());
         }
     }
 
     /** The project a repository scope is in, when it exists. */
     public Optional<ProjectFacts> projectOf(Scope scope) {
-        return projectNameOf(scope).flatMap(projects::find);
+        return scope.type().equals("repository")
+                ? projects.find(RepositoryName.parse(scope.name()).project()) : Optional.empty();
     }
 
-    /** The name of the project a repository scope is in; empty for other scopes. */
-    public Optional<String> projectNameOf(Scope scope) {
-        return scope.type().equals("repository")
-                ? Optional.of(RepositoryName.parse(scope.name()).project()) : Optional.empty();
+    /**
+     * What a principal holds of a scope.
+     *
+     * @param granted the actions held of those asked; empty when none
+     * @param project the scope's project as it is now; empty when it does not exist (or for the catalog)
+     */
+    public record Decision(Optional<Scope> granted, Optional<ProjectFacts> project) {
+        /** Whether every action of {@code needed} is held. */
+        public boolean allows(Scope needed) {
+            return granted.isPresent() && granted.get().actions().containsAll(needed.actions());
+        }
     }
 }

@@ -17,9 +17,6 @@ interface MemberDao {
     String SELECT = "SELECT m.id, a.username, m.group_name, m.role FROM project_member m"
             + " LEFT JOIN account a ON a.id = m.account_id";
 
-    @SqlQuery("SELECT id FROM project WHERE name = :name")
-    Optional<Long> projectId(@Bind("name") String name);
-
     @SqlQuery("SELECT id FROM account WHERE username = :username")
     Optional<Long> accountId(@Bind("username") String username);
 

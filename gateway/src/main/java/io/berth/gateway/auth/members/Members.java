@@ -30,7 +30,7 @@ public final class Members {
     public Member addUser(String project, String username, Role role) {
         return tx.inTransaction(h -> {
             MemberDao dao = h.attach(MemberDao.class);
-            long projectId = projectId(dao, project);
+            long projectId = projectId(h, project);
             long accountId = dao.accountId(username).orElseThrow(() -> new RegistryException(
                     ErrorCode.NO_SUCH_RESOURCE, "there is no user named '" + username + "'"));
             if (dao.ofUser(projectId, username).isPresent()) {
@@ -49,13 +49,13 @@ public final class Members {
     public boolean createProjectFor(String project, String username) {
         return tx.inTransaction(h -> {
             MemberDao dao = h.attach(MemberDao.class);
-            if (dao.projectId(project).isPresent()) {
+            if (h.attach(ProjectDao.class).findId(project).isPresent()) {
                 return false;
             }
             h.attach(ProjectDao.class).createIfAbsent(project, clock.instant());
             long accountId = dao.accountId(username).orElseThrow(() -> new RegistryException(
                     ErrorCode.NO_SUCH_RESOURCE, "there is no user named '" + username + "'"));
-            dao.insert(projectId(dao, project), accountId, null, Role.PROJECT_ADMIN.wireName(), clock.instant());
+            dao.insert(projectId(h, project), accountId, null, Role.PROJECT_ADMIN.wireName(), clock.instant());
             return true;
         });
     }
@@ -67,7 +67,7 @@ public final class Members {
         }
         return tx.inTransaction(h -> {
             MemberDao dao = h.attach(MemberDao.class);
-            long projectId = projectId(dao, project);
+            long projectId = projectId(h, project);
             if (dao.ofGroup(projectId, group).isPresent()) {
                 throw new RegistryException(ErrorCode.CONFLICT, "the group '" + group + "' is a member of '" + project
                         + "' already: change its role instead");
@@ -81,7 +81,7 @@ public final class Members {
     public Listing list(String project, int page, int pageSize) {
         return tx.withHandle(h -> {
             MemberDao dao = h.attach(MemberDao.class);
-            long projectId = projectId(dao, project);
+            long projectId = projectId(h, project);
             return new Listing(dao.list(projectId, pageSize, (long) (page - 1) * pageSize).stream()
                     .map(Members::member).toList(), dao.count(projectId));
         });
@@ -111,12 +111,12 @@ public final class Members {
 
     private static MemberDao.MemberRow userMember(Handle h, String project, String username) {
         MemberDao dao = h.attach(MemberDao.class);
-        return dao.ofUser(projectId(dao, project), username).orElseThrow(() -> new RegistryException(
+        return dao.ofUser(projectId(h, project), username).orElseThrow(() -> new RegistryException(
                 ErrorCode.NO_SUCH_RESOURCE, "'" + username + "' is not a member of '" + project + "'"));
     }
 
-    private static long projectId(MemberDao dao, String project) {
-        return dao.projectId(project).orElseThrow(() -> new RegistryException(ErrorCode.NO_SUCH_RESOURCE,
+    private static long projectId(Handle h, String project) {
+        return h.attach(ProjectDao.class).findId(project).orElseThrow(() -> new RegistryException(ErrorCode.NO_SUCH_RESOURCE,
                 "there is no project named '" + project + "'"));
     }
 

@@ -17,9 +17,6 @@ interface RobotDao {
     String SELECT = "SELECT r.id, r.name, p.name AS project, r.description, r.secret_hash, r.expires_at, r.disabled,"
             + " r.created_at FROM robot r LEFT JOIN project p ON p.id = r.project_id";
 
-    @SqlQuery("SELECT id FROM project WHERE name = :name")
-    Optional<Long> projectId(@Bind("name") String name);
-
     @SqlUpdate("INSERT INTO robot (name, project_id, description, secret_hash, expires_at, disabled, created_at,"
             + " updated_at) VALUES (:name, :projectId, :description, :hash, :expiresAt, FALSE, :now, :now)")
     @GetGeneratedKeys("id")

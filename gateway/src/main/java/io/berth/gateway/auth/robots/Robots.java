@@ -4,6 +4,7 @@ import io.berth.gateway.auth.Action;
 import io.berth.gateway.auth.Principal;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
+import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.Transactions;
 
 import java.time.Clock;
@@ -58,9 +59,10 @@ public final class Robots {
         String secret = RobotSecrets.generate();
         long id = tx.inTransaction(h -> {
             RobotDao dao = h.attach(RobotDao.class);
-            Long projectId = project == null ? null : dao.projectId(project).orElseThrow(() -> noProject(project));
+            ProjectDao projects = h.attach(ProjectDao.class);
+            Long projectId = project == null ? null : projects.findId(project).orElseThrow(() -> noProject(project));
             for (String p : permissions.keySet()) {
-                if (!p.equals(Principal.ALL_PROJECTS) && dao.projectId(p).isEmpty()) {
+                if (!p.equals(Principal.ALL_PROJECTS) && projects.findId(p).isEmpty()) {
                     throw noProject(p);
                 }
             }
@@ -81,11 +83,13 @@ public final class Robots {
      * secret is wrong, or the robot is disabled or expired.
      */
     public Optional<Principal.Robot> authenticate(String name, String secret) {
-        Optional<RobotDao.RobotRow> row = tx.withHandle(h -> h.attach(RobotDao.class).byName(name));
-        if (!RobotSecrets.matches(secret, row.map(RobotDao.RobotRow::secretHash).orElse(null))) {
-            return Optional.empty();
-        }
-        return usable(get(row.get().id()));
+        return tx.withHandle(h -> {
+            RobotDao dao = h.attach(RobotDao.class);
+            Optional<RobotDao.RobotRow> row = dao.byName(name);
+            // Compared even for an unknown name (against nothing), so both cost the same.
+            return RobotSecrets.matches(secret, row.map(RobotDao.RobotRow::secretHash).orElse(null))
+                    ? row.map(r -> robot(dao, r)) : Optional.<Robot>empty();
+        }).flatMap(this::usable);
     }
 
     /**
@@ -93,7 +97,10 @@ public final class Robots {
      * empty when it is gone, disabled or expired.
      */
     public Optional<Principal.Robot> principal(String name) {
-        return tx.withHandle(h -> h.attach(RobotDao.class).byName(name)).flatMap(row -> usable(get(row.id())));
+        return tx.withHandle(h -> {
+            RobotDao dao = h.attach(RobotDao.class);
+            return dao.byName(name).map(row -> robot(dao, row));
+        }).flatMap(this::usable);
     }
 
     private Optional<Principal.Robot> usable(Robot robot) {

@@ -4,6 +4,7 @@ import io.berth.gateway.auth.Principal;
 import io.berth.gateway.auth.Scope;
 import io.berth.gateway.auth.check.ScopeDecisions;
 import io.berth.gateway.auth.projects.ProjectFacts;
+import io.berth.store.oci.RepositoryName;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
 
 /**
  * What the token endpoint hands out: for a signed-in (or anonymous) caller and the scopes a client
- * asked for, a token granting, per scope, what {@link ScopeDecisions} grants (the intersection of
+ * asked for, a token granting, per scope, what {@link ScopeDecisions} decides (the intersection of
  * the actions asked and those held); scopes with nothing granted are left out, never refused, as
  * the token spec has it (the registry then answers 401 for what is missing). The token is bound to
  * the projects it names as they are now. Blocks on the database.
@@ -31,10 +32,13 @@ public final class TokenService {
         List<Scope> granted = new ArrayList<>();
         Map<String, Long> projects = new LinkedHashMap<>();
         for (Scope scope : asked) {
-            decisions.grant(who, scope).ifPresent(g -> {
+            ScopeDecisions.Decision decision = decisions.decide(who, scope);
+            decision.granted().ifPresent(g -> {
                 granted.add(g);
-                decisions.projectNameOf(g).ifPresent(name -> projects.computeIfAbsent(name,
-                        n -> decisions.projectOf(g).map(ProjectFacts::id).orElse(0L)));
+                if (g.type().equals("repository")) {
+                    projects.put(RepositoryName.parse(g.name()).project(),
+                            decision.project().map(ProjectFacts::id).orElse(0L));
+                }
             });
         }
         return tokens.issue(who.name(), granted, projects);

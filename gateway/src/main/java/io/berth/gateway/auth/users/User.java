@@ -1,5 +1,7 @@
 package io.berth.gateway.auth.users;
 
+import io.berth.gateway.auth.Principal;
+
 import java.time.Instant;
 
 /**
@@ -9,4 +11,8 @@ import java.time.Instant;
  */
 public record User(long id, String username, String email, boolean sysadmin, String source, Instant createdAt,
                    Instant updatedAt) {
+    /** The user as permissions see them. */
+    public Principal.User principal() {
+        return new Principal.User(username, sysadmin);
+    }
 }

@@ -38,9 +38,7 @@ public final class Users {
     public User create(String username, String password, String email, boolean sysadmin) {
         checkUsername(username);
         PasswordPolicy.check(password);
-        if (email != null && !EMAIL.matcher(email).matches()) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT, "'" + email + "' is not an e-mail address");
-        }
+        checkEmail(email);
         String hash = passwords.hash(password);
         return tx.inTransaction(h -> {
             UserDao users = h.attach(UserDao.class);
@@ -103,9 +101,7 @@ public final class Users {
     }
 
     public void setEmail(String username, String email) {
-        if (email != null && !EMAIL.matcher(email).matches()) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT, "'" + email + "' is not an e-mail address");
-        }
+        checkEmail(email);
         updated(username, tx.inTransaction(h -> h.attach(UserDao.class).setEmail(username, email, clock.instant())));
     }
 
@@ -127,6 +123,12 @@ public final class Users {
         if (username == null || !USERNAME.matcher(username).matches()) {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "'" + username + "' is not a valid user name: use 1"
                     + " to 255 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+        }
+    }
+
+    private static void checkEmail(String email) {
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "'" + email + "' is not an e-mail address");
         }
     }
 

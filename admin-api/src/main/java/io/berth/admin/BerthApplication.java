@@ -10,6 +10,12 @@ import io.berth.admin.health.DatabaseHealthCheck;
 import io.berth.admin.health.DiskSpaceHealthCheck;
 import io.berth.admin.health.StorageHealthCheck;
 import io.berth.gateway.GatewayConfig;
+import io.berth.gateway.auth.AccessCheck;
+import io.berth.gateway.auth.Identity;
+import io.berth.gateway.auth.check.Challenge;
+import io.berth.gateway.auth.token.SigningKey;
+import io.berth.gateway.auth.token.TokenSettings;
+import io.berth.gateway.http.Route;
 import io.berth.store.Registry;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
@@ -26,6 +32,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +85,22 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                         Duration.ofMillis(config.events.retention.toMilliseconds()), clock)));
         env.lifecycle().manage(new AutoCloseableManager(registry));
         GatewayConfig gatewayConfig = config.registry.toGatewayConfig();
-        GatewayManager gateway = new GatewayManager(gatewayConfig, registry, env.metrics());
+        AccessCheck access = AccessCheck.allowAll();
+        List<Route> tokenRoutes = List.of();
+        StartupBanner.SignIn signIn = new StartupBanner.SignIn.Open();
+        if (config.auth.enabled) {
+            Identity identity = openIdentity(config, registry, paths, clock);
+            env.lifecycle().manage(new AutoCloseableManager(identity));
+            access = identity.accessCheck();
+            tokenRoutes = identity.routes();
+            signIn = switch (InitialAdmin.ensure(identity.users(), System.getenv(InitialAdmin.ENV), paths.root())) {
+                case InitialAdmin.Outcome.Existing e -> new StartupBanner.SignIn.Existing();
+                case InitialAdmin.Outcome.FromEnvironment e -> new StartupBanner.SignIn.AsAdmin(null, null);
+                case InitialAdmin.Outcome.Generated g -> new StartupBanner.SignIn.AsAdmin(g.password(),
+                        g.file().toString());
+            };
+        }
+        GatewayManager gateway = new GatewayManager(gatewayConfig, registry, access, tokenRoutes, env.metrics());
         env.lifecycle().manage(gateway);
         long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
         env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));
@@ -92,6 +114,24 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         env.jersey().register(new RegistryExceptionMapper());
         env.jersey().register(new ProjectsResource(registry.inventory()));
         env.jersey().register(new RepositoriesResource(registry.inventory()));
-        env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port));
+        env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
+    }
+
+    private static boolean isBlank(String setting) {
+        return setting == null || setting.isBlank();
+    }
+
+    /** Accounts, tokens and the access check, with the signing key created on first start. */
+    private static Identity openIdentity(BerthConfiguration config, Registry registry, StoragePaths paths,
+                                         Clock clock) throws IOException {
+        AuthSettings auth = config.auth;
+        Path keyFile = isBlank(auth.signingKeyFile) ? paths.root().resolve("token-signing-key.pem")
+                : Path.of(auth.signingKeyFile);
+        TokenSettings tokens = new TokenSettings(auth.issuer, auth.service,
+                Duration.ofMillis(auth.tokenLifetime.toMilliseconds()), TokenSettings.DEFAULT_LEEWAY);
+        String realm = isBlank(auth.externalUrl) ? null
+                : auth.externalUrl.replaceAll("/+$", "") + Challenge.TOKEN_PATH;
+        return new Identity(registry.transactions(), SigningKey.loadOrCreate(keyFile), new Identity.Settings(tokens,
+                realm, auth.projectCreation, config.projects.autoCreate, auth.passwordCost), clock);
     }
 }

@@ -26,6 +26,11 @@ public class BerthConfiguration extends Configuration {
     @Valid
     @NotNull
     @JsonProperty
+    public AuthSettings auth = new AuthSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
     public EventSettings events = new EventSettings();
 
     @Valid

@@ -5,16 +5,27 @@ import io.berth.gateway.GatewayConfig;
 import io.berth.gateway.auth.AccessCheck;
 import io.berth.gateway.http.GatewayMetrics;
 import io.berth.gateway.http.GatewayServer;
+import io.berth.gateway.http.Route;
 import io.berth.gateway.v2.V2Api;
 import io.berth.store.Registry;
 import io.dropwizard.lifecycle.Managed;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** Starts and stops the Netty registry endpoint with the application. */
 final class GatewayManager implements Managed {
     private final GatewayServer server;
 
-    GatewayManager(GatewayConfig config, Registry registry, MetricRegistry metrics) {
-        this.server = new GatewayServer(config, V2Api.routes(registry), AccessCheck.allowAll(), new GatewayMetrics(metrics));
+    /**
+     * @param access     who may do what on the registry's routes
+     * @param moreRoutes served beside the registry API (the token endpoint)
+     */
+    GatewayManager(GatewayConfig config, Registry registry, AccessCheck access, List<Route> moreRoutes,
+                   MetricRegistry metrics) {
+        List<Route> routes = new ArrayList<>(V2Api.routes(registry));
+        routes.addAll(moreRoutes);
+        this.server = new GatewayServer(config, routes, access, new GatewayMetrics(metrics));
     }
 
     @Override

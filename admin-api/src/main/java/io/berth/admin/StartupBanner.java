@@ -24,14 +24,32 @@ final class StartupBanner implements ServerLifecycleListener {
 
     private final GatewayConfig registryConfig;
     private final IntSupplier registryPort;
+    private final SignIn signIn;
+
+    /** How to sign in, as the banner says it. */
+    sealed interface SignIn {
+        /** Authentication is off: the registry is open. */
+        record Open() implements SignIn {
+        }
+
+        /** Sign in as {@code admin}; {@code password} is shown once when it was generated (else null). */
+        record AsAdmin(String password, String passwordFile) implements SignIn {
+        }
+
+        /** The admin existed before this start: nothing to show. */
+        record Existing() implements SignIn {
+        }
+    }
 
     /**
      * @param registryConfig how the registry endpoint listens (bind address, TLS)
      * @param registryPort   the registry port actually bound, asked once the server has started
+     * @param signIn         what to say about signing in
      */
-    StartupBanner(GatewayConfig registryConfig, IntSupplier registryPort) {
+    StartupBanner(GatewayConfig registryConfig, IntSupplier registryPort, SignIn signIn) {
         this.registryConfig = registryConfig;
         this.registryPort = registryPort;
+        this.signIn = signIn;
     }
 
     @Override
@@ -54,11 +72,12 @@ final class StartupBanner implements ServerLifecycleListener {
         String registry = (registryConfig.tls() ? "https://" : "http://")
                 + hostPort(registryConfig.bindHost(), registryPort.getAsInt());
         LOG.info(text(version(), registry, baseUrl(api), ops == null ? null : baseUrl(ops),
-                ops != null && isLoopback(ops.getHost())));
+                ops != null && isLoopback(ops.getHost()), signIn));
     }
 
     /** The banner itself; {@code ops} is null when the ops endpoints share the API port. */
-    static String text(String version, String registry, String api, String ops, boolean opsLoopbackOnly) {
+    static String text(String version, String registry, String api, String ops, boolean opsLoopbackOnly,
+                       SignIn signIn) {
         String pushHost = registry.substring(registry.indexOf("://") + 3);
         StringBuilder b = new StringBuilder()
                 .append("Berth ").append(version).append(" is ready\n")
@@ -70,6 +89,21 @@ final class StartupBanner implements ServerLifecycleListener {
         if (ops != null) {
             b.append("\n    ops        ").append(ops).append("/admin/tasks, /admin/threads")
                     .append(opsLoopbackOnly ? "   (this host only)" : "   (no authentication!)");
+        }
+        switch (signIn) {
+            case SignIn.Open o -> b.append("\n    sign-in    off: anyone who reaches the registry may push, pull and delete"
+                    + " (auth.enabled is false)");
+            case SignIn.AsAdmin a -> {
+                b.append("\n    sign in    docker login ").append(pushHost).append(" -u admin");
+                if (a.password() != null) {
+                    b.append("\n    admin password (shown once, also in ").append(a.passwordFile()).append("): ")
+                            .append(a.password());
+                } else {
+                    b.append("   (password from BERTH_ADMIN_PASSWORD)");
+                }
+            }
+            case SignIn.Existing e -> {
+            }
         }
         return b.toString();
     }

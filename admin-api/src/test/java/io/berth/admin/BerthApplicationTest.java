@@ -17,7 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,6 +53,7 @@ class BerthApplicationTest {
                 + "\"digest\":\"" + sha256(layer) + "\",\"size\":" + layer.length + "}]}";
         HttpResponse<String> put = http.send(HttpRequest.newBuilder(registry("/v2/team/web/manifests/1.0"))
                 .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                .header("Authorization", adminBasic())
                 .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, put.statusCode(), put.body());
 
@@ -69,6 +72,27 @@ class BerthApplicationTest {
         assertEquals(manifest.length(), artifact.get("size").asLong());
         assertEquals("1.0", artifact.get("tags").get(0).asText());
         assertTrue(artifact.get("pushedAt").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), artifact.toString());
+    }
+
+    @Test
+    void firstStart_generatesTheAdminPassword_intoAFileOnlyItsOwnerReads_andTheRegistryAsksForIt() throws Exception {
+        Path file = DATA.resolve(InitialAdmin.FILE);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(registry("/v2/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        assertEquals("Bearer realm=\"http://127.0.0.1:" + REGISTRY_PORT + "/service/token\",service=\"berth\"",
+                anonymous.headers().firstValue("WWW-Authenticate").orElseThrow());
+
+        HttpResponse<String> token = http.send(HttpRequest.newBuilder(registry("/service/token?service=berth"
+                + "&scope=repository:team/web:pull,push")).header("Authorization", adminBasic()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, token.statusCode(), token.body());
+        String bearer = "Bearer " + JSON.readTree(token.body()).get("token").asText();
+        HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(registry("/v2/")).header("Authorization",
+                bearer).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, signedIn.statusCode(), signedIn.body());
     }
 
     @Test
@@ -99,6 +123,7 @@ class BerthApplicationTest {
     private void pushBlob(String repository, byte[] content) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                         registry("/v2/" + repository + "/blobs/uploads/?digest=" + sha256(content)))
+                .header("Authorization", adminBasic())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, response.statusCode(), response.body());
     }
@@ -108,6 +133,16 @@ class BerthApplicationTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(expectedStatus, response.statusCode(), response.body());
         return JSON.readTree(response.body());
+    }
+
+    private static String adminBasic() throws IOException {
+        return adminBasic(DATA);
+    }
+
+    /** Basic credentials of the admin, whose password the first start generated into {@code data}. */
+    static String adminBasic(Path data) throws IOException {
+        String password = Files.readString(data.resolve(InitialAdmin.FILE)).strip();
+        return "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static URI registry(String path) {

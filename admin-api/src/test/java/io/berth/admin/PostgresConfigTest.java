@@ -44,7 +44,8 @@ class PostgresConfigTest {
             String digest = "sha256:" + java.util.HexFormat.of().formatHex(
                     java.security.MessageDigest.getInstance("SHA-256").digest(blob));
             HttpResponse<String> push = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + registryPort
-                    + "/v2/ops/tools/blobs/uploads/?digest=" + digest)).POST(HttpRequest.BodyPublishers.ofByteArray(blob))
+                    + "/v2/ops/tools/blobs/uploads/?digest=" + digest))
+                    .header("Authorization", BerthApplicationTest.adminBasic(data)).POST(HttpRequest.BodyPublishers.ofByteArray(blob))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(201, push.statusCode(), push.body());
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"

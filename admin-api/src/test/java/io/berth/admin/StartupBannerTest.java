@@ -23,7 +23,7 @@ class StartupBannerTest {
     @Test
     void text_saysWhereToPushAndWhereTheApiHealthAndOpsAre() {
         String text = StartupBanner.text("0.1.0", "http://localhost:5000", "http://localhost:8080",
-                "http://127.0.0.1:8081", true);
+                "http://127.0.0.1:8081", true, new StartupBanner.SignIn.Existing());
         assertTrue(text.startsWith("Berth 0.1.0 is ready\n"), text);
         assertTrue(text.contains("http://localhost:5000   docker push localhost:5000/<project>/<image>:<tag>"), text);
         assertTrue(text.contains("admin API  http://localhost:8080/api/v1"), text);
@@ -33,9 +33,26 @@ class StartupBannerTest {
 
     @Test
     void text_withoutASeparateOpsPort_hasNoOpsLine_andTlsPushesToTheSameHost() {
-        String text = StartupBanner.text("0.1.0", "https://registry.example:5000", "http://localhost:8080", null, false);
+        String text = StartupBanner.text("0.1.0", "https://registry.example:5000", "http://localhost:8080", null, false,
+                new StartupBanner.SignIn.Existing());
         assertTrue(text.contains("docker push registry.example:5000/"), text);
         assertFalse(text.contains("ops "), text);
+    }
+
+    @Test
+    void text_onAFirstStart_saysHowToSignIn_andShowsAGeneratedPasswordOnce() {
+        String generated = StartupBanner.text("0.1.0", "http://localhost:5000", "http://localhost:8080", null, false,
+                new StartupBanner.SignIn.AsAdmin("Gen3ratedPassw0rd", "data/initial-admin-password"));
+        assertTrue(generated.contains("docker login localhost:5000 -u admin"), generated);
+        assertTrue(generated.contains("(shown once, also in data/initial-admin-password): Gen3ratedPassw0rd"), generated);
+
+        String fromEnv = StartupBanner.text("0.1.0", "http://localhost:5000", "http://localhost:8080", null, false,
+                new StartupBanner.SignIn.AsAdmin(null, null));
+        assertTrue(fromEnv.contains("(password from BERTH_ADMIN_PASSWORD)"), fromEnv);
+
+        String open = StartupBanner.text("0.1.0", "http://localhost:5000", "http://localhost:8080", null, false,
+                new StartupBanner.SignIn.Open());
+        assertTrue(open.contains("sign-in    off"), open);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.berth.gateway.auth;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -96,6 +99,29 @@ public final class Grants {
 
     /** Who may create projects, as Harbor's setting of that name. */
     public enum ProjectCreation {
-        EVERYONE, ADMIN_ONLY
+        EVERYONE("everyone"), ADMIN_ONLY("adminOnly");
+
+        private final String wireName;
+
+        ProjectCreation(String wireName) {
+            this.wireName = wireName;
+        }
+
+        /** The setting's value in configuration and the admin API: {@code everyone} or {@code adminOnly}. */
+        @JsonValue
+        public String wireName() {
+            return wireName;
+        }
+
+        /** The setting named {@code value}; IllegalArgumentException names the two accepted. */
+        @JsonCreator
+        public static ProjectCreation parse(String value) {
+            for (ProjectCreation c : values()) {
+                if (c.wireName.equalsIgnoreCase(value) || c.name().equalsIgnoreCase(value)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("project creation must be 'everyone' or 'adminOnly', not '" + value + "'");
+        }
     }
 }

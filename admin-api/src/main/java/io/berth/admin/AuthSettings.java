@@ -1,0 +1,63 @@
+package io.berth.admin;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.berth.gateway.auth.Grants;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+/** The {@code auth:} section: sign-in, the token service and who may create projects. */
+public class AuthSettings {
+    /**
+     * Whether the registry asks who is calling. Off, anyone who reaches the port may push, pull
+     * and delete anything: only for a registry on a trusted network, or to measure the cost of auth.
+     */
+    @JsonProperty
+    public boolean enabled = true;
+
+    /**
+     * The registry's URL as clients reach it (behind a proxy or load balancer), for the token
+     * endpoint named in challenges; empty to derive it from each request's {@code Host}.
+     */
+    @Pattern(regexp = "|https?://[^\\s/]+(/[^\\s]*)?", message = "must be empty or an http(s) URL")
+    @JsonProperty
+    public String externalUrl = "";
+
+    /** The service name tokens are issued for (their audience). */
+    @NotNull
+    @Pattern(regexp = "[^\\s\"]+", message = "must be a name without spaces or quotes")
+    @JsonProperty
+    public String service = "berth";
+
+    /** The issuer named in (and required of) every token. */
+    @NotNull
+    @Pattern(regexp = "[^\\s\"]+", message = "must be a name without spaces or quotes")
+    @JsonProperty
+    public String issuer = "berth-token-issuer";
+
+    /** How long a registry token is valid. */
+    @NotNull
+    @JsonProperty
+    public Duration tokenLifetime = Duration.minutes(30);
+
+    /** The token signing key (PEM), created on first start; empty for {@code <storage root>/token-signing-key.pem}. */
+    @JsonProperty
+    public String signingKeyFile = "";
+
+    /** Who may create projects (by the admin API or by pushing into a new one): everyone or adminOnly. */
+    @NotNull
+    @JsonProperty
+    public Grants.ProjectCreation projectCreation = Grants.ProjectCreation.EVERYONE;
+
+    /** Whether anyone may create an account for themselves through the admin API. */
+    @JsonProperty
+    public boolean selfRegistration = false;
+
+    /** bcrypt's cost factor for stored passwords (each step doubles the work of a sign-in). */
+    @Min(4)
+    @Max(16)
+    @JsonProperty
+    public int passwordCost = 12;
+}

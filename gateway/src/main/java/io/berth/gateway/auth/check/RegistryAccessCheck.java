@@ -14,11 +14,14 @@ import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The registry's access check: a request goes on when its credentials cover every scope its
@@ -33,7 +36,8 @@ import java.util.concurrent.Executor;
  * anything else, {@code GET /v2/} included, gets the challenge that starts {@code docker login}.</li>
  * </ul>
  * A push that may create its project creates it here, with the pushing user as its project admin.
- * Decisions run on the blocking executor (database, bcrypt), never on the event loop.
+ * Decisions that need the database or bcrypt run on the blocking executor, never on the event loop;
+ * a token seen before, on projects looked up recently, is decided where the request is.
  */
 public final class RegistryAccessCheck implements AccessCheck {
     private final Authenticator authenticator;
@@ -53,13 +57,58 @@ public final class RegistryAccessCheck implements AccessCheck {
 
     @Override
     public CompletionStage<Caller> check(AccessRequest request) {
+        try {
+            Caller known = decideFromMemory(request);
+            if (known != null) {
+                return CompletableFuture.completedFuture(known);
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return CompletableFuture.supplyAsync(() -> decide(request), blocking);
+    }
+
+    /**
+     * The decision for a token seen before, on projects looked up recently: what a client does on
+     * every request after its first, decided without the database or a signature check, so on the
+     * calling (event loop) thread. Null when something is not at hand: then it is decided off the loop.
+     */
+    private Caller decideFromMemory(AccessRequest request) {
+        String authorization = request.authorization().isEmpty() ? null : request.authorization().getFirst();
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        VerifiedToken token;
+        try {
+            token = tokens.alreadyVerified(authorization.substring(7).trim());
+        } catch (RegistryException e) {
+            return null; // expired: refused off the loop, with the challenge
+        }
+        if (token == null) {
+            return null;
+        }
+        Map<Scope, ProjectFacts> projects = new HashMap<>();
+        for (Scope needed : request.scopes()) {
+            Optional<ProjectFacts> project = needed.type().equals("repository")
+                    ? decisions.rememberedProjectOf(needed) : Optional.empty();
+            if (project.isEmpty()) {
+                return null;
+            }
+            projects.put(needed, project.get());
+        }
+        return bearer(request, token, needed -> Optional.of(projects.get(needed)));
     }
 
     private Caller decide(AccessRequest request) {
         String authorization = request.authorization().isEmpty() ? null : request.authorization().getFirst();
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return bearer(request, authorization.substring(7).trim());
+            VerifiedToken token;
+            try {
+                token = tokens.verify(authorization.substring(7).trim());
+            } catch (RegistryException e) {
+                throw challenge.refuse(request, request.scopes(), e.getMessage(), false);
+            }
+            return bearer(request, token, decisions::projectOf);
         }
         Principal who;
         try {
@@ -91,13 +140,9 @@ public final class RegistryAccessCheck implements AccessCheck {
         return caller(who.name(), request);
     }
 
-    private Caller bearer(AccessRequest request, String jwt) {
-        VerifiedToken token;
-        try {
-            token = tokens.verify(jwt);
-        } catch (RegistryException e) {
-            throw challenge.refuse(request, request.scopes(), e.getMessage(), false);
-        }
+    /** A request with a verified token; {@code projectOf} looks up each scope's project as it is now. */
+    private Caller bearer(AccessRequest request, VerifiedToken token,
+                          Function<Scope, Optional<ProjectFacts>> projectOf) {
         Principal who = token.subject().isEmpty() || token.subject().startsWith(Robots.PREFIX) ? null
                 : new Principal.User(token.subject(), false);
         List<Scope> intoNewProjects = new ArrayList<>();
@@ -106,7 +151,7 @@ public final class RegistryAccessCheck implements AccessCheck {
                 throw challenge.refuse(request, request.scopes(), "the token does not grant " + needed
                         + ": get one that does", true);
             }
-            Optional<ProjectFacts> project = decisions.projectOf(needed);
+            Optional<ProjectFacts> project = projectOf.apply(needed);
             if (project.isEmpty()) {
                 intoNewProjects.add(needed);
             } else if (!token.isFor(project.get().name(), project.get().id(), project.get().createdAt())) {

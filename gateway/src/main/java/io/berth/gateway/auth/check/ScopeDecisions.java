@@ -88,6 +88,12 @@ public final class ScopeDecisions {
                 ? projects.find(RepositoryName.parse(scope.name()).project()) : Optional.empty();
     }
 
+    /** The project a repository scope is in, when it was looked up recently; never asks the database. */
+    public Optional<ProjectFacts> rememberedProjectOf(Scope scope) {
+        return scope.type().equals("repository")
+                ? projects.remembered(RepositoryName.parse(scope.name()).project()) : Optional.empty();
+    }
+
     /**
      * What a principal holds of a scope.
      *

@@ -1,5 +1,7 @@
 package io.berth.gateway.auth.token;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.berth.gateway.auth.Action;
 import io.berth.gateway.auth.Scope;
 import io.berth.store.error.ErrorCode;
@@ -47,6 +49,12 @@ public final class Tokens {
     private final TokenSettings settings;
     private final Clock clock;
     private final JwtParser parser;
+    /**
+     * Tokens whose signature and claims were checked, so that a client's next requests with the
+     * same token cost a lookup instead of an ECDSA verification; only the expiry is checked again.
+     */
+    private final Cache<String, VerifiedToken> verified = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(5)).build();
 
     public Tokens(SigningKey key, TokenSettings settings, Clock clock) {
         this.key = key;
@@ -84,13 +92,33 @@ public final class Tokens {
 
     /** What a token grants; a token that is not good is refused with 401 {@code UNAUTHORIZED}. */
     public VerifiedToken verify(String jwt) {
+        VerifiedToken known = alreadyVerified(jwt);
+        if (known != null) {
+            return known;
+        }
         Claims claims = claims(jwt);
         if (Boolean.TRUE.equals(claims.get(REFRESH_CLAIM))) {
             throw refused("a refresh token is not an access token: exchange it at the token endpoint");
         }
         Instant issuedAt = claims.getIssuedAt() == null ? Instant.EPOCH : claims.getIssuedAt().toInstant();
         String subject = claims.getSubject() == null ? "" : claims.getSubject();
-        return new VerifiedToken(subject, access(claims.get("access")), issuedAt, projects(claims.get(PROJECTS_CLAIM)));
+        VerifiedToken token = new VerifiedToken(subject, access(claims.get("access")), issuedAt,
+                projects(claims.get(PROJECTS_CLAIM)), claims.getExpiration().toInstant());
+        verified.put(jwt, token);
+        return token;
+    }
+
+    /**
+     * The token, when it was verified before and has not expired since; null when it has not been
+     * seen (verify it). Cheap: no signature check, so the event loop may ask.
+     */
+    public VerifiedToken alreadyVerified(String jwt) {
+        VerifiedToken known = verified.getIfPresent(jwt);
+        if (known != null && clock.instant().isAfter(known.expiresAt().plus(settings.leeway()))) {
+            verified.invalidate(jwt);
+            throw refused("the token has expired: get a new one");
+        }
+        return known;
     }
 
     /** A refresh token for {@code subject}, good for {@link #REFRESH_LIFETIME}. */

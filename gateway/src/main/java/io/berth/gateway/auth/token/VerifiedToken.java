@@ -15,8 +15,10 @@ import java.util.Map;
  * @param access   the scopes granted (the Docker {@code access} claim)
  * @param issuedAt the {@code iat}
  * @param projects the id each project it names had when it was issued (0: it did not exist yet)
+ * @param expiresAt the {@code exp}
  */
-public record VerifiedToken(String subject, List<Scope> access, Instant issuedAt, Map<String, Long> projects) {
+public record VerifiedToken(String subject, List<Scope> access, Instant issuedAt, Map<String, Long> projects,
+                            Instant expiresAt) {
     public VerifiedToken {
         access = List.copyOf(access);
         projects = Map.copyOf(projects);

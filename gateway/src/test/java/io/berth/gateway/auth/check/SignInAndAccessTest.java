@@ -73,6 +73,7 @@ class SignInAndAccessTest {
                     ex -> TOKEN_ROUTES.get().get(1).handler().handle(ex)));
 
     private static TokenService tokenService;
+    private static Projects projects;
     private static String robotSecret;
     private static byte[] layer = TestContent.bytes(5, 2000);
 
@@ -84,7 +85,7 @@ class SignInAndAccessTest {
             h.attach(ProjectDao.class).createIfAbsent("team", clock.instant());
             h.attach(ProjectDao.class).createIfAbsent("library", clock.instant());
         });
-        Projects projects = new Projects(tx);
+        projects = new Projects(tx);
         projects.setPublic("library", true);
         Users users = new Users(tx, new Passwords(4), clock);
         users.create("alice", PASSWORD, null, false);
@@ -256,6 +257,7 @@ class SignInAndAccessTest {
         assertError(SERVER.client().get("/v2/temp/app/tags/list", "Authorization", token), 404, "NAME_UNKNOWN");
 
         tx.useTransaction(h -> h.execute("DELETE FROM project WHERE name = 'temp'"));
+        projects.forget("temp"); // as the project's deletion does
         tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("temp", Instant.now()));
 
         HttpResponse<byte[]> refused = SERVER.client().get("/v2/temp/app/tags/list", "Authorization", token);

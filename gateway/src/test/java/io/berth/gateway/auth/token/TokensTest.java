@@ -24,6 +24,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,20 @@ class TokensTest {
         clock.advance(TokenSettings.DEFAULT_LIFETIME.plus(Duration.ofSeconds(10)));
         assertEquals("alice", tokens.verify(token).subject(), "10 s late is within the leeway");
         clock.advance(TokenSettings.DEFAULT_LEEWAY);
+        assertRefused(token, "expired");
+    }
+
+    @Test
+    void aTokenSeenBefore_isKnownWithoutASignatureCheck_untilItExpires() {
+        String token = tokens.issue("alice", List.of(PULL_APP)).token();
+        assertNull(tokens.alreadyVerified(token), "not seen yet");
+
+        tokens.verify(token);
+        assertEquals("alice", tokens.alreadyVerified(token).subject());
+
+        clock.advance(TokenSettings.DEFAULT_LIFETIME.plus(TokenSettings.DEFAULT_LEEWAY).plusSeconds(1));
+        RegistryException e = assertThrows(RegistryException.class, () -> tokens.alreadyVerified(token));
+        assertTrue(e.getMessage().contains("expired"), e.getMessage());
         assertRefused(token, "expired");
     }
 

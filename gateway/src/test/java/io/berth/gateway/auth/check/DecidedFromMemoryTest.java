@@ -1,0 +1,118 @@
+package io.berth.gateway.auth.check;
+
+import io.berth.gateway.auth.AccessRequest;
+import io.berth.gateway.auth.Action;
+import io.berth.gateway.auth.Authenticator;
+import io.berth.gateway.auth.Grants;
+import io.berth.gateway.auth.LoginThrottle;
+import io.berth.gateway.auth.Role;
+import io.berth.gateway.auth.Scope;
+import io.berth.gateway.auth.members.Members;
+import io.berth.gateway.auth.projects.Projects;
+import io.berth.gateway.auth.robots.Robots;
+import io.berth.gateway.auth.token.SigningKey;
+import io.berth.gateway.auth.token.TokenSettings;
+import io.berth.gateway.auth.token.Tokens;
+import io.berth.gateway.auth.users.Passwords;
+import io.berth.gateway.auth.users.Users;
+import io.berth.store.Caller;
+import io.berth.store.error.RegistryException;
+import io.berth.store.meta.Admission;
+import io.berth.store.meta.Database;
+import io.berth.store.meta.ProjectDao;
+import io.berth.store.meta.Transactions;
+import io.berth.store.oci.RepositoryName;
+import io.berth.store.testing.MutableClock;
+import io.berth.store.testing.TestDatabases;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * A client's requests after its first are decided where they arrive (the event loop), without the
+ * database or a signature check; anything not at hand goes off the loop, and refusals still hold.
+ */
+class DecidedFromMemoryTest {
+    private static final Scope PULL = Scope.repository(RepositoryName.parse("team/app"), Action.PULL);
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
+    private final AtomicInteger offTheLoop = new AtomicInteger();
+    private Tokens tokens;
+    private Projects projects;
+    private RegistryAccessCheck check;
+
+    @BeforeEach
+    void open() {
+        Transactions tx = new Transactions(Database.open(TestDatabases.h2()), Admission.unbounded());
+        tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("team", clock.instant()));
+        Users users = new Users(tx, new Passwords(4), clock);
+        users.create("alice", "Correct-Horse-42", null, false);
+        Members members = new Members(tx, clock);
+        members.addUser("team", "alice", Role.DEVELOPER);
+        projects = new Projects(tx);
+        tokens = new Tokens(SigningKey.generate(), new TokenSettings("berth", "berth", TokenSettings.DEFAULT_LIFETIME,
+                TokenSettings.DEFAULT_LEEWAY), clock);
+        Executor counting = task -> {
+            offTheLoop.incrementAndGet();
+            task.run();
+        };
+        check = new RegistryAccessCheck(new Authenticator(users, new Robots(tx, clock), LoginThrottle.defaults()),
+                tokens, new ScopeDecisions(projects, members, Grants.ProjectCreation.EVERYONE, true),
+                new Challenge("http://registry/service/token", "berth"), counting);
+    }
+
+    @Test
+    void aSecondRequestWithTheSameToken_isDecidedInPlace() {
+        String token = tokens.issue("alice", List.of(PULL), Map.of("team", projects.find("team").orElseThrow().id()))
+                .token();
+        projects.forget("team");
+
+        assertEquals("alice", decide(token).name());
+        assertEquals(1, offTheLoop.get(), "the first request verifies the token and looks the project up");
+        assertEquals("alice", decide(token).name());
+        assertEquals(1, offTheLoop.get(), "the second is decided from memory");
+    }
+
+    @Test
+    void aTokenSeenBefore_butExpiredSince_isRefusedWithTheChallenge() {
+        String token = tokens.issue("alice", List.of(PULL), Map.of("team", projects.find("team").orElseThrow().id()))
+                .token();
+        decide(token);
+        clock.advance(TokenSettings.DEFAULT_LIFETIME.plus(TokenSettings.DEFAULT_LEEWAY).plusSeconds(1));
+
+        CompletionException e = assertThrows(CompletionException.class, () -> decide(token));
+        RegistryException refusal = assertInstanceOf(RegistryException.class, e.getCause());
+        assertEquals(401, refusal.code().status());
+    }
+
+    @Test
+    void aTokenThatDoesNotCoverTheRequest_isRefusedEvenFromMemory() {
+        String token = tokens.issue("alice", List.of(PULL), Map.of("team", projects.find("team").orElseThrow().id()))
+                .token();
+        decide(token);
+        Scope push = Scope.repository(RepositoryName.parse("team/app"), Action.PULL, Action.PUSH);
+
+        CompletionException e = assertThrows(CompletionException.class, () -> check.check(request(token, push))
+                .toCompletableFuture().join());
+        assertEquals(401, assertInstanceOf(RegistryException.class, e.getCause()).code().status());
+    }
+
+    private Caller decide(String token) {
+        return check.check(request(token, PULL)).toCompletableFuture().join();
+    }
+
+    private static AccessRequest request(String token, Scope scope) {
+        return new AccessRequest("GET", "/v2/team/app/manifests/latest", List.of("Bearer " + token), "registry",
+                null, false, List.of(scope));
+    }
+}

@@ -75,7 +75,10 @@ public final class RegistryAccessCheck implements AccessCheck {
      */
     private Caller decideFromMemory(AccessRequest request) {
         String authorization = request.authorization().isEmpty() ? null : request.authorization().getFirst();
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (authorization == null) {
+            return anonymousFromMemory(request);
+        }
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
         VerifiedToken token;
@@ -138,6 +141,24 @@ public final class RegistryAccessCheck implements AccessCheck {
         }
         intoNewProjects.forEach(needed -> decisions.createForPush(who, needed)); // only once every scope holds
         return caller(who.name(), request);
+    }
+
+    /**
+     * An anonymous request every scope of which is open (pulls of public projects, what a mirror
+     * serves), on projects looked up recently; null for anything else.
+     */
+    private Caller anonymousFromMemory(AccessRequest request) {
+        if (request.scopes().isEmpty()) {
+            return null;
+        }
+        for (Scope needed : request.scopes()) {
+            Optional<ScopeDecisions.Decision> decision = needed.type().equals("repository")
+                    ? decisions.decideAnonymousFromMemory(needed) : Optional.empty();
+            if (decision.isEmpty() || !decision.get().allows(needed)) {
+                return null;
+            }
+        }
+        return Caller.anonymous(request.remoteAddress());
     }
 
     /** A request with a verified token; {@code projectOf} looks up each scope's project as it is now. */

@@ -65,9 +65,25 @@ public final class ScopeDecisions {
             Set<Permission> held = Grants.inProject(who, project, facts.get().isPublic(), role);
             actions = Grants.registryActions(scope.actions(), held);
         }
-        Optional<Scope> granted = actions.isEmpty() ? Optional.empty()
-                : Optional.of(new Scope(scope.type(), scope.name(), actions));
-        return new Decision(granted, facts);
+        return new Decision(granted(scope, actions), facts);
+    }
+
+    /**
+     * What an anonymous caller holds of a repository scope whose project was looked up recently,
+     * decided without the database; empty when the project is not at hand (then ask {@link #decide}).
+     */
+    public Optional<Decision> decideAnonymousFromMemory(Scope scope) {
+        Optional<ProjectFacts> facts = rememberedProjectOf(scope);
+        if (facts.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<Permission> held = Grants.inProject(new Principal.Anonymous(), facts.get().name(), facts.get().isPublic(),
+                null);
+        return Optional.of(new Decision(granted(scope, Grants.registryActions(scope.actions(), held)), facts));
+    }
+
+    private static Optional<Scope> granted(Scope scope, Set<Action> actions) {
+        return actions.isEmpty() ? Optional.empty() : Optional.of(new Scope(scope.type(), scope.name(), actions));
     }
 
     /**

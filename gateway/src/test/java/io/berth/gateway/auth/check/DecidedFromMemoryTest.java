@@ -84,6 +84,22 @@ class DecidedFromMemoryTest {
     }
 
     @Test
+    void anonymousPullsOfAPublicProject_areDecidedInPlace_onceItWasLookedUp_andPrivateOnesStillRefused() {
+        projects.setPublic("team", true);
+        assertEquals(Caller.Kind.ANONYMOUS, anonymous(PULL).kind());
+        assertEquals(1, offTheLoop.get());
+        assertEquals(Caller.Kind.ANONYMOUS, anonymous(PULL).kind());
+        assertEquals(1, offTheLoop.get(), "decided from memory");
+
+        Scope push = Scope.repository(RepositoryName.parse("team/app"), Action.PULL, Action.PUSH);
+        assertThrows(CompletionException.class, () -> anonymous(push), "a push is never open");
+
+        projects.setPublic("team", false);
+        CompletionException e = assertThrows(CompletionException.class, () -> anonymous(PULL));
+        assertEquals(401, assertInstanceOf(RegistryException.class, e.getCause()).code().status());
+    }
+
+    @Test
     void aTokenSeenBefore_butExpiredSince_isRefusedWithTheChallenge() {
         String token = tokens.issue("alice", List.of(PULL), Map.of("team", projects.find("team").orElseThrow().id()))
                 .token();
@@ -109,6 +125,11 @@ class DecidedFromMemoryTest {
 
     private Caller decide(String token) {
         return check.check(request(token, PULL)).toCompletableFuture().join();
+    }
+
+    private Caller anonymous(Scope scope) {
+        return check.check(new AccessRequest("GET", "/v2/team/app/manifests/latest", List.of(), "registry", null, false,
+                List.of(scope))).toCompletableFuture().join();
     }
 
     private static AccessRequest request(String token, Scope scope) {

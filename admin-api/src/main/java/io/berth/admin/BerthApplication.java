@@ -17,6 +17,8 @@ import io.berth.gateway.auth.token.SigningKey;
 import io.berth.gateway.auth.token.TokenSettings;
 import io.berth.gateway.http.Route;
 import io.berth.store.Registry;
+import io.berth.store.audit.AuditConsumer;
+import io.berth.store.audit.AuditLog;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
 import io.berth.store.blob.StoragePaths;
@@ -80,9 +82,13 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         // event consumers release their leases, and the database closes last.
         EventConsumers consumers = new EventConsumers(registry.transactions(), clock, EventConsumers.Options.defaults());
         registry.outbox().onCommit(consumers::wakeUp);
-        env.lifecycle().manage(new EventsManager(consumers, List.of(new EventMetrics(env.metrics())),
-                new EventRetention(new EventLog(registry.transactions()),
-                        Duration.ofMillis(config.events.retention.toMilliseconds()), clock)));
+        AuditLog audit = new AuditLog(registry.transactions());
+        env.lifecycle().manage(new EventsManager(consumers,
+                List.of(new EventMetrics(env.metrics()), new AuditConsumer(registry.transactions())),
+                List.of(new EventRetention(new EventLog(registry.transactions()),
+                                Duration.ofMillis(config.events.retention.toMilliseconds()), clock),
+                        new EventRetention("audit log lines", audit::deleteOlderThan,
+                                Duration.ofMillis(config.events.auditRetention.toMilliseconds()), clock))));
         env.lifecycle().manage(new AutoCloseableManager(registry));
         GatewayConfig gatewayConfig = config.registry.toGatewayConfig();
         AccessCheck access = AccessCheck.allowAll();

@@ -12,6 +12,11 @@ public class EventSettings {
     @JsonProperty
     public Duration retention = Duration.days(30);
 
+    /** Audit log lines older than this are deleted. */
+    @NotNull
+    @JsonProperty
+    public Duration auditRetention = Duration.days(365);
+
     /** How often counted manifest pulls are written as events. */
     @NotNull
     @JsonProperty

@@ -23,14 +23,14 @@ public final class EventsManager implements Managed {
 
     private final EventConsumers consumers;
     private final List<EventConsumer> toRun;
-    private final EventRetention retention;
+    private final List<EventRetention> retentions;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("berth-event-retention").daemon().factory());
 
-    public EventsManager(EventConsumers consumers, List<EventConsumer> toRun, EventRetention retention) {
+    public EventsManager(EventConsumers consumers, List<EventConsumer> toRun, List<EventRetention> retentions) {
         this.consumers = consumers;
         this.toRun = List.copyOf(toRun);
-        this.retention = retention;
+        this.retentions = List.copyOf(retentions);
     }
 
     @Override
@@ -40,10 +40,12 @@ public final class EventsManager implements Managed {
     }
 
     private void sweep() {
-        try {
-            retention.sweep();
-        } catch (RuntimeException e) {
-            LOG.warn("deleting old events failed; will try again in {} minutes", RETENTION_PERIOD_MINUTES, e);
+        for (EventRetention retention : retentions) {
+            try {
+                retention.sweep();
+            } catch (RuntimeException e) {
+                LOG.warn("deleting old rows failed; will try again in {} minutes", RETENTION_PERIOD_MINUTES, e);
+            }
         }
     }
 

@@ -20,11 +20,18 @@ public final class Authenticator {
     private final Users users;
     private final Robots robots;
     private final LoginThrottle throttle;
+    private final SignInAudit audit;
 
     public Authenticator(Users users, Robots robots, LoginThrottle throttle) {
+        this(users, robots, throttle, SignInAudit.none());
+    }
+
+    /** @param audit where failed sign-ins are recorded (those refused by the throttle are not, to bound a flood) */
+    public Authenticator(Users users, Robots robots, LoginThrottle throttle, SignInAudit audit) {
         this.users = users;
         this.robots = robots;
         this.throttle = throttle;
+        this.audit = audit;
     }
 
     /**
@@ -44,6 +51,7 @@ public final class Authenticator {
                 : users.authenticate(username, credentials[1]).map(User::principal);
         if (principal.isEmpty()) {
             throttle.failed(username, address);
+            audit.failed(username, address, "wrong user name or password");
             throw new RegistryException(ErrorCode.UNAUTHORIZED, "wrong user name or password");
         }
         return principal.get();

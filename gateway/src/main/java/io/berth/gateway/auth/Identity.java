@@ -14,6 +14,7 @@ import io.berth.gateway.auth.token.Tokens;
 import io.berth.gateway.auth.users.Passwords;
 import io.berth.gateway.auth.users.Users;
 import io.berth.gateway.http.Route;
+import io.berth.store.audit.AuditLog;
 import io.berth.store.meta.Transactions;
 
 import java.time.Clock;
@@ -52,11 +53,12 @@ public final class Identity implements AutoCloseable {
         this.robots = new Robots(tx, clock);
         this.members = new Members(tx, clock);
         this.projects = new Projects(tx);
-        this.authenticator = new Authenticator(users, robots, LoginThrottle.defaults());
+        SignInAudit audit = new SignInAudit(new AuditLog(tx), clock);
+        this.authenticator = new Authenticator(users, robots, LoginThrottle.defaults(), audit);
         this.tokens = new Tokens(key, settings.tokens(), clock);
         this.decisions = new ScopeDecisions(projects, members, settings.projectCreation(),
                 settings.autoCreateProjects());
-        this.tokenService = new TokenService(tokens, decisions);
+        this.tokenService = new TokenService(tokens, decisions, audit);
         this.challenge = new Challenge(settings.realm(), settings.tokens().service());
     }
 

@@ -51,7 +51,7 @@ public final class TokenRoutes {
         String authorization = ex.headers().get(HttpHeaderNames.AUTHORIZATION);
         ex.blocking(() -> {
             Principal who = authenticator.basic(authorization, ex.caller().remoteAddress());
-            IssuedToken token = tokens.issue(who, scopes);
+            IssuedToken token = tokens.issue(who, scopes, ex.caller().remoteAddress());
             ObjectNode body = Json.object();
             body.put("token", token.token());
             body.put("access_token", token.token());
@@ -83,13 +83,14 @@ public final class TokenRoutes {
                 String basic = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
                         .getBytes(StandardCharsets.UTF_8));
                 boolean offline = "offline".equals(first(form, "access_type"));
-                ex.blocking(() -> answer(ex, authenticator.basic(basic, address), scopes, offline));
+                ex.blocking(() -> answer(ex, authenticator.basic(basic, address), scopes, offline, address));
             } else if ("refresh_token".equals(grant)) {
                 String refresh = first(form, "refresh_token");
                 if (refresh == null) {
                     throw new RegistryException(ErrorCode.BAD_REQUEST, "grant_type=refresh_token needs refresh_token");
                 }
-                ex.blocking(() -> answer(ex, authenticator.account(tokens.accountOf(refresh)), scopes, false));
+                ex.blocking(() -> answer(ex, authenticator.account(tokens.accountOf(refresh)), scopes, false,
+                        address));
             } else {
                 throw new RegistryException(ErrorCode.BAD_REQUEST, "grant_type '" + grant + "' is not supported here:"
                         + " use password (with username and password) or refresh_token");
@@ -97,8 +98,8 @@ public final class TokenRoutes {
         });
     }
 
-    private void answer(Exchange ex, Principal who, List<Scope> scopes, boolean offline) {
-        IssuedToken token = tokens.issue(who, scopes);
+    private void answer(Exchange ex, Principal who, List<Scope> scopes, boolean offline, String address) {
+        IssuedToken token = tokens.issue(who, scopes, address);
         ObjectNode body = Json.object();
         body.put("access_token", token.token());
         body.put("scope", String.join(" ", scopes.stream().map(Scope::toString).toList()));

@@ -2,6 +2,7 @@ package io.berth.gateway.auth.token;
 
 import io.berth.gateway.auth.Principal;
 import io.berth.gateway.auth.Scope;
+import io.berth.gateway.auth.SignInAudit;
 import io.berth.gateway.auth.check.ScopeDecisions;
 import io.berth.gateway.auth.projects.ProjectFacts;
 import io.berth.store.oci.RepositoryName;
@@ -21,10 +22,27 @@ import java.util.Map;
 public final class TokenService {
     private final Tokens tokens;
     private final ScopeDecisions decisions;
+    private final SignInAudit audit;
 
     public TokenService(Tokens tokens, ScopeDecisions decisions) {
+        this(tokens, decisions, SignInAudit.none());
+    }
+
+    /** @param audit where sign-ins ({@code docker login}) and tokens that allow writes are recorded */
+    public TokenService(Tokens tokens, ScopeDecisions decisions, SignInAudit audit) {
         this.tokens = tokens;
         this.decisions = decisions;
+        this.audit = audit;
+    }
+
+    /** A token for {@code who}, calling from {@code address}, with what of {@code asked} it may have; audited. */
+    public IssuedToken issue(Principal who, List<Scope> asked, String address) {
+        if (asked.isEmpty()) {
+            audit.signedIn(who, address);
+        }
+        IssuedToken token = issue(who, asked);
+        audit.tokenIssued(who, address, token.granted());
+        return token;
     }
 
     /** A token for {@code who} with what of {@code asked} it may have. */

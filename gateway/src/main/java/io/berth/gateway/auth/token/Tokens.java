@@ -87,7 +87,7 @@ public final class Tokens {
         }
         String jwt = builder(subject, now, expires).claim("access", claim).claim(PROJECTS_CLAIM, projects)
                 .signWith(key.privateKey(), Jwts.SIG.ES256).compact();
-        return new IssuedToken(jwt, settings.lifetime().toSeconds(), now);
+        return new IssuedToken(jwt, settings.lifetime().toSeconds(), now, access);
     }
 
     /** What a token grants; a token that is not good is refused with 401 {@code UNAUTHORIZED}. */

@@ -77,9 +77,9 @@ class DecidedFromMemoryTest {
                 .token();
         projects.forget("team");
 
-        assertEquals("alice", decide(token).name());
+        assertEquals("alice", decide(token).subject());
         assertEquals(1, offTheLoop.get(), "the first request verifies the token and looks the project up");
-        assertEquals("alice", decide(token).name());
+        assertEquals("alice", decide(token).subject());
         assertEquals(1, offTheLoop.get(), "the second is decided from memory");
     }
 

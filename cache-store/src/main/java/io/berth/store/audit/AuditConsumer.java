@@ -1,0 +1,57 @@
+package io.berth.store.audit;
+
+import io.berth.store.event.EventConsumer;
+import io.berth.store.event.RegistryEvent;
+import io.berth.store.meta.Transactions;
+
+import java.util.List;
+
+/**
+ * Copies the registry's events (pushes, pulls, deletes) from the outbox into the audit log, from
+ * the oldest event retention kept. A batch is written in one transaction; an event delivered again
+ * is not written twice.
+ */
+public final class AuditConsumer implements EventConsumer {
+    public static final String NAME = "audit-log";
+
+    private final Transactions tx;
+
+    public AuditConsumer(Transactions tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Start start() {
+        return Start.BEGINNING;
+    }
+
+    @Override
+    public void accept(List<RegistryEvent> batch) {
+        tx.useTransaction(h -> batch.forEach(event -> AuditLog.recordEvent(h, entry(event), event.id())));
+    }
+
+    /** The audit line for an event. */
+    static AuditEntry entry(RegistryEvent e) {
+        String project = e.repository().contains("/") ? e.repository().substring(0, e.repository().indexOf('/'))
+                : e.repository();
+        String reference = e.tag() != null ? e.repository() + ":" + e.tag() : e.repository() + "@" + e.digest();
+        return switch (e.type()) {
+            case PUSHED -> line(e, "push", "artifact", reference, project, null);
+            case PULLED -> line(e, "pull", "artifact", reference, project, null);
+            case TAG_DELETED -> line(e, "delete", "tag", e.repository() + ":" + e.tag(), project,
+                    e.digest() == null ? null : "was " + e.digest());
+            case DELETED -> line(e, "delete", "artifact", e.repository() + "@" + e.digest(), project, null);
+        };
+    }
+
+    private static AuditEntry line(RegistryEvent e, String action, String type, String resource, String project,
+                                   String detail) {
+        return new AuditEntry(0, e.occurredAt(), e.caller(), action, type, resource, project, e.repository(), true,
+                e.count(), detail);
+    }
+}

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.berth.admin.api.ProjectsResource;
 import io.berth.admin.api.RegistryExceptionMapper;
 import io.berth.admin.api.RepositoriesResource;
+import io.berth.admin.cli.ProjectCommand;
+import io.berth.admin.cli.RobotCommand;
+import io.berth.admin.cli.UserCommand;
 import io.berth.admin.events.EventMetrics;
 import io.berth.admin.events.EventsManager;
 import io.berth.admin.health.DatabaseHealthCheck;
@@ -60,6 +63,9 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         // ${NAME:-default} in the YAML takes NAME from the environment; nested defaults allowed.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false, true)));
+        bootstrap.addCommand(new UserCommand(System.getenv(), System.out));
+        bootstrap.addCommand(new ProjectCommand(System.getenv(), System.out));
+        bootstrap.addCommand(new RobotCommand(System.getenv(), System.out));
     }
 
     @Override

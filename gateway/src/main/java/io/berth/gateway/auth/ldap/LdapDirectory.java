@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -86,7 +87,7 @@ public final class LdapDirectory implements AutoCloseable {
         Filter filter = Filter.createANDFilter(userFilter,
                 Filter.createEqualityFilter(settings.uidAttribute(), username));
         List<String> attributes = Stream.of(settings.uidAttribute(), settings.emailAttribute(),
-                settings.groupAttribute()).filter(a -> a != null).toList();
+                settings.groupAttribute()).filter(Objects::nonNull).toList();
         List<SearchResultEntry> entries;
         try {
             entries = pool.search(new SearchRequest(settings.baseDn(), SearchScope.SUB, DereferencePolicy.NEVER, 2,

@@ -1,14 +1,18 @@
 package io.berth.admin;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.berth.gateway.auth.AuthMode;
 import io.berth.gateway.auth.Grants;
 import io.dropwizard.util.Duration;
+import io.dropwizard.validation.ValidationMethod;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
-/** The {@code auth:} section: sign-in, the token service and who may create projects. */
+/** The {@code auth:} section: sign-in (database or directory), the token service and who may create projects. */
 public class AuthSettings {
     /**
      * Whether the registry asks who is calling. Off, anyone who reaches the port may push, pull
@@ -60,4 +64,26 @@ public class AuthSettings {
     @Max(16)
     @JsonProperty
     public int passwordCost = 12;
+
+    /**
+     * Where users' passwords are checked: {@code database} or {@code ldap} (the directory of
+     * {@link #ldap}). The local {@code admin} and robots sign in with the database in both.
+     */
+    @NotNull
+    @JsonProperty
+    public AuthMode mode = AuthMode.DATABASE;
+
+    /** The directory, for {@code mode: ldap}. */
+    @Valid
+    @NotNull
+    @JsonProperty
+    public LdapAuthSettings ldap = new LdapAuthSettings();
+
+    /** In ldap mode the directory's URL and base DN are needed; the rest has defaults. */
+    @ValidationMethod(message = "needs auth.ldap.url (BERTH_LDAP_URL) and auth.ldap.baseDn (BERTH_LDAP_BASE_DN)"
+            + " when auth.mode is ldap")
+    @JsonIgnore
+    public boolean isLdapComplete() {
+        return mode != AuthMode.LDAP || !LdapAuthSettings.isBlank(ldap.url) && !LdapAuthSettings.isBlank(ldap.baseDn);
+    }
 }

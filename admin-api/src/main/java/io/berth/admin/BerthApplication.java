@@ -14,8 +14,10 @@ import io.berth.admin.health.DiskSpaceHealthCheck;
 import io.berth.admin.health.StorageHealthCheck;
 import io.berth.gateway.GatewayConfig;
 import io.berth.gateway.auth.AccessCheck;
+import io.berth.gateway.auth.AuthMode;
 import io.berth.gateway.auth.Identity;
 import io.berth.gateway.auth.check.Challenge;
+import io.berth.gateway.auth.ldap.LdapSettings;
 import io.berth.gateway.auth.token.SigningKey;
 import io.berth.gateway.auth.token.TokenSettings;
 import io.berth.gateway.http.Route;
@@ -143,7 +145,8 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 Duration.ofMillis(auth.tokenLifetime.toMilliseconds()), TokenSettings.DEFAULT_LEEWAY);
         String realm = isBlank(auth.externalUrl) ? null
                 : auth.externalUrl.replaceAll("/+$", "") + Challenge.TOKEN_PATH;
+        LdapSettings ldap = auth.mode == AuthMode.LDAP ? auth.ldap.toSettings() : null;
         return new Identity(registry.transactions(), SigningKey.loadOrCreate(keyFile), new Identity.Settings(tokens,
-                realm, auth.projectCreation, config.projects.autoCreate, auth.passwordCost), clock);
+                realm, auth.projectCreation, config.projects.autoCreate, auth.passwordCost, ldap), clock);
     }
 }

@@ -3,6 +3,9 @@ package io.berth.gateway.auth;
 import io.berth.gateway.auth.check.Challenge;
 import io.berth.gateway.auth.check.RegistryAccessCheck;
 import io.berth.gateway.auth.check.ScopeDecisions;
+import io.berth.gateway.auth.ldap.LdapDirectory;
+import io.berth.gateway.auth.ldap.LdapSettings;
+import io.berth.gateway.auth.ldap.LdapSignIn;
 import io.berth.gateway.auth.members.Members;
 import io.berth.gateway.auth.projects.Projects;
 import io.berth.gateway.auth.robots.Robots;
@@ -19,6 +22,7 @@ import io.berth.store.meta.Transactions;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -37,24 +41,35 @@ public final class Identity implements AutoCloseable {
     private final TokenService tokenService;
     private final ScopeDecisions decisions;
     private final Challenge challenge;
+    private final LdapSignIn directory;
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("berth-access-", 0).factory());
 
     /**
      * @param realm the token endpoint's absolute URL for challenges; null to derive it from each
      *              request's {@code Host}
+     * @param ldap  the directory users sign in with ({@link AuthMode#LDAP}); null to keep their
+     *              passwords in the database ({@link AuthMode#DATABASE})
      */
     public record Settings(TokenSettings tokens, String realm, Grants.ProjectCreation projectCreation,
-                           boolean autoCreateProjects, int passwordCost) {
+                           boolean autoCreateProjects, int passwordCost, LdapSettings ldap) {
+        /** Settings in database mode. */
+        public Settings(TokenSettings tokens, String realm, Grants.ProjectCreation projectCreation,
+                        boolean autoCreateProjects, int passwordCost) {
+            this(tokens, realm, projectCreation, autoCreateProjects, passwordCost, null);
+        }
     }
 
+    /** In directory mode, the directory is connected to lazily: one that is down does not stop the start. */
     public Identity(Transactions tx, SigningKey key, Settings settings, Clock clock) {
         this.users = new Users(tx, new Passwords(settings.passwordCost()), clock);
         this.robots = new Robots(tx, clock);
         this.members = new Members(tx, clock);
         this.projects = new Projects(tx);
+        this.directory = settings.ldap() == null ? null
+                : new LdapSignIn(new LdapDirectory(settings.ldap()), users, clock);
         SignInAudit audit = new SignInAudit(new AuditLog(tx), clock);
-        this.authenticator = new Authenticator(users, robots, LoginThrottle.defaults(), audit);
+        this.authenticator = new Authenticator(users, robots, LoginThrottle.defaults(), directory, audit);
         this.tokens = new Tokens(key, settings.tokens(), clock);
         this.decisions = new ScopeDecisions(projects, members, settings.projectCreation(),
                 settings.autoCreateProjects());
@@ -100,8 +115,21 @@ public final class Identity implements AutoCloseable {
         return decisions;
     }
 
+    /** Where users' passwords are checked. */
+    public AuthMode mode() {
+        return directory == null ? AuthMode.DATABASE : AuthMode.LDAP;
+    }
+
+    /** The directory users sign in with, in {@link AuthMode#LDAP}; empty in database mode. */
+    public Optional<LdapDirectory> directory() {
+        return Optional.ofNullable(directory).map(LdapSignIn::directory);
+    }
+
     @Override
     public void close() {
         blocking.shutdown();
+        if (directory != null) {
+            directory.directory().close();
+        }
     }
 }

@@ -23,8 +23,21 @@ public sealed interface Principal {
         }
     }
 
-    /** A user account (database or directory); a system admin may do everything. */
-    record User(String name, boolean sysadmin) implements Principal {
+    /**
+     * A user account (database or directory); a system admin may do everything.
+     *
+     * @param groups the user's directory groups (DNs and names) as resolved at sign-in, through which
+     *               they hold the roles of groups that are project members; empty for database users
+     */
+    record User(String name, boolean sysadmin, Set<String> groups) implements Principal {
+        public User {
+            groups = Set.copyOf(groups);
+        }
+
+        /** A user in no directory group. */
+        public User(String name, boolean sysadmin) {
+            this(name, sysadmin, Set.of());
+        }
     }
 
     /**

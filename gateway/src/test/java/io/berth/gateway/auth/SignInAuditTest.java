@@ -56,7 +56,7 @@ class SignInAuditTest {
         members.addUser("team", "alice", Role.DEVELOPER);
         audit = new AuditLog(tx);
         SignInAudit signIns = new SignInAudit(audit, clock);
-        authenticator = new Authenticator(users, new Robots(tx, clock), LoginThrottle.defaults(), signIns);
+        authenticator = new Authenticator(users, new Robots(tx, clock), LoginThrottle.defaults(), null, signIns);
         tokens = new TokenService(new Tokens(SigningKey.generate(), new TokenSettings("berth", "berth",
                 TokenSettings.DEFAULT_LIFETIME, TokenSettings.DEFAULT_LEEWAY), clock),
                 new ScopeDecisions(new Projects(tx), members, Grants.ProjectCreation.EVERYONE, true), signIns);

@@ -12,7 +12,6 @@ import io.berth.gateway.auth.projects.Projects;
 import io.berth.store.oci.RepositoryName;
 
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -61,7 +60,7 @@ public final class ScopeDecisions {
             }
         } else {
             Role role = who instanceof Principal.User user
-                    ? members.roleOf(project, user.name(), List.of()).orElse(null) : null;
+                    ? members.roleOf(project, user.name(), user.groups()).orElse(null) : null;
             Set<Permission> held = Grants.inProject(who, project, facts.get().isPublic(), role);
             actions = Grants.registryActions(scope.actions(), held);
         }

@@ -37,10 +37,13 @@ interface MemberDao {
     @SqlQuery(SELECT + " WHERE m.project_id = :projectId AND m.group_name = :group")
     Optional<MemberRow> ofGroup(@Bind("projectId") long projectId, @Bind("group") String group);
 
-    /** The roles a user holds in a project, directly and through any of their groups. */
+    /**
+     * The roles a user holds in a project, directly and through any of their groups; group names
+     * compare without case (as a directory compares DNs and cn values), so {@code groups} come lower-case.
+     */
     @SqlQuery("SELECT m.role FROM project_member m JOIN project p ON p.id = m.project_id"
             + " LEFT JOIN account a ON a.id = m.account_id"
-            + " WHERE p.name = :project AND (a.username = :username OR m.group_name IN (<groups>))")
+            + " WHERE p.name = :project AND (a.username = :username OR LOWER(m.group_name) IN (<groups>))")
     List<String> roles(@Bind("project") String project, @Bind("username") String username,
                        @BindList(value = "groups", onEmpty = BindList.EmptyHandling.NULL_STRING) Collection<String> groups);
 

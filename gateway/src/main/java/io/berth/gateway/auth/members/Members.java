@@ -10,6 +10,7 @@ import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -102,10 +103,12 @@ public final class Members {
 
     /**
      * The highest role a user holds in a project, directly or through one of {@code groups} (their
-     * directory groups, resolved at sign-in); empty when none.
+     * directory groups, resolved at sign-in: DNs and names, which match a group member whatever
+     * their case); empty when none.
      */
     public Optional<Role> roleOf(String project, String username, Collection<String> groups) {
-        List<String> roles = tx.withHandle(h -> h.attach(MemberDao.class).roles(project, username, groups));
+        List<String> lowered = groups.stream().map(g -> g.toLowerCase(Locale.ROOT)).distinct().toList();
+        List<String> roles = tx.withHandle(h -> h.attach(MemberDao.class).roles(project, username, lowered));
         return roles.stream().map(Role::parse).max(Enum::compareTo);
     }
 

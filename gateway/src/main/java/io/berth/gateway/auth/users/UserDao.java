@@ -24,7 +24,8 @@ interface UserDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM account WHERE username = :username")
     Optional<User> find(@Bind("username") String username);
 
-    @SqlQuery("SELECT password_hash FROM account WHERE username = :username")
+    /** The hash a database sign-in compares with; none for a directory user, whatever the column holds. */
+    @SqlQuery("SELECT password_hash FROM account WHERE username = :username AND source = 'database'")
     Optional<String> passwordHash(@Bind("username") String username);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM account ORDER BY username LIMIT :limit OFFSET :offset")
@@ -38,6 +39,10 @@ interface UserDao {
 
     @SqlUpdate("UPDATE account SET sysadmin = :sysadmin, updated_at = :now WHERE username = :username")
     int setSysadmin(@Bind("username") String username, @Bind("sysadmin") boolean sysadmin, @Bind("now") Instant now);
+
+    /** Makes an account sign in with the directory: it keeps no password here. */
+    @SqlUpdate("UPDATE account SET source = 'ldap', password_hash = NULL, updated_at = :now WHERE username = :username")
+    int toDirectory(@Bind("username") String username, @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE account SET email = :email, updated_at = :now WHERE username = :username")
     int setEmail(@Bind("username") String username, @Bind("email") String email, @Bind("now") Instant now);

@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
 public final class Users {
     /** The user every installation starts with; it cannot be deleted or lose its admin rights. */
     public static final String ADMIN = "admin";
+    /** The source of an account that signs in with a password kept here. */
+    public static final String DATABASE = "database";
+    /** The source of an account that signs in with the directory's password, and keeps none here. */
+    public static final String LDAP = "ldap";
     /**
      * Names that docker login, a token's {@code sub} and Basic credentials carry unchanged: no
      * colon (Basic's separator), no {@code $} (robots' prefix), no spaces.
@@ -45,18 +49,58 @@ public final class Users {
             if (users.find(username).isPresent()) {
                 throw new RegistryException(ErrorCode.CONFLICT, "a user named '" + username + "' exists already");
             }
-            users.insert(username, email, hash, "database", sysadmin, clock.instant());
+            users.insert(username, email, hash, DATABASE, sysadmin, clock.instant());
             return users.find(username).orElseThrow();
         });
     }
 
-    /** The user whose password this is; empty for a wrong password or an unknown name (which take as long). */
+    /**
+     * The user whose password this is; empty for a wrong password or an unknown name (which take as
+     * long), and always for a directory user, who has no password here.
+     */
     public Optional<User> authenticate(String username, String password) {
         Optional<String> hash = tx.withHandle(h -> h.attach(UserDao.class).passwordHash(username));
         if (!passwords.matches(password, hash.orElse(null))) {
             return Optional.empty();
         }
         return tx.withHandle(h -> h.attach(UserDao.class).find(username));
+    }
+
+    /**
+     * The local account of a user the directory has just signed in: created on their first sign-in
+     * (source {@code ldap}, with no password here, so that no database sign-in can reach it), or
+     * taken over from a database account of that name (its password dropped; its memberships and
+     * admin rights kept, since in directory mode the directory says who a name is). The e-mail
+     * address is the directory's when it has a valid one. Writes only what changed; 401 for a
+     * directory name that cannot be a user name here.
+     */
+    public User signedInFromDirectory(String username, String email) {
+        if (username == null || !USERNAME.matcher(username).matches() || ADMIN.equalsIgnoreCase(username)) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "the directory account '" + username + "' cannot"
+                    + " sign in here: Berth user names are 1 to 255 letters, digits, '.', '_', '@' or '-', and '"
+                    + ADMIN + "' is the local admin's");
+        }
+        String mail = email != null && EMAIL.matcher(email).matches() ? email : null;
+        Optional<User> known = find(username);
+        if (known.isPresent() && known.get().source().equals(LDAP)
+                && (mail == null || mail.equals(known.get().email()))) {
+            return known.get();
+        }
+        return tx.inTransaction(h -> { // a concurrent first sign-in's insert makes this run again, and update
+            UserDao users = h.attach(UserDao.class);
+            Optional<User> now = users.find(username);
+            if (now.isEmpty()) {
+                users.insert(username, mail, null, LDAP, false, clock.instant());
+            } else {
+                if (!now.get().source().equals(LDAP)) {
+                    users.toDirectory(username, clock.instant());
+                }
+                if (mail != null && !mail.equals(now.get().email())) {
+                    users.setEmail(username, mail, clock.instant());
+                }
+            }
+            return users.find(username).orElseThrow();
+        });
     }
 
     public Optional<User> find(String username) {
@@ -80,7 +124,10 @@ public final class Users {
      * changing someone's need not ({@code oldPassword} null).
      */
     public void changePassword(String username, String oldPassword, String newPassword, boolean byAdmin) {
-        get(username);
+        if (get(username).source().equals(LDAP)) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "'" + username + "' signs in with the directory's"
+                    + " password, which Berth does not keep: change it in the directory");
+        }
         if (!byAdmin && authenticate(username, oldPassword).isEmpty()) {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "the old password is not right: give the current"
                     + " password to change it");

@@ -73,6 +73,17 @@ class MembersTest extends DatabaseTestBase {
     }
 
     @Test
+    void groups_matchWhateverTheirCase_asADirectoryComparesThem() {
+        members.addGroup("team", "CN=Ops,OU=Groups,DC=example,DC=org", Role.DEVELOPER);
+        members.addGroup("team", "Readers", Role.GUEST);
+
+        assertEquals(Optional.of(Role.DEVELOPER), members.roleOf("team", "carol",
+                List.of("cn=ops,ou=groups,dc=example,dc=org")));
+        assertEquals(Optional.of(Role.GUEST), members.roleOf("team", "dave", List.of("readers")));
+        assertEquals(Optional.empty(), members.roleOf("team", "erin", List.of("cn=ops")));
+    }
+
+    @Test
     void rolesChange_andMembersLeave() {
         members.addUser("team", "alice", Role.GUEST);
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +54,27 @@ class UsersTest extends DatabaseTestBase {
         assertEquals(Optional.empty(), users.authenticate("nobody", GOOD));
         assertFalse(alice.sysadmin());
         assertEquals("database", alice.source());
+    }
+
+    @Test
+    void aDirectoryUser_getsAnAccountWithoutAPassword_andWritesOnlyWhatChanged() {
+        User erin = users.signedInFromDirectory("erin", "erin@example.org");
+        assertEquals("ldap", erin.source());
+        assertEquals(Optional.empty(), users.authenticate("erin", ""));
+
+        clock.advance(Duration.ofHours(1));
+        assertEquals(erin, users.signedInFromDirectory("erin", null), "no mail in the directory keeps the known one");
+        assertEquals(erin, users.signedInFromDirectory("erin", "not mail"), "nor does a broken one");
+        assertEquals("erin@example.net", users.signedInFromDirectory("erin", "erin@example.net").email());
+    }
+
+    @Test
+    void aDirectoryNameThatCannotBeAUserName_orIsTheAdmins_is401() {
+        for (String name : List.of("John Smith", "ADMIN", "admin", "a:b")) {
+            RegistryException e = assertThrows(RegistryException.class, () -> users.signedInFromDirectory(name, null));
+            assertEquals(ErrorCode.UNAUTHORIZED, e.code(), name);
+        }
+        assertTrue(users.find("ADMIN").isEmpty());
     }
 
     @Test

@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * podman against the real server, each podman with its own store (vfs) in a temp folder: an image
  * goes from an OCI layout into one store, is pushed, and is pulled by tag and by digest into empty stores.
+ * Authentication is on: {@code podman login --password-stdin} first, into an auth file of this test's
+ * own ({@code REGISTRY_AUTH_FILE}, so the host's is untouched), which every later podman reads.
  */
 class PodmanIT {
     @RegisterExtension
@@ -42,12 +44,15 @@ class PodmanIT {
         podman = Requirements.executable("podman");
         work = E2e.tempDir("podman");
         runRoots = Files.createTempDirectory(Path.of("/tmp"), "pr");
-        v2 = new V2Client(berth.registry());
+        v2 = V2Client.withBasic(berth.registry(), BerthProcess.ADMIN_USER, berth.adminPassword());
         Path layout = work.resolve("layout");
         image = TestImages.singleArch(layout, "v1", 404, 3, 768 * 1024, "amd64");
         imageId = image.configDigest().substring("sha256:".length());
         name = berth.hostPort() + "/podman/app";
 
+        String login = podmanWithInput("source", berth.adminPassword(), "login", "--tls-verify=false", "-u", BerthProcess.ADMIN_USER,
+                "--password-stdin", berth.hostPort()).stdout();
+        assertTrue(login.contains("Login Succeeded"), login);
         podman("source", "pull", "oci:" + layout + ":v1");
         podman("source", "tag", imageId, name + ":v1");
         Path digestFile = work.resolve("pushed.digest");
@@ -57,12 +62,23 @@ class PodmanIT {
 
     @AfterAll
     static void cleanUp() {
-        E2e.deleteTree(runRoots);
-        E2e.deleteTree(work);
+        try {
+            if (work != null && Files.exists(work.resolve("auth.json"))) {
+                podman("source", "logout", berth.hostPort());
+            }
+        } finally {
+            E2e.deleteTree(runRoots);
+            E2e.deleteTree(work);
+        }
     }
 
     /** Runs podman on the store named {@code store} (created under the work folder on first use). */
     private static Proc.Result podman(String store, String... args) {
+        return podmanWithInput(store, null, args);
+    }
+
+    /** The same, with {@code stdin} as podman's standard input (null: none). */
+    private static Proc.Result podmanWithInput(String store, String stdin, String... args) {
         Path root = work.resolve("store-" + store);
         List<String> command = new ArrayList<>(List.of(podman, "--root", root.resolve("root").toString(),
                 "--runroot", runRoots.resolve(store).toString(), "--storage-driver", "vfs"));
@@ -73,7 +89,8 @@ class PodmanIT {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        return Proc.ok(command, Map.of("TMPDIR", tmp.toString()));
+        return Proc.run(command, Map.of("TMPDIR", tmp.toString(), "REGISTRY_AUTH_FILE", work.resolve("auth.json").toString()),
+                Proc.DEFAULT_TIMEOUT, stdin).assertOk();
     }
 
     @Test

@@ -313,6 +313,27 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
         return V2Client.withTokens(registry(), ADMIN_USER, adminPassword());
     }
 
+    /**
+     * How many requests the registry has answered on one route so far ({@code token.get},
+     * {@code token.post}, …): the count of its {@code berth.registry.requests.<route>} timer in
+     * {@code /admin/metrics}, 0 before the first.
+     */
+    public long requestCount(String route) {
+        try {
+            HttpResponse<String> metrics = get(admin().resolve("/admin/metrics"));
+            if (metrics.statusCode() != 200) {
+                throw new AssertionError("GET /admin/metrics answered " + metrics.statusCode() + ": " + metrics.body());
+            }
+            return V2Client.JSON.readTree(metrics.body()).path("timers").path("berth.registry.requests." + route)
+                    .path("count").asLong(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     public Path dataDir() {
         return dataDir;
     }

@@ -31,11 +31,20 @@ import java.util.concurrent.TimeUnit;
  * <p>As a JUnit extension ({@code @RegisterExtension static BerthProcess berth = new BerthProcess("x")})
  * it starts before the class's tests and stops after them, deleting its data folder. It can be
  * stopped gracefully, killed with SIGKILL, and started again on the same data folder and ports.
+ *
+ * <p>Authentication is on, as it is by default: the first start creates {@value #ADMIN_USER} with
+ * {@link #ADMIN_PASSWORD} (from {@code BERTH_ADMIN_PASSWORD}), unless a test sets that variable to
+ * {@code ""} with {@link #withEnv}, in which case Berth generates one into
+ * {@code <data dir>/initial-admin-password} and {@link #adminPassword()} reads it from there.
  */
 public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, TestExecutionExceptionHandler,
         LifecycleMethodExecutionExceptionHandler, AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration STOP_GRACE = Duration.ofSeconds(60);
+    /** The built-in system admin. */
+    public static final String ADMIN_USER = "admin";
+    /** The admin's password in these tests: meets the policy (8 to 72 characters, upper, lower, digit). */
+    public static final String ADMIN_PASSWORD = "E2e-Berth-Admin-7";
 
     private final String name;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -132,8 +141,8 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
         env.put("BERTH_ADMIN_BIND", "127.0.0.1");
         env.put("BERTH_OPS_PORT", Integer.toString(opsPort));
         env.put("BERTH_OPS_BIND", "127.0.0.1");
-        // TODO(issue 6): the clients of these tests do not sign in yet; until they do, the registry runs open.
-        env.put("BERTH_AUTH_ENABLED", "false");
+        env.put("BERTH_AUTH_ENABLED", "true"); // the default, whatever the calling shell says
+        env.put("BERTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.putAll(extraEnv);
         if (env.get("JAVA_HOME") == null && Runtime.version().feature() >= 21) {
             env.put("JAVA_HOME", System.getProperty("java.home"));
@@ -278,6 +287,51 @@ public final class BerthProcess implements BeforeAllCallback, AfterAllCallback, 
     /** {@code 127.0.0.1:<port>}, the registry host as image references spell it. */
     public String hostPort() {
         return "127.0.0.1:" + registryPort;
+    }
+
+    /** The admin's password: {@link #ADMIN_PASSWORD}, or the one Berth generated when BERTH_ADMIN_PASSWORD was empty. */
+    public String adminPassword() {
+        String given = extraEnv.getOrDefault("BERTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        if (!given.isEmpty()) {
+            return given;
+        }
+        Path file = dataDir.resolve("initial-admin-password");
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new AssertionError("BERTH_ADMIN_PASSWORD was empty, but the generated password is not in " + file, e);
+        }
+    }
+
+    /** {@code admin:<password>}, as skopeo's {@code --creds} and ctr's {@code --user} take it. */
+    public String adminCredentials() {
+        return ADMIN_USER + ":" + adminPassword();
+    }
+
+    /** A V2 client signed in as the admin through the token service, as docker, podman and skopeo do. */
+    public V2Client v2() {
+        return V2Client.withTokens(registry(), ADMIN_USER, adminPassword());
+    }
+
+    /**
+     * How many requests the registry has answered on one route so far ({@code token.get},
+     * {@code token.post}, …): the count of its {@code berth.registry.requests.<route>} timer in
+     * {@code /admin/metrics}, 0 before the first.
+     */
+    public long requestCount(String route) {
+        try {
+            HttpResponse<String> metrics = get(admin().resolve("/admin/metrics"));
+            if (metrics.statusCode() != 200) {
+                throw new AssertionError("GET /admin/metrics answered " + metrics.statusCode() + ": " + metrics.body());
+            }
+            return V2Client.JSON.readTree(metrics.body()).path("timers").path("berth.registry.requests." + route)
+                    .path("count").asLong(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     public Path dataDir() {

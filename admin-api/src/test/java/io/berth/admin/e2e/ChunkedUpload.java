@@ -141,7 +141,8 @@ public final class ChunkedUpload {
                 .header("Content-Range", from + "-" + (to - 1))
                 .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), to - from))
                 .build();
-        return v2.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        // the session was started by this client, so it holds the token for the repository: sent once, with it
+        return v2.http().sendAsync(v2.authorized(request), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** {@code GET} on the session: the bytes the server holds (Range end + 1), or -1 when the session is unknown (404). */

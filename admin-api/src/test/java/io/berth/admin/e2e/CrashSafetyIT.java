@@ -44,7 +44,7 @@ class CrashSafetyIT {
     /** A push the server acknowledged with 201 before it was killed. */
     record Pushed(String repo, String tag, String digest, byte[] manifest, List<String> blobs) {}
 
-    private final V2Client v2 = new V2Client(berth.registry());
+    private final V2Client v2 = berth.v2();
     private final ConcurrentLinkedQueue<Pushed> acknowledged = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ChunkedUpload> uploads = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Throwable> failuresBeforeKill = new ConcurrentLinkedQueue<>();

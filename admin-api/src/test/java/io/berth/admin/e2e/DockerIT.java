@@ -27,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The docker CLI and a private dockerd against the real server: load a docker-save tarball, tag,
  * push, remove, pull by tag and by digest, and save the pulled image to check that it round-trips.
- * The steps build on each other, so they run in order.
+ * The steps build on each other, so they run in order. Authentication is on: the CLI signs in with
+ * {@code docker login --password-stdin} first (into the private dockerd's own DOCKER_CONFIG) and out
+ * at the end; the checks over plain HTTP send Basic credentials directly, which /v2 routes accept.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DockerIT {
@@ -53,15 +55,21 @@ class DockerIT {
         // a `docker save`-format tarball of the image, made offline
         skopeo.ok("copy", "oci:" + layout + ":v1", "docker-archive:" + work.resolve("image.tar") + ":berth-e2e/app:v1");
         name = berth.hostPort() + "/docker/app";
-        v2 = new V2Client(berth.registry());
+        v2 = V2Client.withBasic(berth.registry(), BerthProcess.ADMIN_USER, berth.adminPassword());
         docker = Dockerd.start(berth.hostPort(), E2e.logDir().resolve("docker-dockerd.log"));
+        String login = docker.login(berth.hostPort(), BerthProcess.ADMIN_USER, berth.adminPassword()).assertOk().stdout();
+        assertTrue(login.contains("Login Succeeded"), login);
     }
 
     @AfterAll
     static void stopDockerd() {
         try {
             if (docker != null) {
-                docker.close();
+                try {
+                    docker.logout(berth.hostPort());
+                } finally {
+                    docker.close();
+                }
             }
         } finally {
             E2e.deleteTree(work);

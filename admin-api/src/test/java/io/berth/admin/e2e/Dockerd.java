@@ -120,6 +120,25 @@ public final class Dockerd implements AutoCloseable {
         return Proc.run(cli(args), cliEnv, Proc.DEFAULT_TIMEOUT);
     }
 
+    /**
+     * {@code docker login <registry> -u <user> --password-stdin}: the credentials land in this
+     * daemon's own {@code DOCKER_CONFIG} (a temp folder), never in the host's. Returns what
+     * happened; {@link Proc.Result#assertOk()} when it must succeed.
+     */
+    public Proc.Result login(String registry, String user, String password) {
+        return Proc.run(cli("login", registry, "-u", user, "--password-stdin"), cliEnv, Proc.DEFAULT_TIMEOUT, password);
+    }
+
+    /** {@code docker logout <registry>}; fails the test unless it exits 0. */
+    public Proc.Result logout(String registry) {
+        return ok("logout", registry);
+    }
+
+    /** The CLI's config.json, where {@code docker login} keeps credentials. */
+    public Path cliConfig() {
+        return dir.resolve("cli/config.json");
+    }
+
     public long pid() {
         return process.pid();
     }

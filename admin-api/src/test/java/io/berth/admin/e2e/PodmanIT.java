@@ -1,7 +1,6 @@
 package io.berth.admin.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.store.testing.Requirements;
 import io.berth.store.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,9 +10,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,15 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * podman against the real server, each podman with its own store (vfs) in a temp folder: an image
  * goes from an OCI layout into one store, is pushed, and is pulled by tag and by digest into empty stores.
+ * Authentication is on: {@code podman login --password-stdin} first, into an auth file of this test's
+ * own ({@code REGISTRY_AUTH_FILE}, so the host's is untouched), which every later podman reads.
  */
 class PodmanIT {
     @RegisterExtension
     static final BerthProcess berth = new BerthProcess("podman");
 
     private static Path work;
-    /** podman wants its runroot path under 50 characters: a short folder directly in /tmp. */
-    private static Path runRoots;
-    private static String podman;
+    private static Podman podman;
     private static TestImages.Image image;
     private static String imageId;
     private static String pushedDigest;
@@ -39,15 +35,16 @@ class PodmanIT {
 
     @BeforeAll
     static void pushAnImage() throws IOException {
-        podman = Requirements.executable("podman");
         work = E2e.tempDir("podman");
-        runRoots = Files.createTempDirectory(Path.of("/tmp"), "pr");
-        v2 = new V2Client(berth.registry());
+        podman = Podman.require(work);
+        v2 = V2Client.withBasic(berth.registry(), BerthProcess.ADMIN_USER, berth.adminPassword());
         Path layout = work.resolve("layout");
         image = TestImages.singleArch(layout, "v1", 404, 3, 768 * 1024, "amd64");
         imageId = image.configDigest().substring("sha256:".length());
         name = berth.hostPort() + "/podman/app";
 
+        String login = podman.login(berth.hostPort(), BerthProcess.ADMIN_USER, berth.adminPassword()).assertOk().stdout();
+        assertTrue(login.contains("Login Succeeded"), login);
         podman("source", "pull", "oci:" + layout + ":v1");
         podman("source", "tag", imageId, name + ":v1");
         Path digestFile = work.resolve("pushed.digest");
@@ -57,23 +54,21 @@ class PodmanIT {
 
     @AfterAll
     static void cleanUp() {
-        E2e.deleteTree(runRoots);
-        E2e.deleteTree(work);
+        try {
+            if (podman != null && Files.exists(podman.authFile())) {
+                podman.logout(berth.hostPort());
+            }
+        } finally {
+            if (podman != null) {
+                podman.close();
+            }
+            E2e.deleteTree(work);
+        }
     }
 
     /** Runs podman on the store named {@code store} (created under the work folder on first use). */
     private static Proc.Result podman(String store, String... args) {
-        Path root = work.resolve("store-" + store);
-        List<String> command = new ArrayList<>(List.of(podman, "--root", root.resolve("root").toString(),
-                "--runroot", runRoots.resolve(store).toString(), "--storage-driver", "vfs"));
-        command.addAll(List.of(args));
-        Path tmp = work.resolve("tmp");
-        try {
-            Files.createDirectories(tmp);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return Proc.ok(command, Map.of("TMPDIR", tmp.toString()));
+        return podman.ok(store, args);
     }
 
     @Test

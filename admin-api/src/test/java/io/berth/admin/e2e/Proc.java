@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +47,27 @@ public final class Proc {
     }
 
     public static Result run(List<String> command, Map<String, String> env, Duration timeout) {
+        return run(command, env, timeout, null);
+    }
+
+    /**
+     * Runs the command with {@code stdin} as its standard input (from a file only its owner may
+     * read, deleted afterwards: for a {@code --password-stdin}), or /dev/null when it is null.
+     */
+    public static Result run(List<String> command, Map<String, String> env, Duration timeout, String stdin) {
         Path out = null;
         Path err = null;
+        Path in = null;
         try {
             out = Files.createTempFile("berth-e2e-out", ".txt");
             err = Files.createTempFile("berth-e2e-err", ".txt");
+            if (stdin != null) {
+                in = Files.createTempFile("berth-e2e-in", ".txt",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(in, stdin, StandardCharsets.UTF_8);
+            }
             ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(in != null ? in.toFile() : Path.of("/dev/null").toFile()))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
             pb.environment().putAll(env);
@@ -76,6 +91,7 @@ public final class Proc {
         } finally {
             deleteQuietly(out);
             deleteQuietly(err);
+            deleteQuietly(in);
         }
     }
 

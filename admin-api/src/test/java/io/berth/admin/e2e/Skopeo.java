@@ -15,6 +15,9 @@ import java.util.Map;
  * registry already has (in {@code /var/lib/containers/cache}) and skips or mounts them. Each
  * invocation runs in a private mount namespace ({@code unshare -m}) with a fresh empty folder
  * bind-mounted over that cache, so it remembers nothing and the host's cache is untouched.
+ * Credentials come only from the command line ({@code --creds}, {@code --src-creds},
+ * {@code --dest-creds}): {@code REGISTRY_AUTH_FILE} points at a file of the scratch folder, so
+ * nothing the host has signed in to is used, and a {@code skopeo login} would write there.
  */
 public final class Skopeo {
     private static final String CACHE = "/var/lib/containers/cache";
@@ -59,7 +62,8 @@ public final class Skopeo {
                 cache.toString(), skopeo));
         command.addAll(List.of(args));
         try {
-            return Proc.run(command, Map.of(), Proc.DEFAULT_TIMEOUT);
+            return Proc.run(command, Map.of("REGISTRY_AUTH_FILE", scratch.resolve("skopeo-auth.json").toString()),
+                    Proc.DEFAULT_TIMEOUT);
         } finally {
             E2e.deleteTree(cache);
         }

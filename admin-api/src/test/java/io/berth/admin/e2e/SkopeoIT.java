@@ -23,7 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** skopeo against the real server: copies in and out by tag, by digest and with --all, inspect, tags, delete. */
+/**
+ * skopeo against the real server: copies in and out by tag, by digest and with --all, inspect, tags,
+ * delete. Authentication is on: every skopeo command signs in with {@code --creds} (or
+ * {@code --src-creds} / {@code --dest-creds}), and the checks over plain HTTP use the token flow.
+ */
 class SkopeoIT {
     @RegisterExtension
     static final BerthProcess berth = new BerthProcess("skopeo");
@@ -42,12 +46,17 @@ class SkopeoIT {
         layout = work.resolve("layout");
         single = TestImages.singleArch(layout, "single", 101, 3, 512 * 1024, "amd64");
         multi = TestImages.multiArch(layout, "multi", 202, List.of("amd64", "arm64", "arm/v7"), 256 * 1024);
-        v2 = new V2Client(berth.registry());
+        v2 = berth.v2();
     }
 
     @AfterAll
     static void cleanUp() {
         E2e.deleteTree(work);
+    }
+
+    /** The admin's {@code user:password} for skopeo's credential flags. */
+    private static String creds() {
+        return berth.adminCredentials();
     }
 
     private static String docker(String repoAndRef) {
@@ -56,16 +65,16 @@ class SkopeoIT {
 
     @Test
     void copyInAndOutByTag() throws IOException {
-        skopeo.ok("copy", "--dest-tls-verify=false", "oci:" + layout + ":single", docker("skopeo/bytag:v1"));
+        skopeo.ok("copy", "--dest-tls-verify=false", "--dest-creds", creds(), "oci:" + layout + ":single", docker("skopeo/bytag:v1"));
         assertServed("skopeo/bytag", "v1", single);
 
         Path outLayout = work.resolve("out-bytag");
-        skopeo.ok("copy", "--src-tls-verify=false", docker("skopeo/bytag:v1"), "oci:" + outLayout + ":copied");
+        skopeo.ok("copy", "--src-tls-verify=false", "--src-creds", creds(), docker("skopeo/bytag:v1"), "oci:" + outLayout + ":copied");
         assertEquals(single.manifestDigest(), layoutRef(outLayout, "copied"));
         assertLayoutHolds(outLayout, single);
 
         Path outDir = work.resolve("out-dir");
-        skopeo.ok("copy", "--src-tls-verify=false", docker("skopeo/bytag:v1"), "dir:" + outDir);
+        skopeo.ok("copy", "--src-tls-verify=false", "--src-creds", creds(), docker("skopeo/bytag:v1"), "dir:" + outDir);
         assertArrayEquals(single.manifestBytes(), Files.readAllBytes(outDir.resolve("manifest.json")));
         for (String blob : blobsOf(single)) {
             assertEquals(blob, E2e.sha256(outDir.resolve(blob.substring("sha256:".length()))), "dir: blob " + blob);
@@ -75,21 +84,21 @@ class SkopeoIT {
     @Test
     void copyInAndOutByDigest() throws IOException {
         String ref = "skopeo/bydigest@" + single.manifestDigest();
-        skopeo.ok("copy", "--dest-tls-verify=false", "oci:" + layout + ":single", docker(ref));
+        skopeo.ok("copy", "--dest-tls-verify=false", "--dest-creds", creds(), "oci:" + layout + ":single", docker(ref));
         V2Client.Manifest served = v2.manifest("skopeo/bydigest", single.manifestDigest());
         assertEquals(200, served.status());
         assertArrayEquals(single.manifestBytes(), served.bytes());
         assertEquals(0, v2.json("/v2/skopeo/bydigest/tags/list").path("tags").size(), "a push by digest makes no tag");
 
         Path outLayout = work.resolve("out-bydigest");
-        skopeo.ok("copy", "--src-tls-verify=false", docker(ref), "oci:" + outLayout + ":copied");
+        skopeo.ok("copy", "--src-tls-verify=false", "--src-creds", creds(), docker(ref), "oci:" + outLayout + ":copied");
         assertEquals(single.manifestDigest(), layoutRef(outLayout, "copied"));
         assertLayoutHolds(outLayout, single);
     }
 
     @Test
     void copyAllOfAMultiArchIndex() throws IOException {
-        skopeo.ok("copy", "--all", "--dest-tls-verify=false", "oci:" + layout + ":multi", docker("skopeo/multi:v1"));
+        skopeo.ok("copy", "--all", "--dest-tls-verify=false", "--dest-creds", creds(), "oci:" + layout + ":multi", docker("skopeo/multi:v1"));
         V2Client.Manifest index = v2.manifest("skopeo/multi", "v1");
         assertEquals(200, index.status());
         assertEquals(TestImages.OCI_INDEX, index.mediaType());
@@ -102,7 +111,7 @@ class SkopeoIT {
         }
 
         Path outLayout = work.resolve("out-multi");
-        skopeo.ok("copy", "--all", "--src-tls-verify=false", docker("skopeo/multi:v1"), "oci:" + outLayout + ":copied");
+        skopeo.ok("copy", "--all", "--src-tls-verify=false", "--src-creds", creds(), docker("skopeo/multi:v1"), "oci:" + outLayout + ":copied");
         assertEquals(index.digest(), layoutRef(outLayout, "copied"));
         assertArrayEquals(index.bytes(), Files.readAllBytes(TestImages.blobPath(outLayout, index.digest())));
         for (TestImages.Image image : multi.images()) {
@@ -112,22 +121,22 @@ class SkopeoIT {
 
     @Test
     void inspectRawIsByteExact() {
-        skopeo.ok("copy", "--dest-tls-verify=false", "oci:" + layout + ":single", docker("skopeo/inspect:v1"));
-        Proc.Result byTag = skopeo.ok("inspect", "--raw", "--tls-verify=false", docker("skopeo/inspect:v1"));
+        skopeo.ok("copy", "--dest-tls-verify=false", "--dest-creds", creds(), "oci:" + layout + ":single", docker("skopeo/inspect:v1"));
+        Proc.Result byTag = skopeo.ok("inspect", "--raw", "--tls-verify=false", "--creds", creds(), docker("skopeo/inspect:v1"));
         assertEquals(new String(single.manifestBytes(), StandardCharsets.UTF_8), byTag.stdout());
-        Proc.Result byDigest = skopeo.ok("inspect", "--raw", "--tls-verify=false",
+        Proc.Result byDigest = skopeo.ok("inspect", "--raw", "--tls-verify=false", "--creds", creds(),
                 docker("skopeo/inspect@" + single.manifestDigest()));
         assertEquals(new String(single.manifestBytes(), StandardCharsets.UTF_8), byDigest.stdout());
-        Proc.Result config = skopeo.ok("inspect", "--config", "--raw", "--tls-verify=false", docker("skopeo/inspect:v1"));
+        Proc.Result config = skopeo.ok("inspect", "--config", "--raw", "--tls-verify=false", "--creds", creds(), docker("skopeo/inspect:v1"));
         assertEquals(single.configDigest(), E2e.sha256(config.stdout().getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void listTags() {
         for (String tag : List.of("v1", "v2", "latest")) {
-            skopeo.ok("copy", "--dest-tls-verify=false", "oci:" + layout + ":single", docker("skopeo/tags:" + tag));
+            skopeo.ok("copy", "--dest-tls-verify=false", "--dest-creds", creds(), "oci:" + layout + ":single", docker("skopeo/tags:" + tag));
         }
-        Proc.Result listed = skopeo.ok("list-tags", "--tls-verify=false", docker("skopeo/tags"));
+        Proc.Result listed = skopeo.ok("list-tags", "--tls-verify=false", "--creds", creds(), docker("skopeo/tags"));
         Set<String> tags = new HashSet<>();
         V2Client.parse(listed.stdout().getBytes(StandardCharsets.UTF_8)).path("Tags").forEach(t -> tags.add(t.asText()));
         assertEquals(Set.of("v1", "v2", "latest"), tags);
@@ -135,20 +144,20 @@ class SkopeoIT {
 
     @Test
     void deleteRemovesTheManifest() {
-        skopeo.ok("copy", "--dest-tls-verify=false", "oci:" + layout + ":single", docker("skopeo/delete:v1"));
+        skopeo.ok("copy", "--dest-tls-verify=false", "--dest-creds", creds(), "oci:" + layout + ":single", docker("skopeo/delete:v1"));
         assertEquals(200, v2.manifest("skopeo/delete", single.manifestDigest()).status());
 
-        skopeo.ok("delete", "--tls-verify=false", docker("skopeo/delete:v1"));
+        skopeo.ok("delete", "--tls-verify=false", "--creds", creds(), docker("skopeo/delete:v1"));
         assertEquals(404, v2.manifest("skopeo/delete", single.manifestDigest()).status(), "manifest by digest after delete");
         assertEquals(404, v2.manifest("skopeo/delete", "v1").status(), "manifest by tag after delete");
-        Proc.Result inspect = skopeo.run("inspect", "--raw", "--tls-verify=false", docker("skopeo/delete:v1"));
+        Proc.Result inspect = skopeo.run("inspect", "--raw", "--tls-verify=false", "--creds", creds(), docker("skopeo/delete:v1"));
         assertFalse(inspect.ok(), "skopeo inspect of a deleted image must fail: " + inspect.describe());
     }
 
     /** skopeo cannot push an artifact byte-exact, so the artifact goes up with plain HTTP. */
     @Test
     void artifactWithSubjectIsListedByTheReferrersApi() throws IOException {
-        skopeo.ok("copy", "--dest-tls-verify=false", "oci:" + layout + ":single", docker("skopeo/subject:v1"));
+        skopeo.ok("copy", "--dest-tls-verify=false", "--dest-creds", creds(), "oci:" + layout + ":single", docker("skopeo/subject:v1"));
         Path artifactLayout = work.resolve("artifact");
         String artifactType = "application/vnd.berth.test.sbom.v1+json";
         TestImages.Artifact artifact = TestImages.artifactWithSubject(artifactLayout, single.manifestDigest(),
@@ -177,7 +186,7 @@ class SkopeoIT {
                 + "?artifactType=application/vnd.example.other").path("manifests");
         assertEquals(0, filtered.size());
         // The artifact is readable by skopeo too, byte-exact.
-        Proc.Result raw = skopeo.ok("inspect", "--raw", "--tls-verify=false", docker("skopeo/subject@" + artifact.manifestDigest()));
+        Proc.Result raw = skopeo.ok("inspect", "--raw", "--tls-verify=false", "--creds", creds(), docker("skopeo/subject@" + artifact.manifestDigest()));
         assertEquals(new String(artifact.manifestBytes(), StandardCharsets.UTF_8), raw.stdout());
     }
 

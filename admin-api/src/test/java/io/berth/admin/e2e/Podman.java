@@ -1,0 +1,82 @@
+package io.berth.admin.e2e;
+
+import io.berth.store.testing.Requirements;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * podman as root with stores of its own: each named store has its root under the work folder and
+ * its runroot in a short folder directly in /tmp (podman wants runroot paths under 50 characters),
+ * the vfs driver, and one auth file of the work folder ({@code REGISTRY_AUTH_FILE}) that
+ * {@code podman login} writes and every podman reads, so the host's credentials are neither used
+ * nor touched. {@link #close()} removes the runroots; the work folder is the caller's.
+ */
+public final class Podman implements AutoCloseable {
+    private final String podman;
+    private final Path work;
+    private final Path runRoots;
+
+    private Podman(String podman, Path work, Path runRoots) {
+        this.podman = podman;
+        this.work = work;
+        this.runRoots = runRoots;
+    }
+
+    /** Skips (or fails, with BERTH_E2E_REQUIRED=1) unless podman is installed. */
+    public static Podman require(Path work) {
+        String podman = Requirements.executable("podman");
+        try {
+            Files.createDirectories(work);
+            return new Podman(podman, work, Files.createTempDirectory(Path.of("/tmp"), "pr"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs podman on the store named {@code store} (created on first use); fails the test unless it exits 0. */
+    public Proc.Result ok(String store, String... args) {
+        return run(store, null, args).assertOk();
+    }
+
+    /** Runs podman on the store named {@code store} with {@code stdin} (null: none) as its input. */
+    public Proc.Result run(String store, String stdin, String... args) {
+        Path root = work.resolve("store-" + store);
+        List<String> command = new ArrayList<>(List.of(podman, "--root", root.resolve("root").toString(),
+                "--runroot", runRoots.resolve(store).toString(), "--storage-driver", "vfs"));
+        command.addAll(List.of(args));
+        Path tmp = work.resolve("tmp");
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Proc.run(command, Map.of("TMPDIR", tmp.toString(), "REGISTRY_AUTH_FILE", authFile().toString()),
+                Proc.DEFAULT_TIMEOUT, stdin);
+    }
+
+    /** {@code podman login --tls-verify=false -u <user> --password-stdin <registry>}; returns what happened. */
+    public Proc.Result login(String registry, String user, String password) {
+        return run("login", password, "login", "--tls-verify=false", "-u", user, "--password-stdin", registry);
+    }
+
+    /** {@code podman logout <registry>}; fails the test unless it exits 0. */
+    public Proc.Result logout(String registry) {
+        return ok("login", "logout", registry);
+    }
+
+    /** The auth file {@code podman login} writes and every podman here reads. */
+    public Path authFile() {
+        return work.resolve("auth.json");
+    }
+
+    @Override
+    public void close() {
+        E2e.deleteTree(runRoots);
+    }
+}

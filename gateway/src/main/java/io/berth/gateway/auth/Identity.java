@@ -51,7 +51,7 @@ public final class Identity implements AutoCloseable {
         this.users = new Users(tx, new Passwords(settings.passwordCost()), clock);
         this.robots = new Robots(tx, clock);
         this.members = new Members(tx, clock);
-        this.projects = new Projects(tx);
+        this.projects = new Projects(tx, clock);
         this.authenticator = new Authenticator(users, robots, LoginThrottle.defaults());
         this.tokens = new Tokens(key, settings.tokens(), clock);
         this.decisions = new ScopeDecisions(projects, members, settings.projectCreation(),

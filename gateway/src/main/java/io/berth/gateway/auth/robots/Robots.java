@@ -30,6 +30,8 @@ public final class Robots {
     public static final String PREFIX = "robot$";
     /** The longest expiry a robot may be given, in days: ten years. */
     public static final int MAX_EXPIRY_DAYS = 3650;
+    /** The longest description a robot may have, in characters. */
+    public static final int MAX_DESCRIPTION = 1024;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     private final Transactions tx;
@@ -55,24 +57,20 @@ public final class Robots {
         }
         String fullName = PREFIX + (project == null ? name : project + "+" + name);
         Instant expiresAt = expiry(expiresInDays);
+        checkDescription(description);
         checkPermissions(project, permissions);
         String secret = RobotSecrets.generate();
         long id = tx.inTransaction(h -> {
             RobotDao dao = h.attach(RobotDao.class);
             ProjectDao projects = h.attach(ProjectDao.class);
             Long projectId = project == null ? null : projects.findId(project).orElseThrow(() -> noProject(project));
-            for (String p : permissions.keySet()) {
-                if (!p.equals(Principal.ALL_PROJECTS) && projects.findId(p).isEmpty()) {
-                    throw noProject(p);
-                }
-            }
+            checkProjectsExist(projects, permissions);
             if (dao.byName(fullName).isPresent()) {
                 throw new RegistryException(ErrorCode.CONFLICT, "a robot named '" + fullName + "' exists already");
             }
             long robotId = dao.insert(fullName, projectId, description, RobotSecrets.hash(secret), expiresAt,
                     clock.instant());
-            permissions.forEach((p, actions) -> dao.permit(robotId, p, actions.stream().map(Action::token)
-                    .sorted().collect(Collectors.joining(","))));
+            permit(dao, robotId, permissions);
             return robotId;
         });
         return new Created(get(id), secret);
@@ -138,6 +136,28 @@ public final class Robots {
         return new Created(get(id), secret);
     }
 
+    /** Changes what the robot is for (null: no description). */
+    public void setDescription(long id, String description) {
+        checkDescription(description);
+        updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).setDescription(id, description, clock.instant())));
+    }
+
+    /**
+     * Replaces what the robot may do, under the rules of its creation: a project robot only in its
+     * project; the projects named must exist. Tokens it holds keep their access until they expire.
+     */
+    public void setPermissions(long id, Map<String, Set<Action>> permissions) {
+        Robot robot = get(id);
+        checkPermissions(robot.project(), permissions);
+        tx.useTransaction(h -> {
+            RobotDao dao = h.attach(RobotDao.class);
+            checkProjectsExist(h.attach(ProjectDao.class), permissions);
+            updated(id, dao.touch(id, clock.instant()));
+            dao.forgetPermissions(id);
+            permit(dao, id, permissions);
+        });
+    }
+
     public void setDisabled(long id, boolean disabled) {
         updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).setDisabled(id, disabled, clock.instant())));
     }
@@ -154,6 +174,25 @@ public final class Robots {
             throw invalid("expiresInDays must be 1 to " + MAX_EXPIRY_DAYS + ", or -1 for never: " + days);
         }
         return clock.instant().plus(Duration.ofDays(days));
+    }
+
+    private static void permit(RobotDao dao, long robotId, Map<String, Set<Action>> permissions) {
+        permissions.forEach((p, actions) -> dao.permit(robotId, p, actions.stream().map(Action::token)
+                .sorted().collect(Collectors.joining(","))));
+    }
+
+    private static void checkProjectsExist(ProjectDao projects, Map<String, Set<Action>> permissions) {
+        for (String p : permissions.keySet()) {
+            if (!p.equals(Principal.ALL_PROJECTS) && projects.findId(p).isEmpty()) {
+                throw noProject(p);
+            }
+        }
+    }
+
+    private static void checkDescription(String description) {
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            throw invalid("a robot's description may have at most " + MAX_DESCRIPTION + " characters");
+        }
     }
 
     private static void checkPermissions(String project, Map<String, Set<Action>> permissions) {

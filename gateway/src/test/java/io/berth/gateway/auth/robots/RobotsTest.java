@@ -132,6 +132,41 @@ class RobotsTest extends DatabaseTestBase {
     }
 
     @Test
+    void aRobotsDescriptionAndPermissions_change_andItSignsInWithTheNewOnes() {
+        Robots.Created created = robots.create("ci", "team", "old", null, PULL_PUSH_TEAM);
+        long id = created.robot().id();
+
+        robots.setDescription(id, "pulls only now");
+        robots.setPermissions(id, Map.of("team", EnumSet.of(Action.PULL)));
+
+        Robot robot = robots.get(id);
+        assertEquals("pulls only now", robot.description());
+        assertEquals(Map.of("team", EnumSet.of(Action.PULL)), robot.permissions());
+        assertEquals(EnumSet.of(Action.PULL), robots.authenticate("robot$team+ci", created.secret()).orElseThrow()
+                .actionsIn("team"));
+    }
+
+    @Test
+    void changedPermissions_followTheRulesOfCreation_andARefusalChangesNothing() {
+        long project = robots.create("ci", "team", null, null, PULL_PUSH_TEAM).robot().id();
+        long system = robots.create("sys", null, null, null, Map.of("team", EnumSet.of(Action.PULL))).robot().id();
+
+        assertFailure(ErrorCode.INVALID_INPUT, () -> robots.setPermissions(project, Map.of("other",
+                EnumSet.of(Action.PULL))));
+        assertFailure(ErrorCode.INVALID_INPUT, () -> robots.setPermissions(project, Map.of()));
+        assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> robots.setPermissions(system, Map.of("nowhere",
+                EnumSet.of(Action.PULL))));
+        assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> robots.setPermissions(9999, PULL_PUSH_TEAM));
+        assertFailure(ErrorCode.INVALID_INPUT, () -> robots.setDescription(project, "x".repeat(1025)));
+        assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> robots.setDescription(9999, "x"));
+        assertEquals(PULL_PUSH_TEAM, robots.get(project).permissions());
+
+        robots.setPermissions(system, Map.of("*", EnumSet.of(Action.PULL), "other", EnumSet.of(Action.PUSH)));
+        assertEquals(Map.of("*", EnumSet.of(Action.PULL), "other", EnumSet.of(Action.PUSH)),
+                robots.get(system).permissions());
+    }
+
+    @Test
     void mistakes_getClearRefusals_andCreateNothing() {
         robots.create("ci", "team", null, null, PULL_PUSH_TEAM);
 
@@ -149,6 +184,8 @@ class RobotsTest extends DatabaseTestBase {
         assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> robots.create("x", null, null, null,
                 Map.of("nowhere", EnumSet.of(Action.PULL))));
         assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> robots.rotate(9999));
+        assertFailure(ErrorCode.INVALID_INPUT, () -> robots.create("x", "team", "x".repeat(1025), null,
+                PULL_PUSH_TEAM));
         assertEquals(1, robots.list(null, 1, 10).total());
     }
 

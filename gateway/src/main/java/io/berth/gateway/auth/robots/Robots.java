@@ -136,26 +136,35 @@ public final class Robots {
         return new Created(get(id), secret);
     }
 
-    /** Changes what the robot is for (null: no description). */
-    public void setDescription(long id, String description) {
-        checkDescription(description);
-        updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).setDescription(id, description, clock.instant())));
-    }
-
     /**
-     * Replaces what the robot may do, under the rules of its creation: a project robot only in its
-     * project; the projects named must exist. Tokens it holds keep their access until they expire.
+     * Changes a robot in one transaction: each of its description, disabled flag and permissions
+     * when given (not null). Permissions follow the rules of creation (a project robot's only in its
+     * project; the projects named must exist) and replace the old ones; tokens it holds keep their
+     * access until they expire. A refusal changes nothing.
      */
-    public void setPermissions(long id, Map<String, Set<Action>> permissions) {
+    public Robot update(long id, String description, Boolean disabled, Map<String, Set<Action>> permissions) {
         Robot robot = get(id);
-        checkPermissions(robot.project(), permissions);
+        checkDescription(description);
+        if (permissions != null) {
+            checkPermissions(robot.project(), permissions);
+        }
         tx.useTransaction(h -> {
             RobotDao dao = h.attach(RobotDao.class);
-            checkProjectsExist(h.attach(ProjectDao.class), permissions);
-            updated(id, dao.touch(id, clock.instant()));
-            dao.forgetPermissions(id);
-            permit(dao, id, permissions);
+            Instant now = clock.instant();
+            updated(id, dao.touch(id, now));
+            if (description != null) {
+                dao.setDescription(id, description, now);
+            }
+            if (disabled != null) {
+                dao.setDisabled(id, disabled, now);
+            }
+            if (permissions != null) {
+                checkProjectsExist(h.attach(ProjectDao.class), permissions);
+                dao.forgetPermissions(id);
+                permit(dao, id, permissions);
+            }
         });
+        return get(id);
     }
 
     public void setDisabled(long id, boolean disabled) {

@@ -117,6 +117,22 @@ class ErrorShapeTest {
     }
 
     @Test
+    void repeatedFailedSignIns_areThrottled_withRetryAfter_evenWithTheRightPassword() {
+        String victim = ApiApp.unique("victim");
+        APP.user(victim);
+        ApiClient guessing = APP.api().as(ApiClient.basic(victim, "Wrong-Guess-1"));
+        for (int i = 0; i < 10; i++) {
+            assertError(guessing.get("/api/v1/users/current"), 401, "UNAUTHORIZED");
+        }
+
+        Answer throttled = APP.api().as(ApiClient.basic(victim, ApiApp.PASSWORD)).get("/api/v1/users/current");
+
+        assertError(throttled, 429, "TOO_MANY_REQUESTS");
+        assertTrue(Long.parseLong(throttled.header("Retry-After")) > 0, throttled.toString());
+        assertFalse(throttled.body().contains(ApiApp.PASSWORD), throttled.toString());
+    }
+
+    @Test
     void theHealthCheck_staysOpen() {
         assertEquals(200, APP.api().get("/admin/healthcheck").status());
     }

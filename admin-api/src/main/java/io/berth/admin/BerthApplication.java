@@ -117,6 +117,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 config.storage.minFreeDisk.toBytes()));
         ProbeEndpoints.register(env);
 
+        AdminApi.registerJettyErrors(env);
         if (identity != null) {
             AdminApi.register(env.jersey(), registry.inventory(), identity, config.auth.projectCreation,
                     config.auth.selfRegistration);

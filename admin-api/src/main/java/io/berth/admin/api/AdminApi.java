@@ -4,6 +4,7 @@ import io.berth.admin.api.access.OpenAccessFilter;
 import io.berth.admin.api.access.ProjectAccess;
 import io.berth.admin.api.access.SignInFilter;
 import io.berth.admin.api.errors.ConstraintViolationMapper;
+import io.berth.admin.api.errors.JsonErrorHandler;
 import io.berth.admin.api.errors.JsonExceptionMapper;
 import io.berth.admin.api.errors.RegistryExceptionMapper;
 import io.berth.admin.api.errors.UnexpectedExceptionMapper;
@@ -14,7 +15,10 @@ import io.berth.gateway.auth.members.Members;
 import io.berth.gateway.auth.projects.Projects;
 import io.berth.store.Inventory;
 import io.berth.store.meta.Transactions;
+import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 import java.time.Clock;
 
@@ -57,6 +61,22 @@ public final class AdminApi {
         jersey.register(new ProjectsResource(inventory, projects, access, creator, creation));
         jersey.register(new RepositoriesResource(inventory, access));
         jersey.register(new OpenApiResource());
+    }
+
+    /**
+     * The admin API's error body also for what Jetty refuses before Jersey runs: on the server
+     * (replacing Dropwizard's HTML error page as it starts) and on the application's context.
+     */
+    public static void registerJettyErrors(Environment env) {
+        env.getApplicationContext().setErrorHandler(new JsonErrorHandler());
+        env.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (event instanceof Server server) {
+                    server.setErrorHandler(new JsonErrorHandler());
+                }
+            }
+        });
     }
 
     /** One error body for every failure; Dropwizard's own mappers are off (see BerthApplication). */

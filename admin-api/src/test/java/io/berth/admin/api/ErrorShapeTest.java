@@ -7,6 +7,12 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
 import static io.berth.admin.api.ApiClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,7 +71,7 @@ class ErrorShapeTest {
     @Test
     void aValueOfTheWrongType_isInvalidInput_namingTheFieldButNotTheValue() {
         Answer answer = APP.admin().post("/api/v1/users", json("username", "typed", "password",
-                java.util.Map.of("secret", "Hunter2-Hunter2"), "email", null));
+                Map.of("secret", "Hunter2-Hunter2"), "email", null));
 
         assertError(answer, 400, "INVALID_INPUT");
         assertTrue(answer.errorMessage().contains("password"), answer.toString());
@@ -133,8 +139,34 @@ class ErrorShapeTest {
     }
 
     @Test
+    void whatJettyRefusesBeforeTheApiRuns_answersTheSameShape_notAnHtmlPage() throws IOException {
+        List<String> requests = List.of(
+                "GET /api/v1/projects/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET /api/v1/robots/1%2F2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET /api/v1/projects HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000)
+                        + "\r\nConnection: close\r\n\r\n");
+        for (String request : requests) {
+            String response = raw(request);
+            String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+            assertTrue(response.startsWith("HTTP/1.1 4"), response);
+            assertTrue(response.contains("Content-Type: application/json"), response);
+            assertEquals("INVALID_INPUT", ApiClient.JSON.readTree(body).path("errors").path(0).path("code").asText(),
+                    response);
+        }
+    }
+
+    @Test
     void theHealthCheck_staysOpen() {
         assertEquals(200, APP.api().get("/admin/healthcheck").status());
+    }
+
+    /** The whole answer to a request written as raw bytes (what an HTTP client would refuse to send). */
+    private static String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", EXTENSION.getLocalPort())) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** Status, code, and the shape: one error of exactly a code and a message, no trace. */

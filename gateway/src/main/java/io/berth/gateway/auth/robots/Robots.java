@@ -8,7 +8,6 @@ import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.Transactions;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +30,6 @@ public final class Robots {
     public static final int MAX_EXPIRY_DAYS = 3650;
     /** The longest description a robot may have, in characters. */
     public static final int MAX_DESCRIPTION = 1024;
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     private final Transactions tx;
     private final Clock clock;
@@ -51,20 +48,18 @@ public final class Robots {
      */
     public Created create(String name, String project, String description, Integer expiresInDays,
                           Map<String, Set<Action>> permissions) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw invalid("'" + name + "' is not a valid robot name: use 1 to 64 lower-case letters, digits, '.', '_'"
-                    + " or '-', starting with a letter or digit");
-        }
+        RobotRules.checkName(name);
         String fullName = PREFIX + (project == null ? name : project + "+" + name);
-        Instant expiresAt = expiry(expiresInDays);
-        checkDescription(description);
-        checkPermissions(project, permissions);
+        Instant expiresAt = RobotRules.expiry(expiresInDays, clock.instant());
+        RobotRules.checkDescription(description);
+        RobotRules.checkPermissions(project, permissions);
         String secret = RobotSecrets.generate();
         long id = tx.inTransaction(h -> {
             RobotDao dao = h.attach(RobotDao.class);
             ProjectDao projects = h.attach(ProjectDao.class);
-            Long projectId = project == null ? null : projects.findId(project).orElseThrow(() -> noProject(project));
-            checkProjectsExist(projects, permissions);
+            Long projectId = project == null ? null
+                    : projects.findId(project).orElseThrow(() -> RobotRules.noProject(project));
+            RobotRules.checkProjectsExist(projects, permissions);
             if (dao.byName(fullName).isPresent()) {
                 throw new RegistryException(ErrorCode.CONFLICT, "a robot named '" + fullName + "' exists already");
             }
@@ -144,9 +139,9 @@ public final class Robots {
      */
     public Robot update(long id, String description, Boolean disabled, Map<String, Set<Action>> permissions) {
         Robot robot = get(id);
-        checkDescription(description);
+        RobotRules.checkDescription(description);
         if (permissions != null) {
-            checkPermissions(robot.project(), permissions);
+            RobotRules.checkPermissions(robot.project(), permissions);
         }
         tx.useTransaction(h -> {
             RobotDao dao = h.attach(RobotDao.class);
@@ -159,7 +154,7 @@ public final class Robots {
                 dao.setDisabled(id, disabled, now);
             }
             if (permissions != null) {
-                checkProjectsExist(h.attach(ProjectDao.class), permissions);
+                RobotRules.checkProjectsExist(h.attach(ProjectDao.class), permissions);
                 dao.forgetPermissions(id);
                 permit(dao, id, permissions);
             }
@@ -175,48 +170,9 @@ public final class Robots {
         updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).delete(id)));
     }
 
-    private Instant expiry(Integer days) {
-        if (days == null || days == -1) {
-            return null;
-        }
-        if (days < 1 || days > MAX_EXPIRY_DAYS) {
-            throw invalid("expiresInDays must be 1 to " + MAX_EXPIRY_DAYS + ", or -1 for never: " + days);
-        }
-        return clock.instant().plus(Duration.ofDays(days));
-    }
-
     private static void permit(RobotDao dao, long robotId, Map<String, Set<Action>> permissions) {
         permissions.forEach((p, actions) -> dao.permit(robotId, p, actions.stream().map(Action::token)
                 .sorted().collect(Collectors.joining(","))));
-    }
-
-    private static void checkProjectsExist(ProjectDao projects, Map<String, Set<Action>> permissions) {
-        for (String p : permissions.keySet()) {
-            if (!p.equals(Principal.ALL_PROJECTS) && projects.findId(p).isEmpty()) {
-                throw noProject(p);
-            }
-        }
-    }
-
-    private static void checkDescription(String description) {
-        if (description != null && description.length() > MAX_DESCRIPTION) {
-            throw invalid("a robot's description may have at most " + MAX_DESCRIPTION + " characters");
-        }
-    }
-
-    private static void checkPermissions(String project, Map<String, Set<Action>> permissions) {
-        if (permissions.isEmpty()) {
-            throw invalid("give the robot at least one permission: pull, push or delete in a project");
-        }
-        permissions.forEach((p, actions) -> {
-            if (actions.isEmpty() || actions.contains(Action.CATALOG)) {
-                throw invalid("a robot's actions in '" + p + "' must be some of pull, push and delete");
-            }
-            if (project != null && !project.equals(p)) {
-                throw invalid("a robot of project '" + project + "' may only be given permissions in it, not in '"
-                        + p + "': create a system robot for several projects");
-            }
-        });
     }
 
     private static Robot robot(RobotDao dao, RobotDao.RobotRow row) {
@@ -236,14 +192,6 @@ public final class Robots {
         if (rows == 0) {
             throw new RegistryException(ErrorCode.NO_SUCH_RESOURCE, "there is no robot with id " + id);
         }
-    }
-
-    private static RegistryException noProject(String project) {
-        return new RegistryException(ErrorCode.NO_SUCH_RESOURCE, "there is no project named '" + project + "'");
-    }
-
-    private static RegistryException invalid(String message) {
-        return new RegistryException(ErrorCode.INVALID_INPUT, message);
     }
 
     /** A robot with the secret it was just given: the only time the secret is seen. */

@@ -15,8 +15,10 @@ import jakarta.validation.constraints.Pattern;
 /** The {@code auth:} section: sign-in (database or directory), the token service and who may create projects. */
 public class AuthSettings {
     /**
-     * Whether the registry asks who is calling. Off, anyone who reaches the port may push, pull
-     * and delete anything: only for a registry on a trusted network, or to measure the cost of auth.
+     * Whether the registry and the admin API ask who is calling. Off, anyone who reaches the
+     * registry port may push, pull and delete anything, and anyone who reaches the admin API may
+     * read, create, change and delete projects (accounts, members and robots are not served then):
+     * only for a registry on a trusted network, or to measure the cost of auth.
      */
     @JsonProperty
     public boolean enabled = true;
@@ -55,7 +57,10 @@ public class AuthSettings {
     @JsonProperty
     public Grants.ProjectCreation projectCreation = Grants.ProjectCreation.EVERYONE;
 
-    /** Whether anyone may create an account for themselves through the admin API. */
+    /**
+     * Whether anyone, signed in or not, may create an account for themselves through the admin API
+     * ({@code POST /api/v1/users}); never a system admin's.
+     */
     @JsonProperty
     public boolean selfRegistration = false;
 

@@ -1,9 +1,8 @@
 package io.berth.admin;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.berth.admin.api.ProjectsResource;
-import io.berth.admin.api.RegistryExceptionMapper;
-import io.berth.admin.api.RepositoriesResource;
+import io.berth.admin.api.AdminApi;
 import io.berth.admin.cli.ProjectCommand;
 import io.berth.admin.cli.RobotCommand;
 import io.berth.admin.cli.UserCommand;
@@ -34,6 +33,7 @@ import io.berth.store.event.PullRecorder;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
@@ -73,6 +73,11 @@ public final class BerthApplication extends Application<BerthConfiguration> {
     @Override
     public void run(BerthConfiguration config, Environment env) throws Exception {
         env.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        // A misspelt field is refused (400) rather than ignored, so "pubilc": true is not a silent no-op.
+        env.getObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        if (config.getServerFactory() instanceof AbstractServerFactory server) {
+            server.setRegisterDefaultExceptionMappers(false); // AdminApi registers its own: one error body
+        }
         ManagedDataSource dataSource = config.database.build(env.metrics(), "database");
         env.lifecycle().manage(dataSource);
 
@@ -102,8 +107,9 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         AccessCheck access = AccessCheck.allowAll();
         List<Route> tokenRoutes = List.of();
         StartupBanner.SignIn signIn = new StartupBanner.SignIn.Open();
+        Identity identity = null;
         if (config.auth.enabled) {
-            Identity identity = openIdentity(config, registry, paths, clock);
+            identity = openIdentity(config, registry, paths, clock);
             env.lifecycle().manage(new AutoCloseableManager(identity));
             access = identity.accessCheck();
             tokenRoutes = identity.routes();
@@ -125,9 +131,13 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 config.storage.minFreeDisk.toBytes()));
         ProbeEndpoints.register(env);
 
-        env.jersey().register(new RegistryExceptionMapper());
-        env.jersey().register(new ProjectsResource(registry.inventory()));
-        env.jersey().register(new RepositoriesResource(registry.inventory()));
+        AdminApi.registerJettyErrors(env);
+        if (identity != null) {
+            AdminApi.register(env.jersey(), registry.inventory(), identity, config.auth.projectCreation,
+                    config.auth.selfRegistration);
+        } else {
+            AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock);
+        }
         env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
     }
 

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * free ports), pushes an image through the registry port, and reads it back through the admin API.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
-class BerthApplicationTest {
+public class BerthApplicationTest {
     private static final Path DATA = tempDir();
     private static final int REGISTRY_PORT = freePort();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -98,15 +98,40 @@ class BerthApplicationTest {
     @Test
     void unknownProjectOrRepository_answersNotFoundInTheOneErrorShape() throws Exception {
         JsonNode project = adminGet("/api/v1/projects/nope/repositories", 404);
-        assertEquals(404, project.get("code").asInt());
-        assertTrue(project.get("message").asText().contains("nope"), project.toString());
+        assertEquals("NOT_FOUND", onlyError(project).get("code").asText());
+        assertTrue(onlyError(project).get("message").asText().contains("nope"), project.toString());
 
         JsonNode repository = adminGet("/api/v1/repositories/nope/x/artifacts", 404);
-        assertEquals(404, repository.get("code").asInt());
-        assertEquals("NAME_UNKNOWN", repository.get("details").asText());
+        assertEquals("NOT_FOUND", onlyError(repository).get("code").asText());
 
         JsonNode invalid = adminGet("/api/v1/repositories/Bad..Name/artifacts", 400);
-        assertEquals("NAME_INVALID", invalid.get("details").asText());
+        assertEquals("INVALID_INPUT", onlyError(invalid).get("code").asText());
+        assertTrue(onlyError(invalid).get("message").asText().contains("not a valid repository name"), invalid.toString());
+    }
+
+    @Test
+    void theAdminApi_asksWhoIsCalling_andShowsAnonymousCallersNoPrivateProject() throws Exception {
+        HttpResponse<String> users = http.send(HttpRequest.newBuilder(admin("/api/v1/users")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, users.statusCode(), users.body());
+        assertEquals("Basic realm=\"berth\"", users.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals("UNAUTHORIZED", onlyError(JSON.readTree(users.body())).get("code").asText());
+
+        HttpResponse<String> projects = http.send(HttpRequest.newBuilder(admin("/api/v1/projects")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, projects.statusCode(), projects.body());
+        for (JsonNode p : JSON.readTree(projects.body())) {
+            assertTrue(p.get("public").asBoolean(), projects.body());
+        }
+    }
+
+    /** The one entry of an error body {@code {"errors":[{"code","message"}]}}, which has nothing else. */
+    private static JsonNode onlyError(JsonNode body) {
+        assertEquals(1, body.size(), body.toString());
+        assertEquals(1, body.get("errors").size(), body.toString());
+        JsonNode error = body.get("errors").get(0);
+        assertEquals(2, error.size(), body.toString());
+        return error;
     }
 
     @Test
@@ -129,8 +154,8 @@ class BerthApplicationTest {
     }
 
     private JsonNode adminGet(String path, int expectedStatus) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(admin(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(admin(path)).header("Authorization",
+                adminBasic()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(expectedStatus, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }
@@ -140,7 +165,7 @@ class BerthApplicationTest {
     }
 
     /** Basic credentials of the admin, whose password the first start generated into {@code data}. */
-    static String adminBasic(Path data) throws IOException {
+    public static String adminBasic(Path data) throws IOException {
         String password = Files.readString(data.resolve(InitialAdmin.FILE)).strip();
         return "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
     }
@@ -161,7 +186,7 @@ class BerthApplicationTest {
      * For conf/berth.yml: storage and H2 in {@code data}, the registry on 127.0.0.1:{@code registryPort},
      * the admin API on 127.0.0.1 and the ops connector (its bind address as configured) on free ports.
      */
-    static ConfigOverride[] quickStartOverrides(Path data, int registryPort) {
+    public static ConfigOverride[] quickStartOverrides(Path data, int registryPort) {
         return new ConfigOverride[] {
             ConfigOverride.config("storage.root", data.toString()),
             ConfigOverride.config("database.url", "jdbc:h2:file:" + data.resolve("db/berth")
@@ -173,12 +198,12 @@ class BerthApplicationTest {
             ConfigOverride.config("server.adminConnectors[0].port", "0")};
     }
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         String root = System.getenv("BERTH_REPO_ROOT");
         return root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
     }
 
-    static Path tempDir() {
+    public static Path tempDir() {
         try {
             return Files.createTempDirectory("berth-app-test");
         } catch (IOException e) {
@@ -186,7 +211,7 @@ class BerthApplicationTest {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -52,7 +52,8 @@ class PostgresConfigTest {
                     + app.getLocalPort() + "/admin/healthcheck")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             HttpResponse<String> projects = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + app.getLocalPort() + "/api/v1/projects")).build(), HttpResponse.BodyHandlers.ofString());
+                    + app.getLocalPort() + "/api/v1/projects")).header("Authorization",
+                    BerthApplicationTest.adminBasic(data)).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(projects.body().contains("\"ops\""), projects.body());
         } finally {
             app.after();

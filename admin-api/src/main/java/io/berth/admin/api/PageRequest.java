@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
+import java.util.List;
 
 /**
  * The {@code page} and {@code page_size} query parameters of an admin listing, as Harbor's API has
@@ -45,10 +46,14 @@ public record PageRequest(int page, int pageSize) {
 
     /** A 200 with the listing's entries and its paging headers. */
     public Response respond(Listing<?> listing, UriInfo uri) {
-        Response.ResponseBuilder response = Response.ok(listing.items())
-                .header("X-Total-Count", listing.total());
+        return respond(listing.items(), listing.total(), uri);
+    }
+
+    /** A 200 with one page's {@code items}, {@code X-Total-Count: total} and links to the pages beside it. */
+    public Response respond(List<?> items, long total, UriInfo uri) {
+        Response.ResponseBuilder response = Response.ok(items).header("X-Total-Count", total);
         StringBuilder links = new StringBuilder();
-        if ((long) page * pageSize < listing.total()) {
+        if ((long) page * pageSize < total) {
             links.append(link(uri, page + 1, "next"));
         }
         if (page > 1) {

@@ -3,6 +3,9 @@ package io.berth.store.meta;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementException;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 import javax.sql.DataSource;
@@ -58,8 +61,19 @@ public final class Database {
         migrate(dataSource);
         Jdbi jdbi = Jdbi.create(dataSource);
         jdbi.installPlugin(new SqlObjectPlugin());
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(Database::withoutBoundValues);
         jdbi.useHandle(Database::writeCommitsAtOnce);
         return jdbi;
+    }
+
+    /**
+     * A failed statement's message as logged: the database's reason and the SQL, but not the
+     * values bound to it (JDBI's default), which may be password hashes or robot secrets' hashes.
+     */
+    static String withoutBoundValues(StatementException e) {
+        StatementContext context = e.getStatementContext();
+        String sql = context == null ? null : context.getRenderedSql();
+        return e.getShortMessage() + (sql == null ? "" : " [statement: \"" + sql + "\"]");
     }
 
     /**

@@ -2,6 +2,10 @@ package io.berth.store.meta;
 
 import java.time.Instant;
 
-/** A project, its kind ({@code local}, {@code proxy}) and the number of repositories in it. */
-public record ProjectRow(long id, String name, String kind, Instant createdAt, long repositoryCount) {
+/**
+ * A project, its kind ({@code local}, {@code proxy}), whether anyone may pull from it, and the
+ * number of repositories in it.
+ */
+public record ProjectRow(long id, String name, String kind, boolean isPublic, Instant createdAt,
+                         long repositoryCount) {
 }

@@ -37,6 +37,18 @@ public final class RepositoryName implements Comparable<RepositoryName> {
         return new RepositoryName(text);
     }
 
+    /**
+     * A project's name as given (one component of a repository name: lower-case letters, digits
+     * and separators, no {@code /}); NAME_INVALID says what is allowed.
+     */
+    public static String checkProjectName(String text) {
+        if (text == null || text.isEmpty() || text.length() > MAX_LENGTH || !COMPONENT.matcher(text).matches()) {
+            throw invalid("'" + text + "' is not a valid project name: use 1 to " + MAX_LENGTH + " lower-case letters"
+                    + " and digits, joined by '.', '_', '__' or '-' (no '/')");
+        }
+        return text;
+    }
+
     private static RegistryException invalid(String message) {
         return new RegistryException(ErrorCode.NAME_INVALID, message);
     }

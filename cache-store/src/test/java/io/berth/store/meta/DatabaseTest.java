@@ -4,6 +4,7 @@ import io.berth.store.testing.DatabaseTestBase;
 import io.berth.store.testing.OnH2AndPostgres;
 import io.berth.store.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,6 +23,9 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Schema migrations, on both databases. */
 @OnH2AndPostgres
@@ -131,5 +135,18 @@ class DatabaseTest extends DatabaseTestBase {
         } finally {
             TimeZone.setDefault(original);
         }
+    }
+
+    @Test
+    void aFailedStatement_saysWhyAndWhich_butNotTheValuesBoundToIt() {
+        Jdbi jdbi = Database.open(dataSource);
+        String secret = "sha256:" + "ab".repeat(32);
+
+        JdbiException e = assertThrows(JdbiException.class, () -> jdbi.useHandle(h -> h.createUpdate(
+                "INSERT INTO account (username, password_hash, created_at, updated_at) VALUES (NULL, :hash, :now, :now)")
+                .bind("hash", secret).bind("now", Instant.now()).execute()));
+
+        assertTrue(e.getMessage().contains("INSERT INTO account"), e.getMessage());
+        assertFalse(e.getMessage().contains(secret), e.getMessage());
     }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The one place that decides what a caller may do. Everything else (the token service, the
@@ -19,6 +21,10 @@ import java.util.Set;
  * <li>anyone, signed in or not, may read a public project: pull and list;</li>
  * <li>nothing else is allowed.</li>
  * </ul>
+ *
+ * <p>Outside projects (the admin API's accounts): system admins manage users and system robots;
+ * a user may read and change their own account (e-mail, password with the old one), and, when
+ * self-registration is on, anyone but a robot may create an account that is not an admin's.
  */
 public final class Grants {
     private static final Set<Permission> READ = Collections.unmodifiableSet(
@@ -67,7 +73,7 @@ public final class Grants {
 
     /** Whether {@code who} may list every repository ({@code registry:catalog:*}): system admins only. */
     public static boolean mayListEverything(Principal who) {
-        return who instanceof Principal.User user && user.sysadmin();
+        return isSysadmin(who);
     }
 
     /**
@@ -80,6 +86,69 @@ public final class Grants {
             return false;
         }
         return user.sysadmin() || setting == ProjectCreation.EVERYONE;
+    }
+
+    /** Whether a caller holding {@code held} in a project may see it at all (its page and its listing entry). */
+    public static boolean maySee(Set<Permission> held) {
+        return !held.isEmpty();
+    }
+
+    /**
+     * Which projects {@code who} sees in a listing: those where {@link #inProject} would grant
+     * anything, that is every project for a system admin or a robot given actions in all
+     * projects; otherwise public ones, the user's own, and those a robot was given actions in.
+     */
+    public static ProjectVisibility visibleProjects(Principal who) {
+        return switch (who) {
+            case Principal.User user when user.sysadmin() -> ProjectVisibility.everything();
+            case Principal.User user -> new ProjectVisibility(false, user.name(), Set.of());
+            case Principal.Robot robot when !robot.actionsIn(Principal.ALL_PROJECTS).isEmpty() ->
+                    ProjectVisibility.everything();
+            case Principal.Robot robot -> new ProjectVisibility(false, null, robot.actions().entrySet().stream()
+                    .filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
+                    .collect(Collectors.toUnmodifiableSet()));
+            case Principal.Anonymous anonymous -> new ProjectVisibility(false, null, Set.of());
+        };
+    }
+
+    /** Whether {@code who} may list, create, delete and make admins of users: system admins only. */
+    public static boolean mayManageUsers(Principal who) {
+        return isSysadmin(who);
+    }
+
+    /**
+     * Whether {@code who} may create a (non-admin) account through the admin API: system admins
+     * always; with self-registration on, anyone, signed in or not, except robots.
+     */
+    public static boolean mayRegister(Principal who, boolean selfRegistration) {
+        return isSysadmin(who) || selfRegistration && !(who instanceof Principal.Robot);
+    }
+
+    /** Whether {@code who} may read and change the account {@code username} (e-mail, password): its user and system admins. */
+    public static boolean mayManageAccount(Principal who, String username) {
+        return isSysadmin(who) || isUser(who, username);
+    }
+
+    /**
+     * Whether changing the password of {@code username} needs the old one: always, except for a
+     * system admin changing someone else's (a forgotten password); an admin's own needs it too,
+     * so that a stolen session cannot lock its owner out.
+     */
+    public static boolean passwordChangeNeedsOldPassword(Principal who, String username) {
+        return !isSysadmin(who) || isUser(who, username);
+    }
+
+    /** Whether {@code who} may create, list and change system robots (those of no one project): system admins only. */
+    public static boolean mayManageSystemRobots(Principal who) {
+        return isSysadmin(who);
+    }
+
+    private static boolean isSysadmin(Principal who) {
+        return who instanceof Principal.User user && user.sysadmin();
+    }
+
+    private static boolean isUser(Principal who, String username) {
+        return who instanceof Principal.User user && user.name().equals(username);
     }
 
     /** The permission a registry action on a repository needs. */

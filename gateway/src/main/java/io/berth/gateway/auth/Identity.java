@@ -65,7 +65,7 @@ public final class Identity implements AutoCloseable {
         this.users = new Users(tx, new Passwords(settings.passwordCost()), clock);
         this.robots = new Robots(tx, clock);
         this.members = new Members(tx, clock);
-        this.projects = new Projects(tx);
+        this.projects = new Projects(tx, clock);
         this.directory = settings.ldap() == null ? null
                 : new LdapSignIn(new LdapDirectory(settings.ldap()), users, clock);
         SignInAudit audit = new SignInAudit(new AuditLog(tx), clock);

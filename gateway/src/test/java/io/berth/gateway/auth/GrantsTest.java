@@ -123,6 +123,56 @@ class GrantsTest {
     }
 
     @Test
+    void accounts_areManagedBySystemAdmins_andEachUserManagesTheirOwn() {
+        Principal robot = new Principal.Robot("robot$ci", Map.of(Principal.ALL_PROJECTS, EnumSet.allOf(Action.class)));
+
+        assertTrue(Grants.mayManageUsers(ADMIN));
+        for (Principal other : new Principal[] {ALICE, ANONYMOUS, robot}) {
+            assertFalse(Grants.mayManageUsers(other), other.toString());
+            assertFalse(Grants.mayManageSystemRobots(other), other.toString());
+        }
+        assertTrue(Grants.mayManageSystemRobots(ADMIN));
+        assertTrue(Grants.mayManageAccount(ALICE, "alice"));
+        assertFalse(Grants.mayManageAccount(ALICE, "bob"));
+        assertTrue(Grants.mayManageAccount(ADMIN, "bob"));
+        assertFalse(Grants.mayManageAccount(ANONYMOUS, ""));
+        assertFalse(Grants.mayManageAccount(robot, "robot$ci"));
+    }
+
+    @Test
+    void theOldPassword_isNeededExceptByAnAdminForSomeoneElse() {
+        assertTrue(Grants.passwordChangeNeedsOldPassword(ALICE, "alice"));
+        assertTrue(Grants.passwordChangeNeedsOldPassword(ADMIN, "admin"));
+        assertFalse(Grants.passwordChangeNeedsOldPassword(ADMIN, "alice"));
+    }
+
+    @Test
+    void registering_isForAdmins_orForEveryoneButRobotsWhenSelfRegistrationIsOn() {
+        Principal robot = new Principal.Robot("robot$ci", Map.of());
+
+        assertTrue(Grants.mayRegister(ADMIN, false));
+        assertFalse(Grants.mayRegister(ALICE, false));
+        assertFalse(Grants.mayRegister(ANONYMOUS, false));
+        assertTrue(Grants.mayRegister(ANONYMOUS, true));
+        assertTrue(Grants.mayRegister(ALICE, true));
+        assertFalse(Grants.mayRegister(robot, true));
+    }
+
+    @Test
+    void listedProjects_areThoseWhereACallerHoldsSomething() {
+        assertEquals(ProjectVisibility.everything(), Grants.visibleProjects(ADMIN));
+        assertEquals(new ProjectVisibility(false, "alice", Set.of()), Grants.visibleProjects(ALICE));
+        assertEquals(new ProjectVisibility(false, null, Set.of()), Grants.visibleProjects(ANONYMOUS));
+        assertEquals(new ProjectVisibility(false, null, Set.of("team")), Grants.visibleProjects(
+                new Principal.Robot("robot$x", Map.of("team", EnumSet.of(Action.PUSH), "gone", Set.of()))));
+        assertEquals(ProjectVisibility.everything(), Grants.visibleProjects(
+                new Principal.Robot("robot$y", Map.of(Principal.ALL_PROJECTS, EnumSet.of(Action.PULL)))));
+        assertTrue(Grants.maySee(Grants.inProject(ANONYMOUS, "library", true, null)));
+        assertFalse(Grants.maySee(Grants.inProject(ALICE, "team", false, null)));
+        assertTrue(Grants.maySee(Grants.inProject(ALICE, "team", false, Role.LIMITED_GUEST)));
+    }
+
+    @Test
     void roles_readTheirWireNames_andAnUnknownNameSaysWhichThereAre() {
         for (Role role : Role.values()) {
             assertEquals(role, Role.parse(role.wireName()));

@@ -59,7 +59,7 @@ class SignInAuditTest {
         authenticator = new Authenticator(users, new Robots(tx, clock), LoginThrottle.defaults(), null, signIns);
         tokens = new TokenService(new Tokens(SigningKey.generate(), new TokenSettings("berth", "berth",
                 TokenSettings.DEFAULT_LIFETIME, TokenSettings.DEFAULT_LEEWAY), clock),
-                new ScopeDecisions(new Projects(tx), members, Grants.ProjectCreation.EVERYONE, true), signIns);
+                new ScopeDecisions(new Projects(tx, clock), members, Grants.ProjectCreation.EVERYONE, true), signIns);
     }
 
     @Test

@@ -61,6 +61,20 @@ public final class Members {
         });
     }
 
+    /**
+     * Creates a project an administrator or user asked for, with {@code username} as its project
+     * admin, in one transaction: NAME_INVALID for a bad name, CONFLICT when it exists.
+     */
+    public void createProject(String project, boolean isPublic, String username) {
+        tx.useTransaction(h -> {
+            MemberDao dao = h.attach(MemberDao.class);
+            long accountId = dao.accountId(username).orElseThrow(() -> new RegistryException(
+                    ErrorCode.NO_SUCH_RESOURCE, "there is no user named '" + username + "'"));
+            long projectId = h.attach(ProjectDao.class).create(project, isPublic, clock.instant());
+            dao.insert(projectId, accountId, null, Role.PROJECT_ADMIN.wireName(), clock.instant());
+        });
+    }
+
     /** Adds a directory group (its DN or name) to a project. */
     public Member addGroup(String project, String group, Role role) {
         if (group == null || group.isBlank() || group.length() > 1024) {
@@ -88,17 +102,19 @@ public final class Members {
         });
     }
 
-    /** Changes a user's role in a project. */
-    public void changeRole(String project, String username, Role role) {
-        tx.useTransaction(h -> {
+    /** Changes the role of a member: a user of this name, or else a group (user names never look like DNs). */
+    public Member changeRole(String project, String member, Role role) {
+        return tx.inTransaction(h -> {
             MemberDao dao = h.attach(MemberDao.class);
-            dao.setRole(userMember(h, project, username).id(), role.wireName());
+            MemberDao.MemberRow row = member(h, project, member);
+            dao.setRole(row.id(), role.wireName());
+            return new Member(row.id(), row.username(), row.groupName(), role);
         });
     }
 
-    /** Removes a user from a project. */
-    public void removeUser(String project, String username) {
-        tx.useTransaction(h -> h.attach(MemberDao.class).delete(userMember(h, project, username).id()));
+    /** Removes a member from a project: a user of this name, or else a group. */
+    public void remove(String project, String member) {
+        tx.useTransaction(h -> h.attach(MemberDao.class).delete(member(h, project, member).id()));
     }
 
     /**
@@ -112,10 +128,11 @@ public final class Members {
         return roles.stream().map(Role::parse).max(Enum::compareTo);
     }
 
-    private static MemberDao.MemberRow userMember(Handle h, String project, String username) {
+    private static MemberDao.MemberRow member(Handle h, String project, String name) {
         MemberDao dao = h.attach(MemberDao.class);
-        return dao.ofUser(projectId(h, project), username).orElseThrow(() -> new RegistryException(
-                ErrorCode.NO_SUCH_RESOURCE, "'" + username + "' is not a member of '" + project + "'"));
+        long projectId = projectId(h, project);
+        return dao.ofUser(projectId, name).or(() -> dao.ofGroup(projectId, name)).orElseThrow(() ->
+                new RegistryException(ErrorCode.NO_SUCH_RESOURCE, "'" + name + "' is not a member of '" + project + "'"));
     }
 
     private static long projectId(Handle h, String project) {

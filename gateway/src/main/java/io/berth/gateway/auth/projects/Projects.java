@@ -2,30 +2,38 @@ package io.berth.gateway.auth.projects;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.berth.gateway.auth.ProjectVisibility;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
+import io.berth.store.meta.ProjectDao;
+import io.berth.store.meta.ProjectRow;
 import io.berth.store.meta.Transactions;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Projects as access sees them: whether they exist, are public, and since when. Facts found are
- * remembered for a few seconds, so that the requests of a pull do not each ask the database;
- * changes made here (and those reported through {@link #forget}) are seen at once, those of
- * another instance on the same database within {@link #FRESHNESS}. Methods other than
- * {@link #remembered} block on the database.
+ * Projects as access and the admin API see them: whether they exist, are public, and since when;
+ * listings filtered to what a caller may see; creation and deletion. Facts found are remembered
+ * for a few seconds, so that the requests of a pull do not each ask the database; changes made
+ * here (and those reported through {@link #forget}) are seen at once, those of another instance on
+ * the same database within {@link #FRESHNESS}. Methods other than {@link #remembered} block on the
+ * database.
  */
 public final class Projects {
     /** How long found facts are used without asking the database again. */
     public static final Duration FRESHNESS = Duration.ofSeconds(5);
 
     private final Transactions tx;
+    private final Clock clock;
     private final Cache<String, ProjectFacts> facts = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(FRESHNESS).build();
 
-    public Projects(Transactions tx) {
+    public Projects(Transactions tx, Clock clock) {
         this.tx = tx;
+        this.clock = clock;
     }
 
     public Optional<ProjectFacts> find(String name) {
@@ -48,14 +56,65 @@ public final class Projects {
         facts.invalidate(name);
     }
 
+    /** The project with its repository count; NO_SUCH_RESOURCE when there is none. */
+    public ProjectRow get(String name) {
+        return tx.withHandle(h -> h.attach(ProjectDao.class).find(name)).orElseThrow(() -> unknown(name));
+    }
+
+    /** A page of the projects {@code visibility} lets a caller see, by name, and how many there are in all. */
+    public Listing list(ProjectVisibility visibility, int page, int pageSize) {
+        return tx.withHandle(h -> {
+            ProjectListDao dao = h.attach(ProjectListDao.class);
+            List<ProjectRow> rows = dao.list(visibility.all(), visibility.member(), visibility.named(), pageSize,
+                    (long) (page - 1) * pageSize);
+            return new Listing(rows, dao.count(visibility.all(), visibility.member(), visibility.named()));
+        });
+    }
+
+    /**
+     * Creates a project without members (when nobody signs in); {@code Members.createProject} makes
+     * its creator its admin. NAME_INVALID for a bad name, CONFLICT when it exists.
+     */
+    public ProjectRow create(String name, boolean isPublic) {
+        tx.inTransaction(h -> h.attach(ProjectDao.class).create(name, isPublic, clock.instant()));
+        return get(name);
+    }
+
     /** Makes a project public (anyone may pull) or private. */
     public void setPublic(String name, boolean isPublic) {
         try {
             if (tx.inTransaction(h -> h.attach(ProjectFactsDao.class).setPublic(name, isPublic)) == 0) {
-                throw new RegistryException(ErrorCode.NO_SUCH_RESOURCE, "there is no project named '" + name + "'");
+                throw unknown(name);
             }
         } finally {
             forget(name);
+        }
+    }
+
+    /**
+     * Deletes a project that has no repositories, with its members, its robots, and what system
+     * robots were given in it (so that a project created again under the name grants them
+     * nothing); CONFLICT naming the repositories when it has any.
+     */
+    public void delete(String name) {
+        try {
+            tx.useTransaction(h -> {
+                h.attach(ProjectDao.class).deleteEmpty(name);
+                h.attach(ProjectListDao.class).forgetRobotPermissions(name);
+            });
+        } finally {
+            forget(name);
+        }
+    }
+
+    private static RegistryException unknown(String name) {
+        return new RegistryException(ErrorCode.NO_SUCH_RESOURCE, "there is no project named '" + name + "'");
+    }
+
+    /** One page of projects and the total. */
+    public record Listing(List<ProjectRow> projects, long total) {
+        public Listing {
+            projects = List.copyOf(projects);
         }
     }
 }

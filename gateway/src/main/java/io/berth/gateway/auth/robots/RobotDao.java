@@ -50,6 +50,15 @@ interface RobotDao {
     @SqlUpdate("UPDATE robot SET secret_hash = :hash, updated_at = :now WHERE id = :id")
     int setSecretHash(@Bind("id") long id, @Bind("hash") String hash, @Bind("now") Instant now);
 
+    @SqlUpdate("UPDATE robot SET description = :description, updated_at = :now WHERE id = :id")
+    int setDescription(@Bind("id") long id, @Bind("description") String description, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE robot SET updated_at = :now WHERE id = :id")
+    int touch(@Bind("id") long id, @Bind("now") Instant now);
+
+    @SqlUpdate("DELETE FROM robot_permission WHERE robot_id = :robotId")
+    void forgetPermissions(@Bind("robotId") long robotId);
+
     @SqlUpdate("UPDATE robot SET disabled = :disabled, updated_at = :now WHERE id = :id")
     int setDisabled(@Bind("id") long id, @Bind("disabled") boolean disabled, @Bind("now") Instant now);
 

@@ -8,7 +8,6 @@ import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.Transactions;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -30,7 +28,8 @@ public final class Robots {
     public static final String PREFIX = "robot$";
     /** The longest expiry a robot may be given, in days: ten years. */
     public static final int MAX_EXPIRY_DAYS = 3650;
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    /** The longest description a robot may have, in characters. */
+    public static final int MAX_DESCRIPTION = 1024;
 
     private final Transactions tx;
     private final Clock clock;
@@ -49,30 +48,24 @@ public final class Robots {
      */
     public Created create(String name, String project, String description, Integer expiresInDays,
                           Map<String, Set<Action>> permissions) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw invalid("'" + name + "' is not a valid robot name: use 1 to 64 lower-case letters, digits, '.', '_'"
-                    + " or '-', starting with a letter or digit");
-        }
+        RobotRules.checkName(name);
         String fullName = PREFIX + (project == null ? name : project + "+" + name);
-        Instant expiresAt = expiry(expiresInDays);
-        checkPermissions(project, permissions);
+        Instant expiresAt = RobotRules.expiry(expiresInDays, clock.instant());
+        RobotRules.checkDescription(description);
+        RobotRules.checkPermissions(project, permissions);
         String secret = RobotSecrets.generate();
         long id = tx.inTransaction(h -> {
             RobotDao dao = h.attach(RobotDao.class);
             ProjectDao projects = h.attach(ProjectDao.class);
-            Long projectId = project == null ? null : projects.findId(project).orElseThrow(() -> noProject(project));
-            for (String p : permissions.keySet()) {
-                if (!p.equals(Principal.ALL_PROJECTS) && projects.findId(p).isEmpty()) {
-                    throw noProject(p);
-                }
-            }
+            Long projectId = project == null ? null
+                    : projects.findId(project).orElseThrow(() -> RobotRules.noProject(project));
+            RobotRules.checkProjectsExist(projects, permissions);
             if (dao.byName(fullName).isPresent()) {
                 throw new RegistryException(ErrorCode.CONFLICT, "a robot named '" + fullName + "' exists already");
             }
             long robotId = dao.insert(fullName, projectId, description, RobotSecrets.hash(secret), expiresAt,
                     clock.instant());
-            permissions.forEach((p, actions) -> dao.permit(robotId, p, actions.stream().map(Action::token)
-                    .sorted().collect(Collectors.joining(","))));
+            permit(dao, robotId, permissions);
             return robotId;
         });
         return new Created(get(id), secret);
@@ -138,6 +131,37 @@ public final class Robots {
         return new Created(get(id), secret);
     }
 
+    /**
+     * Changes a robot in one transaction: each of its description, disabled flag and permissions
+     * when given (not null). Permissions follow the rules of creation (a project robot's only in its
+     * project; the projects named must exist) and replace the old ones; tokens it holds keep their
+     * access until they expire. A refusal changes nothing.
+     */
+    public Robot update(long id, String description, Boolean disabled, Map<String, Set<Action>> permissions) {
+        Robot robot = get(id);
+        RobotRules.checkDescription(description);
+        if (permissions != null) {
+            RobotRules.checkPermissions(robot.project(), permissions);
+        }
+        tx.useTransaction(h -> {
+            RobotDao dao = h.attach(RobotDao.class);
+            Instant now = clock.instant();
+            updated(id, dao.touch(id, now));
+            if (description != null) {
+                dao.setDescription(id, description, now);
+            }
+            if (disabled != null) {
+                dao.setDisabled(id, disabled, now);
+            }
+            if (permissions != null) {
+                RobotRules.checkProjectsExist(h.attach(ProjectDao.class), permissions);
+                dao.forgetPermissions(id);
+                permit(dao, id, permissions);
+            }
+        });
+        return get(id);
+    }
+
     public void setDisabled(long id, boolean disabled) {
         updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).setDisabled(id, disabled, clock.instant())));
     }
@@ -146,29 +170,9 @@ public final class Robots {
         updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).delete(id)));
     }
 
-    private Instant expiry(Integer days) {
-        if (days == null || days == -1) {
-            return null;
-        }
-        if (days < 1 || days > MAX_EXPIRY_DAYS) {
-            throw invalid("expiresInDays must be 1 to " + MAX_EXPIRY_DAYS + ", or -1 for never: " + days);
-        }
-        return clock.instant().plus(Duration.ofDays(days));
-    }
-
-    private static void checkPermissions(String project, Map<String, Set<Action>> permissions) {
-        if (permissions.isEmpty()) {
-            throw invalid("give the robot at least one permission: pull, push or delete in a project");
-        }
-        permissions.forEach((p, actions) -> {
-            if (actions.isEmpty() || actions.contains(Action.CATALOG)) {
-                throw invalid("a robot's actions in '" + p + "' must be some of pull, push and delete");
-            }
-            if (project != null && !project.equals(p)) {
-                throw invalid("a robot of project '" + project + "' may only be given permissions in it, not in '"
-                        + p + "': create a system robot for several projects");
-            }
-        });
+    private static void permit(RobotDao dao, long robotId, Map<String, Set<Action>> permissions) {
+        permissions.forEach((p, actions) -> dao.permit(robotId, p, actions.stream().map(Action::token)
+                .sorted().collect(Collectors.joining(","))));
     }
 
     private static Robot robot(RobotDao dao, RobotDao.RobotRow row) {
@@ -188,14 +192,6 @@ public final class Robots {
         if (rows == 0) {
             throw new RegistryException(ErrorCode.NO_SUCH_RESOURCE, "there is no robot with id " + id);
         }
-    }
-
-    private static RegistryException noProject(String project) {
-        return new RegistryException(ErrorCode.NO_SUCH_RESOURCE, "there is no project named '" + project + "'");
-    }
-
-    private static RegistryException invalid(String message) {
-        return new RegistryException(ErrorCode.INVALID_INPUT, message);
     }
 
     /** A robot with the secret it was just given: the only time the secret is seen. */

@@ -59,7 +59,7 @@ class DecidedFromMemoryTest {
         users.create("alice", "Correct-Horse-42", null, false);
         Members members = new Members(tx, clock);
         members.addUser("team", "alice", Role.DEVELOPER);
-        projects = new Projects(tx);
+        projects = new Projects(tx, clock);
         tokens = new Tokens(SigningKey.generate(), new TokenSettings("berth", "berth", TokenSettings.DEFAULT_LIFETIME,
                 TokenSettings.DEFAULT_LEEWAY), clock);
         Executor counting = task -> {

@@ -85,7 +85,7 @@ class SignInAndAccessTest {
             h.attach(ProjectDao.class).createIfAbsent("team", clock.instant());
             h.attach(ProjectDao.class).createIfAbsent("library", clock.instant());
         });
-        projects = new Projects(tx);
+        projects = new Projects(tx, clock);
         projects.setPublic("library", true);
         Users users = new Users(tx, new Passwords(4), clock);
         users.create("alice", PASSWORD, null, false);

@@ -1,6 +1,7 @@
 package io.berth.gateway.auth.members;
 
 import io.berth.gateway.auth.Role;
+import io.berth.gateway.auth.projects.Projects;
 import io.berth.gateway.auth.users.Passwords;
 import io.berth.gateway.auth.users.Users;
 import io.berth.store.error.ErrorCode;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @OnH2AndPostgres
 class MembersTest extends DatabaseTestBase {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private Transactions tx;
     private Members members;
     private Users users;
 
@@ -39,7 +41,7 @@ class MembersTest extends DatabaseTestBase {
 
     @BeforeEach
     void openMembers() {
-        Transactions tx = new Transactions(Database.open(dataSource), Admission.unbounded());
+        tx = new Transactions(Database.open(dataSource), Admission.unbounded());
         members = new Members(tx, clock);
         users = new Users(tx, new Passwords(4), clock);
         tx.useTransaction(h -> {
@@ -90,7 +92,7 @@ class MembersTest extends DatabaseTestBase {
         members.changeRole("team", "alice", Role.PROJECT_ADMIN);
         assertEquals(Optional.of(Role.PROJECT_ADMIN), members.roleOf("team", "alice", List.of()));
 
-        members.removeUser("team", "alice");
+        members.remove("team", "alice");
         assertEquals(Optional.empty(), members.roleOf("team", "alice", List.of()));
     }
 
@@ -128,6 +130,31 @@ class MembersTest extends DatabaseTestBase {
     }
 
     @Test
+    void aProjectCreatedByItsCreator_makesThemItsAdmin_withTheVisibilityAsked() {
+        members.createProject("fresh", true, "alice");
+
+        assertEquals(Optional.of(Role.PROJECT_ADMIN), members.roleOf("fresh", "alice", List.of()));
+        assertTrue(new Projects(tx, clock).find("fresh").orElseThrow().isPublic());
+        assertFailure(ErrorCode.CONFLICT, () -> members.createProject("fresh", false, "bob"));
+        assertFailure(ErrorCode.NAME_INVALID, () -> members.createProject("Bad/Name", false, "bob"));
+        assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> members.createProject("ghosts", false, "ghost"));
+        assertTrue(new Projects(tx, clock).find("ghosts").isEmpty(),
+                "nothing is left of a creation that failed");
+    }
+
+    @Test
+    void aGroupsRole_changes_andTheGroupLeaves_byItsName() {
+        String ops = "cn=ops,ou=groups,dc=example,dc=org";
+        members.addGroup("team", ops, Role.GUEST);
+
+        assertEquals(Role.MAINTAINER, members.changeRole("team", ops, Role.MAINTAINER).role());
+        assertEquals(Optional.of(Role.MAINTAINER), members.roleOf("team", "bob", List.of(ops)));
+
+        members.remove("team", ops);
+        assertEquals(Optional.empty(), members.roleOf("team", "bob", List.of(ops)));
+    }
+
+    @Test
     void mistakes_getClearRefusals() {
         members.addUser("team", "alice", Role.DEVELOPER);
 
@@ -135,7 +162,7 @@ class MembersTest extends DatabaseTestBase {
         assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> members.addUser("nowhere", "alice", Role.GUEST));
         assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> members.addUser("team", "ghost", Role.GUEST));
         assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> members.changeRole("team", "bob", Role.GUEST));
-        assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> members.removeUser("team", "bob"));
+        assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> members.remove("team", "bob"));
         assertFailure(ErrorCode.INVALID_INPUT, () -> members.addGroup("team", " ", Role.GUEST));
         members.addGroup("team", "readers", Role.GUEST);
         assertFailure(ErrorCode.CONFLICT, () -> members.addGroup("team", "readers", Role.DEVELOPER));

@@ -132,6 +132,44 @@ class RobotsTest extends DatabaseTestBase {
     }
 
     @Test
+    void aRobotsDescriptionAndPermissions_change_andItSignsInWithTheNewOnes() {
+        Robots.Created created = robots.create("ci", "team", "old", null, PULL_PUSH_TEAM);
+        long id = created.robot().id();
+
+        Robot robot = robots.update(id, "pulls only now", null, Map.of("team", EnumSet.of(Action.PULL)));
+
+        assertEquals("pulls only now", robot.description());
+        assertEquals(Map.of("team", EnumSet.of(Action.PULL)), robot.permissions());
+        assertFalse(robot.disabled());
+        assertEquals(EnumSet.of(Action.PULL), robots.authenticate("robot$team+ci", created.secret()).orElseThrow()
+                .actionsIn("team"));
+        assertTrue(robots.update(id, null, true, null).disabled());
+        assertEquals("pulls only now", robots.get(id).description(), "what is not given stays");
+    }
+
+    @Test
+    void changes_followTheRulesOfCreation_andARefusalChangesNothing() {
+        long project = robots.create("ci", "team", "kept", null, PULL_PUSH_TEAM).robot().id();
+        long system = robots.create("sys", null, null, null, Map.of("team", EnumSet.of(Action.PULL))).robot().id();
+
+        assertFailure(ErrorCode.INVALID_INPUT, () -> robots.update(project, "changed", true, Map.of("other",
+                EnumSet.of(Action.PULL))));
+        assertFailure(ErrorCode.INVALID_INPUT, () -> robots.update(project, null, null, Map.of()));
+        assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> robots.update(system, "changed", true, Map.of("nowhere",
+                EnumSet.of(Action.PULL))));
+        assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> robots.update(9999, null, null, PULL_PUSH_TEAM));
+        assertFailure(ErrorCode.INVALID_INPUT, () -> robots.update(project, "x".repeat(1025), null, null));
+        assertEquals(PULL_PUSH_TEAM, robots.get(project).permissions());
+        assertEquals("kept", robots.get(project).description());
+        assertFalse(robots.get(system).disabled(), "the refused change left nothing behind");
+        assertNull(robots.get(system).description());
+
+        robots.update(system, null, null, Map.of("*", EnumSet.of(Action.PULL), "other", EnumSet.of(Action.PUSH)));
+        assertEquals(Map.of("*", EnumSet.of(Action.PULL), "other", EnumSet.of(Action.PUSH)),
+                robots.get(system).permissions());
+    }
+
+    @Test
     void mistakes_getClearRefusals_andCreateNothing() {
         robots.create("ci", "team", null, null, PULL_PUSH_TEAM);
 
@@ -149,6 +187,8 @@ class RobotsTest extends DatabaseTestBase {
         assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> robots.create("x", null, null, null,
                 Map.of("nowhere", EnumSet.of(Action.PULL))));
         assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> robots.rotate(9999));
+        assertFailure(ErrorCode.INVALID_INPUT, () -> robots.create("x", "team", "x".repeat(1025), null,
+                PULL_PUSH_TEAM));
         assertEquals(1, robots.list(null, 1, 10).total());
     }
 

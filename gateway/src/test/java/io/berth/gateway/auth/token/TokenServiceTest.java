@@ -51,7 +51,7 @@ class TokenServiceTest extends DatabaseTestBase {
         tokens = new Tokens(SigningKey.generate(), new TokenSettings("berth", "berth", TokenSettings.DEFAULT_LIFETIME,
                 TokenSettings.DEFAULT_LEEWAY), clock);
         members = new Members(tx, clock);
-        projects = new Projects(tx);
+        projects = new Projects(tx, clock);
         tx.useTransaction(h -> {
             h.attach(ProjectDao.class).createIfAbsent("library", clock.instant());
             h.attach(ProjectDao.class).createIfAbsent("team", clock.instant());

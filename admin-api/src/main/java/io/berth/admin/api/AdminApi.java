@@ -1,0 +1,90 @@
+package io.berth.admin.api;
+
+import io.berth.admin.api.access.OpenAccessFilter;
+import io.berth.admin.api.access.ProjectAccess;
+import io.berth.admin.api.access.SignInFilter;
+import io.berth.admin.api.errors.ConstraintViolationMapper;
+import io.berth.admin.api.errors.JsonErrorHandler;
+import io.berth.admin.api.errors.JsonExceptionMapper;
+import io.berth.admin.api.errors.RegistryExceptionMapper;
+import io.berth.admin.api.errors.UnexpectedExceptionMapper;
+import io.berth.admin.api.errors.WebApplicationExceptionMapper;
+import io.berth.gateway.auth.Grants;
+import io.berth.gateway.auth.Identity;
+import io.berth.gateway.auth.members.Members;
+import io.berth.gateway.auth.projects.Projects;
+import io.berth.store.Inventory;
+import io.berth.store.meta.Transactions;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jersey.setup.JerseyEnvironment;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
+
+import java.time.Clock;
+
+/**
+ * The admin REST API ({@code /api/v1}) put together: its error mappers, how callers sign in, and
+ * its resources. With identity, every caller signs in (or is anonymous, seeing public projects
+ * only) and accounts, members and robots are served; without it, the API is open as the registry
+ * is, and serves projects and their content only.
+ */
+public final class AdminApi {
+    private AdminApi() {
+    }
+
+    /** With sign-in: projects, members, users and robots, each decided by Grants. */
+    public static void register(JerseyEnvironment jersey, Inventory inventory, Identity identity,
+                                Grants.ProjectCreation creation, boolean selfRegistration) {
+        registerErrorMappers(jersey);
+        jersey.register(new SignInFilter(identity.authenticator(), identity.tokens()));
+        ProjectAccess access = new ProjectAccess(identity.projects(), identity.members());
+        Members members = identity.members();
+        registerProjects(jersey, inventory, identity.projects(), access,
+                (name, isPublic, creator) -> members.createProject(name, isPublic, creator.name()), creation);
+        jersey.register(new MembersResource(members, access));
+        jersey.register(new UsersResource(identity.users(), selfRegistration));
+        jersey.register(new RobotsResource(identity.robots(), access));
+    }
+
+    /** Without sign-in ({@code auth.enabled: false}): projects and their content, open to every caller. */
+    public static void registerOpen(JerseyEnvironment jersey, Inventory inventory, Transactions tx, Clock clock) {
+        registerErrorMappers(jersey);
+        jersey.register(new OpenAccessFilter());
+        Projects projects = new Projects(tx, clock);
+        registerProjects(jersey, inventory, projects, new ProjectAccess(projects, new Members(tx, clock)),
+                (name, isPublic, creator) -> projects.create(name, isPublic), Grants.ProjectCreation.EVERYONE);
+    }
+
+    private static void registerProjects(JerseyEnvironment jersey, Inventory inventory, Projects projects,
+                                         ProjectAccess access, ProjectsResource.Creator creator,
+                                         Grants.ProjectCreation creation) {
+        jersey.register(new ProjectsResource(inventory, projects, access, creator, creation));
+        jersey.register(new RepositoriesResource(inventory, access));
+        jersey.register(new OpenApiResource());
+    }
+
+    /**
+     * The admin API's error body also for what Jetty refuses before Jersey runs: on the server
+     * (replacing Dropwizard's HTML error page as it starts) and on the application's context.
+     */
+    public static void registerJettyErrors(Environment env) {
+        env.getApplicationContext().setErrorHandler(new JsonErrorHandler());
+        env.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (event instanceof Server server) {
+                    server.setErrorHandler(new JsonErrorHandler());
+                }
+            }
+        });
+    }
+
+    /** One error body for every failure; Dropwizard's own mappers are off (see BerthApplication). */
+    private static void registerErrorMappers(JerseyEnvironment jersey) {
+        jersey.register(new RegistryExceptionMapper());
+        jersey.register(new WebApplicationExceptionMapper());
+        jersey.register(new JsonExceptionMapper());
+        jersey.register(new ConstraintViolationMapper());
+        jersey.register(new UnexpectedExceptionMapper());
+    }
+}

@@ -1,0 +1,80 @@
+package io.berth.admin.api;
+
+import io.berth.admin.BerthApplication;
+import io.berth.admin.BerthApplicationTest;
+import io.berth.admin.BerthConfiguration;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The real application for admin API tests: the quick-start configuration on a temp data dir and
+ * free ports, bcrypt at its cheapest (cost 4), and helpers that create users, projects and members
+ * through the API as the built-in admin.
+ */
+public final class ApiApp {
+    /** Every user the helpers create has this password. */
+    public static final String PASSWORD = "Correct-Horse-42";
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    public final Path data = BerthApplicationTest.tempDir();
+    public final int registryPort = BerthApplicationTest.freePort();
+    public final DropwizardAppExtension<BerthConfiguration> extension;
+
+    public ApiApp(ConfigOverride... overrides) {
+        List<ConfigOverride> all = new ArrayList<>(Arrays.asList(BerthApplicationTest.quickStartOverrides(data,
+                registryPort)));
+        all.add(ConfigOverride.config("auth.passwordCost", "4"));
+        all.addAll(Arrays.asList(overrides));
+        extension = new DropwizardAppExtension<>(BerthApplication.class,
+                BerthApplicationTest.repoRoot().resolve("conf/berth.yml").toString(), all.toArray(ConfigOverride[]::new));
+    }
+
+    /** The API as nobody in particular. */
+    public ApiClient api() {
+        return new ApiClient("http://127.0.0.1:" + extension.getLocalPort(), null);
+    }
+
+    /** The API as the built-in admin, with the password the first start generated. */
+    public ApiClient admin() {
+        try {
+            return api().as(BerthApplicationTest.adminBasic(data));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A name no other test of this JVM uses, starting with {@code prefix}. */
+    public static String unique(String prefix) {
+        return prefix + NAMES.incrementAndGet();
+    }
+
+    /** Creates a user with {@link #PASSWORD} and returns the API as them. */
+    public ApiClient user(String name) {
+        ApiClient.Answer created = admin().post("/api/v1/users", ApiClient.json("username", name, "password", PASSWORD));
+        assertEquals(201, created.status(), created.toString());
+        return api().as(ApiClient.basic(name, PASSWORD));
+    }
+
+    /** Creates a project as the admin. */
+    public void project(String name, boolean isPublic) {
+        ApiClient.Answer created = admin().post("/api/v1/projects", ApiClient.json("name", name, "public", isPublic));
+        assertEquals(201, created.status(), created.toString());
+    }
+
+    /** Makes a user a member of a project as the admin. */
+    public void member(String project, String user, String role) {
+        ApiClient.Answer added = admin().post("/api/v1/projects/" + project + "/members",
+                ApiClient.json("username", user, "role", role));
+        assertEquals(201, added.status(), added.toString());
+    }
+}

@@ -1,0 +1,139 @@
+package io.berth.admin.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.admin.api.ApiClient.Answer;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.berth.admin.api.ApiClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Who may call which admin route on a private project, cell by cell, against a project whose
+ * members hold every role, with a robot given pull and push in it (a fresh one for each change
+ * expected to succeed; refusals change nothing, so they share one). Refusals are 401 for a caller
+ * who did not sign in and 403 for one who did.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class AuthorizationTableTest {
+    private static final ApiApp APP = new ApiApp();
+    static final DropwizardAppExtension<?> EXTENSION = APP.extension;
+
+    private static final String TABLE = """
+            route                            anon outsider limitedGuest guest developer maintainer projectAdmin sysadmin robot
+            GET    /projects/P               401  403      200          200   200       200        200          200      200
+            PUT    /projects/P               401  403      403          403   403       403        200          200      403
+            DELETE /projects/P               401  403      403          403   403       403        204          204      403
+            GET    /projects/P/repositories  401  403      200          200   200       200        200          200      200
+            GET    /projects/P/members       401  403      403          200   200       200        200          200      403
+            POST   /projects/P/members       401  403      403          403   403       403        201          201      403
+            PUT    /projects/P/members/M     401  403      403          403   403       403        200          200      403
+            DELETE /projects/P/members/M     401  403      403          403   403       403        204          204      403
+            GET    /robots?project=P         401  403      403          403   403       200        200          200      403
+            POST   /robots                   401  403      403          403   403       403        201          201      403
+            GET    /robots/R                 401  403      403          403   403       200        200          200      403
+            PUT    /robots/R                 401  403      403          403   403       403        200          200      403
+            PATCH  /robots/R                 401  403      403          403   403       403        200          200      403
+            DELETE /robots/R                 401  403      403          403   403       403        204          204      403
+            GET    /robots                   401  403      403          403   403       403        403          200      403
+            GET    /users                    401  403      403          403   403       403        403          200      403
+            POST   /users                    401  403      403          403   403       403        403          201      403
+            GET    /users/current            401  200      200          200   200       200        200          200      403
+            """;
+    private static final List<String> ROLES = List.of("limitedGuest", "guest", "developer", "maintainer",
+            "projectAdmin");
+    private static final Map<String, String> USERS = new HashMap<>();
+
+    @BeforeAll
+    static void createUsers() {
+        for (String who : List.of("outsider", "target", "joiner", "limitedGuest", "guest", "developer", "maintainer",
+                "projectAdmin")) {
+            USERS.put(who, ApiApp.unique(who.toLowerCase()));
+            APP.user(USERS.get(who));
+        }
+    }
+
+    @Test
+    void eachRole_mayCallExactlyItsRoutes() {
+        String[] columns = TABLE.lines().findFirst().orElseThrow().trim().split("\\s+");
+        List<String> mismatches = new ArrayList<>();
+        StringBuilder actual = new StringBuilder();
+        Fixture shared = fixture();
+        for (String line : TABLE.lines().skip(1).toList()) {
+            String[] cells = line.trim().split("\\s+");
+            actual.append(String.format("%-6s %-25s", cells[0], cells[1]));
+            for (int c = 2; c < cells.length; c++) {
+                boolean changes = !cells[0].equals("GET") && cells[c].startsWith("2");
+                Fixture fixture = changes ? fixture() : shared;
+                Answer answer = call(cells[0], cells[1], caller(columns[c - 1], fixture), fixture);
+                actual.append(String.format(" %-4d", answer.status()));
+                if (answer.status() != Integer.parseInt(cells[c])) {
+                    mismatches.add(columns[c - 1] + ": " + answer + " (expected " + cells[c] + ")");
+                }
+            }
+            actual.append('\n');
+        }
+        assertTrue(mismatches.isEmpty(), "as served:\n" + actual + String.join("\n", mismatches));
+    }
+
+    /** A fresh private project P with a member of each role, a member M to change, and a robot R. */
+    private record Fixture(String project, long robotId, String robotName, String robotSecret) {
+    }
+
+    private static Fixture fixture() {
+        String project = ApiApp.unique("authz");
+        APP.project(project, false);
+        for (String role : ROLES) {
+            APP.member(project, USERS.get(role), role);
+        }
+        APP.member(project, USERS.get("target"), "guest");
+        Answer robot = APP.admin().post("/api/v1/robots", json("name", "r", "project", project, "permissions",
+                List.of(Map.of("project", project, "actions", List.of("pull", "push")))));
+        assertEquals(201, robot.status(), robot.toString());
+        JsonNode created = robot.json();
+        return new Fixture(project, created.get("id").asLong(), created.get("name").asText(),
+                created.get("secret").asText());
+    }
+
+    private static ApiClient caller(String column, Fixture fixture) {
+        return switch (column) {
+            case "anon" -> APP.api();
+            case "sysadmin" -> APP.admin();
+            case "robot" -> APP.api().as(ApiClient.basic(fixture.robotName(), fixture.robotSecret()));
+            default -> APP.api().as(ApiClient.basic(USERS.get(column), ApiApp.PASSWORD));
+        };
+    }
+
+    private static Answer call(String method, String route, ApiClient as, Fixture fixture) {
+        String path = "/api/v1" + route.replace("P", fixture.project()).replace("M", USERS.get("target"))
+                .replace("R", String.valueOf(fixture.robotId()));
+        String body = switch (method + " " + route) {
+            case "PUT /projects/P" -> json("public", false);
+            case "POST /projects/P/members" -> json("username", USERS.get("joiner"), "role", "guest");
+            case "PUT /projects/P/members/M" -> json("role", "developer");
+            case "POST /robots" -> json("name", "new", "project", fixture.project(), "permissions",
+                    List.of(Map.of("project", fixture.project(), "actions", List.of("pull"))));
+            case "PUT /robots/R" -> json("description", "changed");
+            case "POST /users" -> json("username", ApiApp.unique("made"), "password", ApiApp.PASSWORD);
+            default -> null;
+        };
+        return as.send(method, path, body, body == null ? null : "application/json");
+    }
+
+    @Test
+    void theTable_coversEveryRoleAndEveryCaller() {
+        List<String> columns = Arrays.asList(TABLE.lines().findFirst().orElseThrow().trim().split("\\s+"));
+        assertTrue(columns.containsAll(ROLES), columns.toString());
+        assertTrue(columns.containsAll(List.of("anon", "outsider", "sysadmin", "robot")), columns.toString());
+    }
+}

@@ -1,0 +1,41 @@
+package io.berth.admin.api;
+
+import io.berth.admin.api.ApiClient.Answer;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static io.berth.admin.api.ApiClient.json;
+import static io.berth.admin.api.ErrorShapeTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** With {@code auth.enabled: false} the admin API is open, as the registry is, and serves projects only. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class OpenModeApiTest {
+    private static final ApiApp APP = new ApiApp(ConfigOverride.config("auth.enabled", "false"));
+    static final DropwizardAppExtension<?> EXTENSION = APP.extension;
+
+    @Test
+    void anyone_managesProjects_withoutSigningIn() {
+        String name = ApiApp.unique("open");
+
+        Answer created = APP.api().post("/api/v1/projects", json("name", name));
+
+        assertEquals(201, created.status(), created.toString());
+        assertTrue(APP.api().get("/api/v1/projects?page_size=100").body().contains("\"" + name + "\""));
+        assertEquals(200, APP.api().put("/api/v1/projects/" + name, json("public", true)).status());
+        assertEquals(200, APP.api().get("/api/v1/projects/" + name + "/repositories").status());
+        assertEquals(204, APP.api().delete("/api/v1/projects/" + name).status());
+        assertEquals(200, APP.api().get("/api/v1/openapi.json").status());
+    }
+
+    @Test
+    void accountsMembersAndRobots_areNotServed() {
+        assertError(APP.api().get("/api/v1/users"), 404, "NOT_FOUND");
+        assertError(APP.api().get("/api/v1/robots"), 404, "NOT_FOUND");
+        assertError(APP.api().get("/api/v1/projects/any/members"), 404, "NOT_FOUND");
+    }
+}

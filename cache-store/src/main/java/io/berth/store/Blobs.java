@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * Blobs as repositories see them: a repository may read a blob only when it links to it, and it
- * gets a link by uploading the blob or by mounting it from another repository it may read. All
+ * gets a link by uploading the blob or by mounting it from a repository the caller may read. All
  * methods block (database, disk): call them off the event loop.
  */
 public final class Blobs {
@@ -106,8 +106,9 @@ public final class Blobs {
 
     /**
      * Links a blob into {@code target} without uploading it, from {@code from}, which must link to
-     * it. Returns false when it cannot be mounted. There is no mount from anywhere: a client may
-     * only borrow from a repository it names (and so may be checked for pull on).
+     * it. Returns false when it cannot be mounted. This is the registry's own mount (replication,
+     * import): whether anyone may read {@code from} is the caller's business. A client's mount goes
+     * through {@link #mount(RepositoryName, Digest, RepositoryName, Caller)}.
      */
     public boolean mount(RepositoryName target, Digest digest, RepositoryName from) {
         return tx.inTransaction(h -> {
@@ -118,6 +119,38 @@ public final class Blobs {
             }
             long targetId = repositories.ensure(h, target, clock.instant());
             blobs.link(targetId, digest.toString(), clock.instant());
+            return true;
+        });
+    }
+
+    /**
+     * A client's mount of a blob into {@code target} ({@code ?mount=}): only content the caller may
+     * read crosses into it. With {@code from}, the blob comes from that repository, when the caller
+     * was granted pull on it ({@link Readable#granted}); without, from any repository the caller
+     * may read ({@link Readable#reach}), as the distribution spec allows. Returns false when it
+     * cannot be mounted (the client then uploads the blob), saying nothing of whether the blob is
+     * somewhere the caller may not read.
+     */
+    public boolean mount(RepositoryName target, Digest digest, RepositoryName from, Caller caller) {
+        Readable readable = caller.readable();
+        if (from != null) {
+            return readable.granted(from) && mount(target, digest, from);
+        }
+        Readable.Reach reach = readable.reach(); // before the transaction: working it out may need a connection
+        if (reach.isEmpty()) {
+            return false;
+        }
+        String blob = digest.toString();
+        return tx.inTransaction(h -> {
+            BlobDao blobs = h.attach(BlobDao.class);
+            boolean held = reach.everything() ? blobs.linkedAnywhere(blob)
+                    : Batches.any(reach.projects(), batch -> blobs.linkedInProjects(blob, batch))
+                    || Batches.any(reach.repositories(), batch -> blobs.linkedInRepositories(blob, batch));
+            if (!held) {
+                return false;
+            }
+            long targetId = repositories.ensure(h, target, clock.instant());
+            blobs.link(targetId, blob, clock.instant());
             return true;
         });
     }

@@ -13,6 +13,7 @@ import io.berth.store.oci.RepositoryName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** Tag lists, the catalog, and referrers, each one bounded page at a time. All block on the database. */
 public final class Listings {
@@ -39,10 +40,37 @@ public final class Listings {
         });
     }
 
-    /** Repository names in lexical order, after {@code last}, at most {@code limit}. */
+    /**
+     * Every repository name in lexical order, after {@code last}, at most {@code limit}: the
+     * registry's own view. A client's catalog goes through {@link #catalog(String, int, Caller)}.
+     */
     public Page<String> catalog(String last, int limit) {
         return tx.withHandle(h -> Page.of(h.attach(RepositoryDao.class).names(last == null ? "" : last, limit + 1),
                 limit));
+    }
+
+    /**
+     * The names of the repositories {@code caller} may read ({@link Readable#reach}), in lexical
+     * order, after {@code last}, at most {@code limit}: pages of what it may see, so {@code last}
+     * and the next page's link work as over the whole catalog.
+     */
+    public Page<String> catalog(String last, int limit, Caller caller) {
+        Readable.Reach reach = caller.readable().reach(); // before the handle: working it out may need a connection
+        if (reach.everything()) {
+            return catalog(last, limit);
+        }
+        if (reach.isEmpty()) {
+            return new Page<>(List.of(), false);
+        }
+        String after = last == null ? "" : last;
+        return tx.withHandle(h -> {
+            RepositoryDao dao = h.attach(RepositoryDao.class);
+            // Each batch's first limit + 1 names, merged: the first limit + 1 of all of them.
+            TreeSet<String> names = new TreeSet<>(Batches.collect(reach.projects(),
+                    batch -> dao.namesInProjects(after, batch, limit + 1)));
+            names.addAll(Batches.collect(reach.repositories(), batch -> dao.namesAmong(after, batch, limit + 1)));
+            return Page.of(names.stream().limit(limit + 1L).toList(), limit);
+        });
     }
 
     /**

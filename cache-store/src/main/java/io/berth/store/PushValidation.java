@@ -10,11 +10,9 @@ import io.berth.store.oci.Digest;
 import org.jdbi.v3.core.Handle;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The checks a client's manifest push must pass before anything is recorded: every blob it
@@ -28,7 +26,6 @@ final class PushValidation {
     /** The OCI empty descriptor's content; clients often reference it without uploading it. */
     static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
     static final Digest EMPTY_JSON_DIGEST = Digest.sha256(EMPTY_JSON);
-    private static final int QUERY_BATCH = 1000;
 
     private PushValidation() {
     }
@@ -49,7 +46,7 @@ final class PushValidation {
         if (missing.isEmpty()) {
             return missing;
         }
-        missing.removeAll(inBatches(missing, batch -> blobs.linked(repositoryId, batch)));
+        missing.removeAll(Batches.collect(missing, batch -> blobs.linked(repositoryId, batch)));
         Set<String> unknown = new LinkedHashSet<>(missing);
         unknown.remove(EMPTY_JSON_DIGEST.toString());
         if (!unknown.isEmpty()) {
@@ -68,24 +65,11 @@ final class PushValidation {
         }
         Set<String> digests = new LinkedHashSet<>();
         children.forEach(d -> digests.add(d.digest().toString()));
-        digests.removeAll(inBatches(digests, batch -> artifacts.existing(repositoryId, batch)));
+        digests.removeAll(Batches.collect(digests, batch -> artifacts.existing(repositoryId, batch)));
         if (!digests.isEmpty()) {
             String first = digests.iterator().next();
             throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, "index references manifest " + first
                     + " which is not in the repository: push the child manifests before the index", first);
         }
-    }
-
-    /**
-     * A query over many digests, a bounded number at a time: PostgreSQL's driver takes at most
-     * 32,767 parameters per statement, and a 4 MiB index can name more children than that.
-     */
-    private static List<String> inBatches(Set<String> digests, Function<List<String>, List<String>> query) {
-        List<String> all = List.copyOf(digests);
-        List<String> found = new ArrayList<>();
-        for (int from = 0; from < all.size(); from += QUERY_BATCH) {
-            found.addAll(query.apply(all.subList(from, Math.min(all.size(), from + QUERY_BATCH))));
-        }
-        return found;
     }
 }

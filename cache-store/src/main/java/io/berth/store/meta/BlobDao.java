@@ -33,6 +33,21 @@ public interface BlobDao {
     @SqlQuery("SELECT digest FROM repository_blob WHERE repository_id = :repositoryId AND digest IN (<digests>)")
     List<String> linked(@Bind("repositoryId") long repositoryId, @BindList("digests") Collection<String> digests);
 
+    /** Whether any repository links the blob. */
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM repository_blob WHERE digest = :digest)")
+    boolean linkedAnywhere(@Bind("digest") String digest);
+
+    /** Whether a repository in one of the projects (by id) links the blob. */
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM repository_blob rb JOIN repository r ON r.id = rb.repository_id"
+            + " WHERE rb.digest = :digest AND r.project_id IN (<projects>))")
+    boolean linkedInProjects(@Bind("digest") String digest, @BindList("projects") Collection<Long> projects);
+
+    /** Whether one of the repositories (by name) links the blob. */
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM repository_blob rb JOIN repository r ON r.id = rb.repository_id"
+            + " WHERE rb.digest = :digest AND r.name IN (<repositories>))")
+    boolean linkedInRepositories(@Bind("digest") String digest,
+                                 @BindList("repositories") Collection<String> repositories);
+
     @SqlUpdate("DELETE FROM repository_blob WHERE repository_id = :repositoryId AND digest = :digest")
     int unlink(@Bind("repositoryId") long repositoryId, @Bind("digest") String digest);
 }

@@ -1,6 +1,7 @@
 package io.berth.gateway.auth;
 
 import io.berth.store.Caller;
+import io.berth.store.Readable;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -8,7 +9,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * Decides, from a request's head, whether it may go on and who is asking. The gateway runs it
  * after routing and before reading any of the body or sending {@code 100 Continue}; the handler
- * then finds the caller in {@code Exchange.caller()}.
+ * then finds the caller in {@code Exchange.caller()}, with what it may read beyond the request's own
+ * repository ({@link io.berth.store.Caller#readable()}: the optional scopes granted, and the rest
+ * worked out only if the handler asks).
  *
  * <p>{@link #check} is called on a Netty event loop and must not block there. A decision that
  * is at hand (an allow-all, a cached token) comes back as an already completed stage and is used
@@ -27,8 +30,12 @@ public interface AccessCheck {
     /** The caller the request may proceed as, or a refusal; see the type's description. */
     CompletionStage<Caller> check(AccessRequest request);
 
-    /** Lets everyone in as an anonymous caller from the request's address. */
+    /**
+     * Lets everyone in as an anonymous caller from the request's address who may read everything
+     * (optional scopes included): the registry without access control.
+     */
     static AccessCheck allowAll() {
-        return request -> CompletableFuture.completedFuture(Caller.anonymous(request.remoteAddress()));
+        return request -> CompletableFuture.completedFuture(Caller.anonymous(request.remoteAddress())
+                .reading(Readable.ALL));
     }
 }

@@ -2,6 +2,7 @@ package io.berth.gateway.auth;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,12 +16,34 @@ import java.util.List;
  * @param remote        the client's socket address
  * @param secure        whether the request came over TLS (Basic credentials over plain HTTP may be refused)
  * @param scopes        what the route needs
+ * @param optional      what the route could use but may go on without: a check grants these or not
+ *                      (in the caller's {@link io.berth.store.Readable}) and never refuses for them
  */
 public record AccessRequest(String method, String path, List<String> authorization, String host,
-                            InetSocketAddress remote, boolean secure, List<Scope> scopes) {
+                            InetSocketAddress remote, boolean secure, List<Scope> scopes, List<Scope> optional) {
     public AccessRequest {
         authorization = List.copyOf(authorization);
         scopes = List.copyOf(scopes);
+        optional = List.copyOf(optional);
+    }
+
+    /** A request that asks for no optional scopes. */
+    public AccessRequest(String method, String path, List<String> authorization, String host,
+                         InetSocketAddress remote, boolean secure, List<Scope> scopes) {
+        this(method, path, authorization, host, remote, secure, scopes, List.of());
+    }
+
+    /**
+     * The needed scopes and then the optional ones: what a challenge names, so that a client fetching
+     * a token asks for everything the request could use (the token service grants what it may).
+     */
+    public List<Scope> allScopes() {
+        if (optional.isEmpty()) {
+            return scopes;
+        }
+        List<Scope> all = new ArrayList<>(scopes);
+        all.addAll(optional);
+        return List.copyOf(all);
     }
 
     /** The client's address without the port (the form {@link io.berth.store.Caller} records), or null. */

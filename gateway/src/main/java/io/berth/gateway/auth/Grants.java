@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  * <li>a member holds their {@link Role}'s permissions;</li>
  * <li>a robot holds exactly the actions it was given (pull also lists repositories and artifacts);</li>
  * <li>anyone, signed in or not, may read a public project: pull and list;</li>
+ * <li>anyone may list the catalog, which shows the repositories of the projects they may pull from;</li>
  * <li>nothing else is allowed.</li>
  * </ul>
  *
@@ -74,6 +75,29 @@ public final class Grants {
     /** Whether {@code who} may list every repository ({@code registry:catalog:*}): system admins only. */
     public static boolean mayListEverything(Principal who) {
         return isSysadmin(who);
+    }
+
+    /**
+     * Whether {@code who} may pull from every project, so that a mount may link from and the catalog
+     * list any repository: system admins, and system robots given pull in every project.
+     */
+    public static boolean mayReadEverything(Principal who) {
+        return switch (who) {
+            case Principal.User user -> user.sysadmin();
+            case Principal.Robot robot -> robot.actions().getOrDefault(Principal.ALL_PROJECTS, Set.of())
+                    .contains(Action.PULL);
+            case Principal.Anonymous anonymous -> false;
+        };
+    }
+
+    /** Whether {@code who} may list the catalog ({@code registry:catalog:*}): anyone, who sees what they may read. */
+    public static boolean mayListCatalog(Principal who) {
+        return true;
+    }
+
+    /** Whether the permissions held in a project let their holder read its content. */
+    public static boolean mayRead(Set<Permission> held) {
+        return held.contains(Permission.PULL);
     }
 
     /**

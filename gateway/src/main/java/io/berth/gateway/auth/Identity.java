@@ -1,6 +1,7 @@
 package io.berth.gateway.auth;
 
 import io.berth.gateway.auth.check.Challenge;
+import io.berth.gateway.auth.check.ReadableProjects;
 import io.berth.gateway.auth.check.RegistryAccessCheck;
 import io.berth.gateway.auth.check.ScopeDecisions;
 import io.berth.gateway.auth.ldap.LdapDirectory;
@@ -40,6 +41,7 @@ public final class Identity implements AutoCloseable {
     private final Tokens tokens;
     private final TokenService tokenService;
     private final ScopeDecisions decisions;
+    private final ReadableProjects readable;
     private final Challenge challenge;
     private final LdapSignIn directory;
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
@@ -73,13 +75,14 @@ public final class Identity implements AutoCloseable {
         this.tokens = new Tokens(key, settings.tokens(), clock);
         this.decisions = new ScopeDecisions(projects, members, settings.projectCreation(),
                 settings.autoCreateProjects());
+        this.readable = new ReadableProjects(projects, members, authenticator);
         this.tokenService = new TokenService(tokens, decisions, audit);
         this.challenge = new Challenge(settings.realm(), settings.tokens().service());
     }
 
     /** The registry's access check: tokens, Basic credentials, anonymous pulls of public projects. */
     public AccessCheck accessCheck() {
-        return new RegistryAccessCheck(authenticator, tokens, decisions, challenge, blocking);
+        return new RegistryAccessCheck(authenticator, tokens, decisions, readable, challenge, blocking);
     }
 
     /** The token endpoint's routes, served beside the registry's. */

@@ -33,14 +33,16 @@ final class AccessStep {
     static void run(Route route, Exchange exchange, QueryStringDecoder uri, ChannelHandlerContext ctx,
                     ServerContext server, Decision then) {
         if (route.access() == Access.OPEN) {
-            exchange.caller(Caller.anonymous(request(exchange, uri, ctx, server.tls(), List.of()).remoteAddress()));
+            exchange.caller(Caller.anonymous(request(exchange, uri, ctx, server.tls(), List.of(), List.of())
+                    .remoteAddress()));
             then.decided(route, exchange, null);
             return;
         }
         CompletionStage<Caller> decision;
         try {
             List<Scope> scopes = route.access().scopes(exchange); // a bad name is NAME_INVALID, from the head
-            decision = server.accessCheck().check(request(exchange, uri, ctx, server.tls(), scopes));
+            List<Scope> optional = route.access().optionalScopes(exchange);
+            decision = server.accessCheck().check(request(exchange, uri, ctx, server.tls(), scopes, optional));
             if (decision == null) {
                 throw new IllegalStateException("the access check returned no decision");
             }
@@ -62,11 +64,11 @@ final class AccessStep {
     }
 
     private static AccessRequest request(Exchange exchange, QueryStringDecoder uri, ChannelHandlerContext ctx,
-                                         boolean tls, List<Scope> scopes) {
+                                         boolean tls, List<Scope> scopes, List<Scope> optional) {
         HttpHeaders headers = exchange.headers();
         InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
         return new AccessRequest(exchange.method().name(), uri.rawPath(), headers.getAll(HttpHeaderNames.AUTHORIZATION),
-                headers.get(HttpHeaderNames.HOST), remote, tls, scopes);
+                headers.get(HttpHeaderNames.HOST), remote, tls, scopes, optional);
     }
 
     private static Throwable unwrap(Throwable error) {

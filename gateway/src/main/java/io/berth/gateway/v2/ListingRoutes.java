@@ -58,7 +58,7 @@ final class ListingRoutes {
     private void catalog(Exchange ex) {
         Pagination paging = Pagination.of(ex);
         ex.blocking(() -> {
-            Page<String> page = registry.listings().catalog(paging.last(), paging.limit());
+            Page<String> page = registry.listings().catalog(paging.last(), paging.limit(), ex.caller());
             ObjectNode body = Json.object();
             ArrayNode repositories = body.putArray("repositories");
             page.items().forEach(repositories::add);

@@ -39,7 +39,8 @@ final class UploadRoutes {
     static List<Route> routes(Registry registry) {
         UploadRoutes r = new UploadRoutes(registry);
         return List.of(
-                // A mount (?mount=&from=) also reads the blob out of the repository it comes from.
+                // A mount (?mount=&from=) also reads the blob out of the repository it comes from, when the
+                // caller may: without pull there, it uploads the blob instead.
                 Route.of("upload.start", HttpMethod.POST, Paths.UPLOADS, Access.repository(PUSH).and(Access.mountSource()),
                         r::start),
                 Route.of("upload.patch", HttpMethod.PATCH, Paths.UPLOAD, Access.repository(PUSH), r::patch),
@@ -60,8 +61,9 @@ final class UploadRoutes {
         Digest.Algorithm algorithm = algorithm(ex.query("digest-algorithm"), digest);
         ex.streamBody(body -> {
             registry.repositories().resolve(name).requireWritable();
-            // Without ?from= there is nothing to mount from (as in Distribution): an upload starts.
-            if (mountDigest != null && from != null && registry.blobs().mount(name, mountDigest, from)) {
+            // From ?from= when pull on it was granted, else from any repository the caller may read;
+            // failing that, an upload starts, as the spec allows (and says nothing of where the blob is).
+            if (mountDigest != null && registry.blobs().mount(name, mountDigest, from, ex.caller())) {
                 body.drain();
                 sendCreated(ex, name, mountDigest);
                 return;

@@ -33,6 +33,10 @@ class AccessTest {
         return access.scopes(request(params, query)).stream().map(Scope::toString).toList();
     }
 
+    private static List<String> optional(Access access, Map<String, String> params, Map<String, String> query) {
+        return access.optionalScopes(request(params, query)).stream().map(Scope::toString).toList();
+    }
+
     @Test
     void repositoryAccess_namesTheRepositoryOfThePath() {
         assertEquals(List.of("repository:team/app:pull"),
@@ -47,20 +51,34 @@ class AccessTest {
     }
 
     @Test
-    void mount_needsPushOnTheTargetAndPullOnTheSource() {
+    void mount_needsPushOnTheTarget_andAsksForPullOnTheSourceOptionally() {
         Access uploadStart = Access.repository(PUSH).and(Access.mountSource());
+        Map<String, String> target = Map.of("name", "team/app");
+        Map<String, String> mount = Map.of("mount", "sha256:" + "a".repeat(64), "from", "base/os");
 
-        assertEquals(List.of("repository:team/app:push", "repository:base/os:pull"), scopes(uploadStart,
-                Map.of("name", "team/app"), Map.of("mount", "sha256:" + "a".repeat(64), "from", "base/os")));
-        assertEquals(List.of("repository:team/app:push"), scopes(uploadStart, Map.of("name", "team/app"), Map.of()),
-                "a plain upload reads nothing");
-        assertEquals(List.of("repository:team/app:push"), scopes(uploadStart, Map.of("name", "team/app"),
-                Map.of("from", "base/os")), "from without mount is no mount");
+        assertEquals(List.of("repository:team/app:push"), scopes(uploadStart, target, mount));
+        assertEquals(List.of("repository:base/os:pull"), optional(uploadStart, target, mount),
+                "without pull on the source, the mount becomes an upload instead of a refusal");
+        assertEquals(List.of(), optional(uploadStart, target, Map.of()), "a plain upload reads nothing");
+        assertEquals(List.of(), optional(uploadStart, target, Map.of("from", "base/os")), "from without mount is no mount");
+        assertEquals(List.of(), optional(uploadStart, target, Map.of("mount", "sha256:" + "a".repeat(64))),
+                "a mount without from names no source");
+    }
+
+    @Test
+    void optionalScopes_combine_andAreNoneUnlessDeclared() {
+        Access both = Access.optional(r -> List.of(Scope.catalog())).and(Access.repository(PULL))
+                .and(Access.optional(Access.repository(PUSH)));
+        Map<String, String> params = Map.of("name", "team/app");
+
+        assertEquals(List.of("repository:team/app:pull"), scopes(both, params, Map.of()));
+        assertEquals(List.of("registry:catalog:*", "repository:team/app:push"), optional(both, params, Map.of()));
+        assertEquals(List.of(), optional(Access.repository(PULL), params, Map.of()));
     }
 
     @Test
     void mountFromAnInvalidName_isNameInvalid() {
-        RegistryException e = assertThrows(RegistryException.class, () -> scopes(Access.mountSource(), Map.of(),
+        RegistryException e = assertThrows(RegistryException.class, () -> optional(Access.mountSource(), Map.of(),
                 Map.of("mount", "sha256:" + "a".repeat(64), "from", "../etc")));
         assertEquals(ErrorCode.NAME_INVALID, e.code());
     }

@@ -72,9 +72,19 @@ class GrantsTest {
     @Test
     void aSystemAdmin_mayDoEverything_everywhere() {
         assertEquals(EnumSet.allOf(Permission.class), Grants.inProject(ADMIN, "team", false, null));
-        assertTrue(Grants.mayListEverything(ADMIN));
-        assertFalse(Grants.mayListEverything(ALICE));
-        assertFalse(Grants.mayListEverything(ANONYMOUS));
+        assertTrue(Grants.mayReadEverything(ADMIN));
+        assertFalse(Grants.mayReadEverything(ALICE));
+        assertFalse(Grants.mayReadEverything(ANONYMOUS));
+    }
+
+    @Test
+    void everyone_mayListTheCatalog_whichShowsWhatTheyMayRead() {
+        assertTrue(Grants.mayListCatalog(ADMIN));
+        assertTrue(Grants.mayListCatalog(ALICE));
+        assertTrue(Grants.mayListCatalog(ANONYMOUS));
+        assertTrue(Grants.mayRead(Grants.inProject(ALICE, "team", false, Role.LIMITED_GUEST)),
+                "every role may read its project");
+        assertFalse(Grants.mayRead(Grants.inProject(ALICE, "team", false, null)));
     }
 
     @Test
@@ -94,6 +104,11 @@ class GrantsTest {
         assertEquals(EnumSet.of(PULL, LIST_REPOSITORIES, LIST_ARTIFACTS), Grants.inProject(robot, "any", false, null));
         assertEquals(EnumSet.of(PULL, LIST_REPOSITORIES, LIST_ARTIFACTS, DELETE),
                 Grants.inProject(robot, "team", false, null));
+        assertTrue(Grants.mayReadEverything(robot));
+        assertFalse(Grants.mayReadEverything(new Principal.Robot("robot$pusher", Map.of(Principal.ALL_PROJECTS,
+                EnumSet.of(Action.PUSH)))));
+        assertFalse(Grants.mayReadEverything(new Principal.Robot("robot$team+ci", Map.of("team",
+                EnumSet.of(Action.PULL)))));
     }
 
     @Test
@@ -108,7 +123,7 @@ class GrantsTest {
                 "never more than was asked");
         assertEquals(Set.of(), Grants.registryActions(EnumSet.of(Action.DELETE), developer));
         assertEquals(Set.of(), Grants.registryActions(EnumSet.of(Action.CATALOG), Grants.inProject(ADMIN, "t", false,
-                null)), "the catalog is decided by mayListEverything, not by a project's permissions");
+                null)), "the catalog is decided by mayListCatalog, not by a project's permissions");
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class ScopeDecisions {
      */
     public Decision decide(Principal who, Scope scope) {
         if (scope.type().equals("registry")) {
-            return new Decision(Grants.mayListEverything(who) ? Optional.of(scope) : Optional.empty(), Optional.empty());
+            return new Decision(Grants.mayListCatalog(who) ? Optional.of(scope) : Optional.empty(), Optional.empty());
         }
         String project = RepositoryName.parse(scope.name()).project();
         Optional<ProjectFacts> facts = projects.find(project);

@@ -47,11 +47,24 @@ interface MemberDao {
     List<String> roles(@Bind("project") String project, @Bind("username") String username,
                        @BindList(value = "groups", onEmpty = BindList.EmptyHandling.NULL_STRING) Collection<String> groups);
 
+    /** The projects a user is a member of, directly or through any of their groups, with each role. */
+    @SqlQuery("SELECT p.id AS project_id, p.name AS project, p.public AS is_public, m.role FROM project_member m"
+            + " JOIN project p ON p.id = m.project_id LEFT JOIN account a ON a.id = m.account_id"
+            + " WHERE a.username = :username OR m.group_name IN (<groups>)")
+    @RegisterConstructorMapper(MembershipRow.class)
+    List<MembershipRow> memberships(@Bind("username") String username,
+                                    @BindList(value = "groups", onEmpty = BindList.EmptyHandling.NULL_STRING)
+                                    Collection<String> groups);
+
     @SqlUpdate("UPDATE project_member SET role = :role WHERE id = :id")
     int setRole(@Bind("id") long id, @Bind("role") String role);
 
     @SqlUpdate("DELETE FROM project_member WHERE id = :id")
     int delete(@Bind("id") long id);
+
+    /** A project a user belongs to, with the role of one of their memberships. */
+    record MembershipRow(long projectId, String project, boolean isPublic, String role) {
+    }
 
     /** A row as stored. */
     record MemberRow(long id, String username, String groupName, String role) {

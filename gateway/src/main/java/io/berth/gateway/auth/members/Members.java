@@ -9,8 +9,10 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -128,6 +130,19 @@ public final class Members {
         return roles.stream().map(Role::parse).max(Enum::compareTo);
     }
 
+    /**
+     * Every project a user belongs to, directly or through one of {@code groups}, with the highest
+     * role they hold there.
+     */
+    public List<Membership> memberships(String username, Collection<String> groups) {
+        Map<Long, Membership> highest = new HashMap<>();
+        for (MemberDao.MembershipRow row : tx.withHandle(h -> h.attach(MemberDao.class).memberships(username, groups))) {
+            Membership m = new Membership(row.projectId(), row.project(), row.isPublic(), Role.parse(row.role()));
+            highest.merge(m.projectId(), m, (a, b) -> a.role().compareTo(b.role()) >= 0 ? a : b);
+        }
+        return List.copyOf(highest.values());
+    }
+
     private static MemberDao.MemberRow member(Handle h, String project, String name) {
         MemberDao dao = h.attach(MemberDao.class);
         long projectId = projectId(h, project);
@@ -142,6 +157,15 @@ public final class Members {
 
     private static Member member(MemberDao.MemberRow row) {
         return new Member(row.id(), row.username(), row.groupName(), Role.parse(row.role()));
+    }
+
+    /**
+     * A user's membership of a project.
+     *
+     * @param isPublic whether the project is public
+     * @param role     the highest role they hold in it
+     */
+    public record Membership(long projectId, String project, boolean isPublic, Role role) {
     }
 
     /** One page of members and the total. */

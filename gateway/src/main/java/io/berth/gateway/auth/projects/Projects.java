@@ -11,8 +11,11 @@ import io.berth.store.meta.Transactions;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Projects as access and the admin API see them: whether they exist, are public, and since when;
@@ -25,6 +28,8 @@ import java.util.Optional;
 public final class Projects {
     /** How long found facts are used without asking the database again. */
     public static final Duration FRESHNESS = Duration.ofSeconds(5);
+    /** Names per query: PostgreSQL's driver takes at most 32,767 parameters per statement. */
+    private static final int BATCH = 1000;
 
     private final Transactions tx;
     private final Clock clock;
@@ -78,6 +83,22 @@ public final class Projects {
     public ProjectRow create(String name, boolean isPublic) {
         tx.inTransaction(h -> h.attach(ProjectDao.class).create(name, isPublic, clock.instant()));
         return get(name);
+    }
+
+    /** The facts of those of the named projects that exist (any number of names). */
+    public List<ProjectFacts> findAll(Collection<String> names) {
+        List<String> all = List.copyOf(names);
+        List<ProjectFacts> found = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += BATCH) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
+            found.addAll(tx.withHandle(h -> h.attach(ProjectFactsDao.class).findAll(batch)));
+        }
+        return found;
+    }
+
+    /** The ids of the public projects, which anyone may read. */
+    public Set<Long> publicIds() {
+        return Set.copyOf(tx.withHandle(h -> h.attach(ProjectFactsDao.class).publicIds()));
     }
 
     /** Makes a project public (anyone may pull) or private. */

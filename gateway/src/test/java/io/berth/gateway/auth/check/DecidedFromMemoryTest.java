@@ -66,8 +66,10 @@ class DecidedFromMemoryTest {
             offTheLoop.incrementAndGet();
             task.run();
         };
-        check = new RegistryAccessCheck(new Authenticator(users, new Robots(tx, clock), LoginThrottle.defaults()),
-                tokens, new ScopeDecisions(projects, members, Grants.ProjectCreation.EVERYONE, true),
+        Authenticator authenticator = new Authenticator(users, new Robots(tx, clock), LoginThrottle.defaults());
+        check = new RegistryAccessCheck(authenticator, tokens,
+                new ScopeDecisions(projects, members, Grants.ProjectCreation.EVERYONE, true),
+                new ReadableProjects(projects, members, authenticator),
                 new Challenge("http://registry/service/token", "berth"), counting);
     }
 

@@ -98,7 +98,8 @@ class SignInAndAccessTest {
         Tokens tokens = new Tokens(KEY, SETTINGS, clock);
         tokenService = new TokenService(tokens, decisions);
         Authenticator authenticator = new Authenticator(users, robots, LoginThrottle.defaults());
-        CHECK.set(new RegistryAccessCheck(authenticator, tokens, decisions, new Challenge(null, "berth"),
+        CHECK.set(new RegistryAccessCheck(authenticator, tokens, decisions,
+                new ReadableProjects(projects, members, authenticator), new Challenge(null, "berth"),
                 Executors.newVirtualThreadPerTaskExecutor()));
         TOKEN_ROUTES.set(TokenRoutes.routes(tokenService, authenticator, "berth"));
     }

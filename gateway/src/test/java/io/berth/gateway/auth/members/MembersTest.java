@@ -63,6 +63,19 @@ class MembersTest extends DatabaseTestBase {
     }
 
     @Test
+    void memberships_listEveryProjectOnce_withTheHighestRole() {
+        members.addUser("team", "alice", Role.GUEST);
+        members.addGroup("team", "ops", Role.MAINTAINER);
+        members.addGroup("other", "ops", Role.LIMITED_GUEST);
+
+        assertEquals(List.of("other:limitedGuest", "team:maintainer"), members.memberships("alice", List.of("ops"))
+                .stream().map(m -> m.project() + ":" + m.role().wireName()).sorted().toList());
+        assertEquals(List.of("team:guest"), members.memberships("alice", List.of()).stream()
+                .map(m -> m.project() + ":" + m.role().wireName()).toList());
+        assertEquals(List.of(), members.memberships("bob", List.of()));
+    }
+
+    @Test
     void theHighestRole_winsAcrossDirectAndGroupMembership() {
         members.addUser("team", "alice", Role.GUEST);
         members.addGroup("team", "cn=ops,ou=groups,dc=example,dc=org", Role.MAINTAINER);

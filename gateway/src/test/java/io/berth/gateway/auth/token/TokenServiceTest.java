@@ -86,10 +86,10 @@ class TokenServiceTest extends DatabaseTestBase {
     }
 
     @Test
-    void theCatalog_isForSystemAdmins() {
+    void theCatalog_isForEveryone_whoListsWhatTheyMayRead() {
         assertEquals(List.of("registry:catalog:*"), granted(ADMIN, "registry:catalog:*"));
-        assertEquals(List.of(), granted(ALICE, "registry:catalog:*"));
-        assertEquals(List.of(), granted(ANONYMOUS, "registry:catalog:*"));
+        assertEquals(List.of("registry:catalog:*"), granted(ALICE, "registry:catalog:*"));
+        assertEquals(List.of("registry:catalog:*"), granted(ANONYMOUS, "registry:catalog:*"));
     }
 
     @Test

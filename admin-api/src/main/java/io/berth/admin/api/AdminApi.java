@@ -40,7 +40,7 @@ public final class AdminApi {
         ProjectAccess access = new ProjectAccess(identity.projects(), identity.members());
         Members members = identity.members();
         registerProjects(jersey, inventory, identity.projects(), access,
-                (name, isPublic, creator) -> members.createProject(name, isPublic, creator.name()), creation);
+                (name, isPublic, creator, actor) -> members.as(actor).createProject(name, isPublic, creator.name()), creation);
         jersey.register(new MembersResource(members, access));
         jersey.register(new UsersResource(identity.users(), selfRegistration));
         jersey.register(new RobotsResource(identity.robots(), access));
@@ -52,7 +52,7 @@ public final class AdminApi {
         jersey.register(new OpenAccessFilter());
         Projects projects = new Projects(tx, clock);
         registerProjects(jersey, inventory, projects, new ProjectAccess(projects, new Members(tx, clock)),
-                (name, isPublic, creator) -> projects.create(name, isPublic), Grants.ProjectCreation.EVERYONE);
+                (name, isPublic, creator, actor) -> projects.as(actor).create(name, isPublic), Grants.ProjectCreation.EVERYONE);
     }
 
     private static void registerProjects(JerseyEnvironment jersey, Inventory inventory, Projects projects,

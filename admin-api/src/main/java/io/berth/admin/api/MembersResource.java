@@ -63,8 +63,8 @@ public final class MembersResource {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "give either 'username' (a user) or 'group' (a"
                     + " directory group's DN or name), not both or neither");
         }
-        Member member = body.username() != null ? members.addUser(project, body.username(), role)
-                : members.addGroup(project, body.group(), role);
+        Member member = body.username() != null ? members.as(Caller.actor(security)).addUser(project, body.username(), role)
+                : members.as(Caller.actor(security)).addGroup(project, body.group(), role);
         String key = member.username() != null ? member.username() : member.group();
         return Response.created(uri.getAbsolutePathBuilder().path("{member}").build(key)).entity(MemberView.of(member))
                 .build();
@@ -79,7 +79,7 @@ public final class MembersResource {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "only the role of a member changes: the path names"
                     + " the member, the body {\"role\": …}");
         }
-        return MemberView.of(members.changeRole(project, member, Role.parse(Fields.required(body.role(), "role"))));
+        return MemberView.of(members.as(Caller.actor(security)).changeRole(project, member, Role.parse(Fields.required(body.role(), "role"))));
     }
 
     @DELETE
@@ -87,7 +87,7 @@ public final class MembersResource {
     public Response remove(@PathParam("name") String project, @PathParam("member") String member,
                            @Context SecurityContext security) {
         access.require(Caller.of(security), project, Permission.MANAGE_MEMBERS, "remove members");
-        members.remove(project, member);
+        members.as(Caller.actor(security)).remove(project, member);
         return Response.noContent().build();
     }
 }

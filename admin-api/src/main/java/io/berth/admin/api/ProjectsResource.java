@@ -42,7 +42,7 @@ public final class ProjectsResource {
     /** Creates a project for a caller allowed to: with them as its admin, or without members when nobody signs in. */
     @FunctionalInterface
     public interface Creator {
-        void create(String name, boolean isPublic, Principal creator);
+        void create(String name, boolean isPublic, Principal creator, io.berth.store.Caller actor);
     }
 
     private final Inventory inventory;
@@ -76,7 +76,7 @@ public final class ProjectsResource {
         Refusals.require(Grants.mayCreateProjects(who, creation), who, "create projects (auth.projectCreation is '"
                 + creation.wireName() + "')");
         String name = Fields.required(body.name(), "name");
-        creator.create(name, Boolean.TRUE.equals(body.isPublic()), who);
+        creator.create(name, Boolean.TRUE.equals(body.isPublic()), who, Caller.actor(security));
         return Response.created(uri.getAbsolutePathBuilder().path(name).build())
                 .entity(ProjectView.of(projects.get(name))).build();
     }
@@ -98,7 +98,7 @@ public final class ProjectsResource {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "a project cannot be renamed: leave out 'name' or"
                     + " give '" + name + "'");
         }
-        projects.setPublic(name, Fields.required(body.isPublic(), "public"));
+        projects.as(Caller.actor(security)).setPublic(name, Fields.required(body.isPublic(), "public"));
         return ProjectView.of(projects.get(name));
     }
 
@@ -106,7 +106,7 @@ public final class ProjectsResource {
     @Path("/{name}")
     public Response delete(@PathParam("name") String name, @Context SecurityContext security) {
         access.require(Caller.of(security), name, Permission.DELETE_PROJECT, "delete the project");
-        projects.delete(name);
+        projects.as(Caller.actor(security)).delete(name);
         return Response.noContent().build();
     }
 

@@ -72,7 +72,7 @@ public final class RobotsResource {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "a robot starts enabled: disable it with PUT"
                     + " /api/v1/robots/{id} afterwards");
         }
-        Robots.Created created = robots.create(Fields.required(body.name(), "name"), body.project(),
+        Robots.Created created = robots.as(Caller.actor(security)).create(Fields.required(body.name(), "name"), body.project(),
                 body.description(), body.expiresInDays(), RobotPermissions.parse(Fields.required(body.permissions(),
                         "permissions")));
         return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(created.robot().id())).build())
@@ -101,14 +101,14 @@ public final class RobotsResource {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "a robot's name, project and expiry do not change:"
                     + " give description, disabled or permissions, or create another robot");
         }
-        return RobotView.of(robots.update(robotId, body.description(), body.disabled(),
+        return RobotView.of(robots.as(Caller.actor(security)).update(robotId, body.description(), body.disabled(),
                 body.permissions() == null ? null : RobotPermissions.parse(body.permissions())));
     }
 
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id, @Context SecurityContext security) {
-        robots.delete(manageable(id, Caller.of(security)).id());
+        robots.as(Caller.actor(security)).delete(manageable(id, Caller.of(security)).id());
         return Response.noContent().build();
     }
 
@@ -116,7 +116,7 @@ public final class RobotsResource {
     @PATCH
     @Path("/{id}")
     public RobotView rotate(@PathParam("id") String id, @Context SecurityContext security) {
-        Robots.Created rotated = robots.rotate(manageable(id, Caller.of(security)).id());
+        Robots.Created rotated = robots.as(Caller.actor(security)).rotate(manageable(id, Caller.of(security)).id());
         return RobotView.of(rotated.robot(), rotated.secret());
     }
 

@@ -73,7 +73,7 @@ public final class UsersResource {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "'" + CURRENT + "' names the signed-in user in this"
                     + " API: choose another user name");
         }
-        User user = users.create(username, Fields.required(body.password(), "password"), body.email(), sysadmin);
+        User user = users.as(Caller.actor(security)).create(username, Fields.required(body.password(), "password"), body.email(), sysadmin);
         return Response.created(uri.getAbsolutePathBuilder().path(user.username()).build())
                 .entity(UserView.of(user)).build();
     }
@@ -107,7 +107,7 @@ public final class UsersResource {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "only the e-mail changes here: the password at PUT"
                     + " /api/v1/users/" + name + "/password, admin rights at …/sysadmin; users are not renamed");
         }
-        users.setEmail(name, body.email());
+        users.as(Caller.actor(security)).setEmail(name, body.email());
         return UserView.of(users.get(name));
     }
 
@@ -116,7 +116,7 @@ public final class UsersResource {
     public Response delete(@PathParam("name") String name, @Context SecurityContext security) {
         Principal who = Caller.of(security);
         Refusals.require(Grants.mayManageUsers(who), who, "delete users");
-        users.delete(name);
+        users.as(Caller.actor(security)).delete(name);
         return Response.noContent().build();
     }
 
@@ -131,7 +131,7 @@ public final class UsersResource {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "the field 'oldPassword' is required: give the"
                     + " current password to change it");
         }
-        users.changePassword(name, body.oldPassword(), Fields.required(body.newPassword(), "newPassword"), !needsOld);
+        users.as(Caller.actor(security)).changePassword(name, body.oldPassword(), Fields.required(body.newPassword(), "newPassword"), !needsOld);
         return Response.noContent().build();
     }
 
@@ -141,7 +141,7 @@ public final class UsersResource {
                                 @Context SecurityContext security) {
         Principal who = Caller.of(security);
         Refusals.require(Grants.mayManageUsers(who), who, "change who is a system admin");
-        users.setSysadmin(name, Fields.required(body.sysadmin(), "sysadmin"));
+        users.as(Caller.actor(security)).setSysadmin(name, Fields.required(body.sysadmin(), "sysadmin"));
         return UserView.of(users.get(name));
     }
 }

@@ -10,30 +10,54 @@ import jakarta.ws.rs.core.SecurityContext;
  */
 public final class Caller implements SecurityContext {
     private final Principal principal;
+    private final String address;
     private final boolean secure;
     private final String scheme;
 
-    Caller(Principal principal, boolean secure, String scheme) {
+    Caller(Principal principal, String address, boolean secure, String scheme) {
         this.principal = principal;
+        this.address = address;
         this.secure = secure;
         this.scheme = scheme;
     }
 
     /** Who is calling; fails when the sign-in filter did not run (a wiring mistake, not the client's). */
     public static Principal of(SecurityContext context) {
+        return signed(context).principal();
+    }
+
+    /** Who is calling and from where, as the audit log records those who change things. */
+    public static io.berth.store.Caller actor(SecurityContext context) {
+        Signed signed = signed(context);
+        Principal who = signed.principal();
+        return switch (who) {
+            case Principal.Anonymous a -> io.berth.store.Caller.anonymous(signed.address());
+            case Principal.Robot r -> new io.berth.store.Caller(who.name(), io.berth.store.Caller.Kind.ROBOT,
+                    signed.address());
+            case Principal.User u when u.name().isEmpty() -> io.berth.store.Caller.anonymous(signed.address());
+            case Principal.User u -> new io.berth.store.Caller(who.name(), io.berth.store.Caller.Kind.USER,
+                    signed.address());
+        };
+    }
+
+    private static Signed signed(SecurityContext context) {
         if (context.getUserPrincipal() instanceof Signed signed) {
-            return signed.principal();
+            return signed;
         }
         throw new IllegalStateException("the admin API's sign-in filter did not run for this request");
     }
 
     @Override
     public java.security.Principal getUserPrincipal() {
-        return new Signed(principal);
+        return new Signed(principal, address);
     }
 
-    /** The servlet world's principal for a Berth one; its name is empty for anonymous callers. */
-    public record Signed(Principal principal) implements java.security.Principal {
+    /**
+     * The servlet world's principal for a Berth one; its name is empty for anonymous callers.
+     *
+     * @param address the client's address, or null
+     */
+    public record Signed(Principal principal, String address) implements java.security.Principal {
         @Override
         public String getName() {
             return principal.name();

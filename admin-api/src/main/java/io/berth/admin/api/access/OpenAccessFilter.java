@@ -2,9 +2,11 @@ package io.berth.admin.api.access;
 
 import io.berth.gateway.auth.Principal;
 import jakarta.annotation.Priority;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Context;
 
 /**
  * With {@code auth.enabled: false}: nobody signs in, and every caller may do whatever the API
@@ -16,9 +18,12 @@ public final class OpenAccessFilter implements ContainerRequestFilter {
     /** Who every caller is while auth is off. */
     public static final Principal EVERYONE = new Principal.User("", true);
 
+    @Context
+    private HttpServletRequest servletRequest;
+
     @Override
     public void filter(ContainerRequestContext request) {
-        request.setSecurityContext(new Caller(EVERYONE, request.getSecurityContext() != null
+        request.setSecurityContext(new Caller(EVERYONE, servletRequest.getRemoteAddr(), request.getSecurityContext() != null
                 && request.getSecurityContext().isSecure(), null));
     }
 }

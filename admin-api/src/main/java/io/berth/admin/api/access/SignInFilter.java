@@ -50,7 +50,8 @@ public final class SignInFilter implements ContainerRequestFilter {
                     + " robot's) or a Bearer token from this registry's token service");
         }
         SecurityContext original = request.getSecurityContext();
-        request.setSecurityContext(new Caller(principal, original != null && original.isSecure(),
+        request.setSecurityContext(new Caller(principal, servletRequest.getRemoteAddr(),
+                original != null && original.isSecure(),
                 authorization == null ? null : authorization.split(" ", 2)[0]));
     }
 

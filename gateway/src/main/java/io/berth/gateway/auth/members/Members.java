@@ -1,6 +1,8 @@
 package io.berth.gateway.auth.members;
 
+import io.berth.gateway.auth.ChangeTrail;
 import io.berth.gateway.auth.Role;
+import io.berth.store.Caller;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.ProjectDao;
@@ -23,10 +25,22 @@ import java.util.Optional;
 public final class Members {
     private final Transactions tx;
     private final Clock clock;
+    private final ChangeTrail trail;
 
+    /** Changes are audited as Berth's own until {@link #as} names who makes them. */
     public Members(Transactions tx, Clock clock) {
+        this(tx, clock, ChangeTrail.system(clock));
+    }
+
+    private Members(Transactions tx, Clock clock, ChangeTrail trail) {
         this.tx = tx;
         this.clock = clock;
+        this.trail = trail;
+    }
+
+    /** These members, with the changes made through them audited as {@code actor}'s. */
+    public Members as(Caller actor) {
+        return new Members(tx, clock, trail.by(actor));
     }
 
     /** Adds a user to a project; both must exist, and the user must not be a member already. */
@@ -41,6 +55,7 @@ public final class Members {
                         + "' already: change their role instead");
             }
             dao.insert(projectId, accountId, null, role.wireName(), clock.instant());
+            trail.record(h, "create", "member", username, project, role.wireName());
             return member(dao.ofUser(projectId, username).orElseThrow());
         });
     }
@@ -59,6 +74,8 @@ public final class Members {
             long accountId = dao.accountId(username).orElseThrow(() -> new RegistryException(
                     ErrorCode.NO_SUCH_RESOURCE, "there is no user named '" + username + "'"));
             dao.insert(projectId(h, project), accountId, null, Role.PROJECT_ADMIN.wireName(), clock.instant());
+            trail.by(new Caller(username, Caller.Kind.USER, null)).record(h, "create", "project", project, project,
+                    "by a push into it; " + username + " is its project admin");
             return true;
         });
     }
@@ -74,6 +91,8 @@ public final class Members {
                     ErrorCode.NO_SUCH_RESOURCE, "there is no user named '" + username + "'"));
             long projectId = h.attach(ProjectDao.class).create(project, isPublic, clock.instant());
             dao.insert(projectId, accountId, null, Role.PROJECT_ADMIN.wireName(), clock.instant());
+            trail.record(h, "create", "project", project, project, (isPublic ? "public" : "private") + "; "
+                    + username + " is its project admin");
         });
     }
 
@@ -90,6 +109,7 @@ public final class Members {
                         + "' already: change its role instead");
             }
             dao.insert(projectId, null, group, role.wireName(), clock.instant());
+            trail.record(h, "create", "member", group, project, "group; " + role.wireName());
             return member(dao.ofGroup(projectId, group).orElseThrow());
         });
     }
@@ -110,13 +130,17 @@ public final class Members {
             MemberDao dao = h.attach(MemberDao.class);
             MemberDao.MemberRow row = member(h, project, member);
             dao.setRole(row.id(), role.wireName());
+            trail.record(h, "update", "member", member, project, role.wireName());
             return new Member(row.id(), row.username(), row.groupName(), role);
         });
     }
 
     /** Removes a member from a project: a user of this name, or else a group. */
     public void remove(String project, String member) {
-        tx.useTransaction(h -> h.attach(MemberDao.class).delete(member(h, project, member).id()));
+        tx.useTransaction(h -> {
+            h.attach(MemberDao.class).delete(member(h, project, member).id());
+            trail.record(h, "delete", "member", member, project, null);
+        });
     }
 
     /**

@@ -2,7 +2,9 @@ package io.berth.gateway.auth.projects;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.berth.gateway.auth.ChangeTrail;
 import io.berth.gateway.auth.ProjectVisibility;
+import io.berth.store.Caller;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.ProjectDao;
@@ -33,12 +35,25 @@ public final class Projects {
 
     private final Transactions tx;
     private final Clock clock;
-    private final Cache<String, ProjectFacts> facts = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(FRESHNESS).build();
+    private final Cache<String, ProjectFacts> facts;
+    private final ChangeTrail trail;
 
+    /** Changes are audited as Berth's own until {@link #as} names who makes them. */
     public Projects(Transactions tx, Clock clock) {
+        this(tx, clock, Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(FRESHNESS).build(),
+                ChangeTrail.system(clock));
+    }
+
+    private Projects(Transactions tx, Clock clock, Cache<String, ProjectFacts> facts, ChangeTrail trail) {
         this.tx = tx;
         this.clock = clock;
+        this.facts = facts;
+        this.trail = trail;
+    }
+
+    /** These projects (what they remember included), with the changes made through them audited as {@code actor}'s. */
+    public Projects as(Caller actor) {
+        return new Projects(tx, clock, facts, trail.by(actor));
     }
 
     public Optional<ProjectFacts> find(String name) {
@@ -81,7 +96,10 @@ public final class Projects {
      * its creator its admin. NAME_INVALID for a bad name, CONFLICT when it exists.
      */
     public ProjectRow create(String name, boolean isPublic) {
-        tx.inTransaction(h -> h.attach(ProjectDao.class).create(name, isPublic, clock.instant()));
+        tx.useTransaction(h -> {
+            h.attach(ProjectDao.class).create(name, isPublic, clock.instant());
+            trail.record(h, "create", "project", name, name, isPublic ? "public" : "private");
+        });
         return get(name);
     }
 
@@ -104,9 +122,12 @@ public final class Projects {
     /** Makes a project public (anyone may pull) or private. */
     public void setPublic(String name, boolean isPublic) {
         try {
-            if (tx.inTransaction(h -> h.attach(ProjectFactsDao.class).setPublic(name, isPublic)) == 0) {
-                throw unknown(name);
-            }
+            tx.useTransaction(h -> {
+                if (h.attach(ProjectFactsDao.class).setPublic(name, isPublic) == 0) {
+                    throw unknown(name);
+                }
+                trail.record(h, "update", "project", name, name, isPublic ? "made public" : "made private");
+            });
         } finally {
             forget(name);
         }
@@ -122,6 +143,7 @@ public final class Projects {
             tx.useTransaction(h -> {
                 h.attach(ProjectDao.class).deleteEmpty(name);
                 h.attach(ProjectListDao.class).forgetRobotPermissions(name);
+                trail.record(h, "delete", "project", name, name, null);
             });
         } finally {
             forget(name);

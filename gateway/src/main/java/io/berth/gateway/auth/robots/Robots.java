@@ -1,7 +1,9 @@
 package io.berth.gateway.auth.robots;
 
 import io.berth.gateway.auth.Action;
+import io.berth.gateway.auth.ChangeTrail;
 import io.berth.gateway.auth.Principal;
+import io.berth.store.Caller;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.ProjectDao;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -33,10 +36,22 @@ public final class Robots {
 
     private final Transactions tx;
     private final Clock clock;
+    private final ChangeTrail trail;
 
+    /** Changes are audited as Berth's own until {@link #as} names who makes them. */
     public Robots(Transactions tx, Clock clock) {
+        this(tx, clock, ChangeTrail.system(clock));
+    }
+
+    private Robots(Transactions tx, Clock clock, ChangeTrail trail) {
         this.tx = tx;
         this.clock = clock;
+        this.trail = trail;
+    }
+
+    /** These robots, with the changes made through them audited as {@code actor}'s. */
+    public Robots as(Caller actor) {
+        return new Robots(tx, clock, trail.by(actor));
     }
 
     /**
@@ -66,6 +81,7 @@ public final class Robots {
             long robotId = dao.insert(fullName, projectId, description, RobotSecrets.hash(secret), expiresAt,
                     clock.instant());
             permit(dao, robotId, permissions);
+            trail.record(h, "create", "robot", fullName, project, describe(permissions));
             return robotId;
         });
         return new Created(get(id), secret);
@@ -126,8 +142,8 @@ public final class Robots {
     /** Gives the robot a new secret, returned once; the old one stops working at once. */
     public Created rotate(long id) {
         String secret = RobotSecrets.generate();
-        updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).setSecretHash(id, RobotSecrets.hash(secret),
-                clock.instant())));
+        change(id, "update", "secret rotated", dao -> dao.setSecretHash(id, RobotSecrets.hash(secret),
+                clock.instant()));
         return new Created(get(id), secret);
     }
 
@@ -158,16 +174,34 @@ public final class Robots {
                 dao.forgetPermissions(id);
                 permit(dao, id, permissions);
             }
+            trail.record(h, "update", "robot", robot.name(), robot.project(), (disabled == null ? ""
+                    : disabled ? "disabled; " : "enabled; ") + (permissions == null ? "" : describe(permissions)));
         });
         return get(id);
     }
 
     public void setDisabled(long id, boolean disabled) {
-        updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).setDisabled(id, disabled, clock.instant())));
+        change(id, "update", disabled ? "disabled" : "enabled", dao -> dao.setDisabled(id, disabled, clock.instant()));
     }
 
     public void delete(long id) {
-        updated(id, tx.inTransaction(h -> h.attach(RobotDao.class).delete(id)));
+        change(id, "delete", null, dao -> dao.delete(id));
+    }
+
+    /** Changes one robot in a transaction with its audit line; NO_SUCH_RESOURCE when there is no such robot. */
+    private void change(long id, String action, String detail, ToIntFunction<RobotDao> update) {
+        tx.useTransaction(h -> {
+            RobotDao dao = h.attach(RobotDao.class);
+            RobotDao.RobotRow row = dao.byId(id).orElse(null);
+            updated(id, row == null ? 0 : update.applyAsInt(dao));
+            trail.record(h, action, "robot", row.name(), row.project(), detail);
+        });
+    }
+
+    /** Permissions as the audit log writes them: {@code team:pull,push other:pull}. */
+    private static String describe(Map<String, Set<Action>> permissions) {
+        return permissions.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue().stream().map(Action::token)
+                .sorted().collect(Collectors.joining(","))).sorted().collect(Collectors.joining(" "));
     }
 
     private static void permit(RobotDao dao, long robotId, Map<String, Set<Action>> permissions) {

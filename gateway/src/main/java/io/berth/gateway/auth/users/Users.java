@@ -1,5 +1,7 @@
 package io.berth.gateway.auth.users;
 
+import io.berth.gateway.auth.ChangeTrail;
+import io.berth.store.Caller;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.Transactions;
@@ -7,6 +9,7 @@ import io.berth.store.meta.Transactions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -31,11 +34,23 @@ public final class Users {
     private final Transactions tx;
     private final Passwords passwords;
     private final Clock clock;
+    private final ChangeTrail trail;
 
+    /** Changes are audited as Berth's own until {@link #as} names who makes them. */
     public Users(Transactions tx, Passwords passwords, Clock clock) {
+        this(tx, passwords, clock, ChangeTrail.system(clock));
+    }
+
+    private Users(Transactions tx, Passwords passwords, Clock clock, ChangeTrail trail) {
         this.tx = tx;
         this.passwords = passwords;
         this.clock = clock;
+        this.trail = trail;
+    }
+
+    /** These users, with the changes made through them audited as {@code actor}'s. */
+    public Users as(Caller actor) {
+        return new Users(tx, passwords, clock, trail.by(actor));
     }
 
     /** Creates a user who signs in with a password here; refuses a taken name or a weak password. */
@@ -50,6 +65,7 @@ public final class Users {
                 throw new RegistryException(ErrorCode.CONFLICT, "a user named '" + username + "' exists already");
             }
             users.insert(username, email, hash, DATABASE, sysadmin, clock.instant());
+            trail.record(h, "create", "user", username, null, sysadmin ? "system admin" : null);
             return users.find(username).orElseThrow();
         });
     }
@@ -91,6 +107,7 @@ public final class Users {
             Optional<User> now = users.find(username);
             if (now.isEmpty()) {
                 users.insert(username, mail, null, LDAP, false, clock.instant());
+                trail.record(h, "create", "user", username, null, "at the first directory sign-in");
             } else {
                 if (!now.get().source().equals(LDAP)) {
                     users.toDirectory(username, clock.instant());
@@ -134,8 +151,7 @@ public final class Users {
         }
         PasswordPolicy.check(newPassword);
         String hash = passwords.hash(newPassword);
-        updated(username, tx.inTransaction(h -> h.attach(UserDao.class).setPasswordHash(username, hash,
-                clock.instant())));
+        change(username, "update", "password", users -> users.setPasswordHash(username, hash, clock.instant()));
     }
 
     /** Makes a user a system admin, or no longer one (never the built-in admin). */
@@ -143,13 +159,13 @@ public final class Users {
         if (ADMIN.equals(username) && !sysadmin) {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "the built-in admin stays a system admin");
         }
-        updated(username, tx.inTransaction(h -> h.attach(UserDao.class).setSysadmin(username, sysadmin,
-                clock.instant())));
+        change(username, "update", sysadmin ? "made a system admin" : "no longer a system admin",
+                users -> users.setSysadmin(username, sysadmin, clock.instant()));
     }
 
     public void setEmail(String username, String email) {
         checkEmail(email);
-        updated(username, tx.inTransaction(h -> h.attach(UserDao.class).setEmail(username, email, clock.instant())));
+        change(username, "update", "e-mail", users -> users.setEmail(username, email, clock.instant()));
     }
 
     /** Deletes a user and their memberships (never the built-in admin). */
@@ -157,11 +173,19 @@ public final class Users {
         if (ADMIN.equals(username)) {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "the built-in admin cannot be deleted");
         }
-        updated(username, tx.inTransaction(h -> h.attach(UserDao.class).delete(username)));
+        change(username, "delete", null, users -> users.delete(username));
     }
 
-    private static void updated(String username, int rows) {
-        if (rows == 0) {
+    /** Changes one user in a transaction with its audit line; NO_SUCH_RESOURCE when there is no such user. */
+    private void change(String username, String action, String detail, ToIntFunction<UserDao> update) {
+        boolean changed = tx.inTransaction(h -> {
+            if (update.applyAsInt(h.attach(UserDao.class)) == 0) {
+                return false;
+            }
+            trail.record(h, action, "user", username, null, detail);
+            return true;
+        });
+        if (!changed) {
             throw unknown(username);
         }
     }

@@ -64,6 +64,13 @@ public class AuthSettings {
     @JsonProperty
     public boolean selfRegistration = false;
 
+    /**
+     * Whether {@code /admin/metrics} on the admin API's port answers anyone (for scrapers on a
+     * trusted network) or only system admins; the loopback ops port always serves them.
+     */
+    @JsonProperty
+    public boolean openMetrics = true;
+
     /** bcrypt's cost factor for stored passwords (each step doubles the work of a sign-in). */
     @Min(4)
     @Max(16)

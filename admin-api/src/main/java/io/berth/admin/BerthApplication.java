@@ -129,7 +129,8 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         env.healthChecks().register("storage", new StorageHealthCheck(paths));
         env.healthChecks().register("disk", new DiskSpaceHealthCheck(paths.root(),
                 config.storage.minFreeDisk.toBytes()));
-        ProbeEndpoints.register(env);
+        ProbeEndpoints.register(env, identity == null || config.auth.openMetrics ? null
+                : new MetricsGuard(identity.authenticator()));
 
         AdminApi.registerJettyErrors(env);
         if (identity != null) {

@@ -3,6 +3,10 @@ package io.berth.admin;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.metrics.servlets.HealthCheckServlet;
 import io.dropwizard.metrics.servlets.MetricsServlet;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+
+import java.util.EnumSet;
 
 /**
  * Serves {@code /admin/healthcheck} and {@code /admin/metrics} on the admin API port too.
@@ -20,8 +24,16 @@ final class ProbeEndpoints {
     private ProbeEndpoints() {
     }
 
-    /** Adds both servlets to the application context; exact paths win over Jersey's {@code /*}. */
-    static void register(Environment env) {
+    /**
+     * Adds both servlets to the application context; exact paths win over Jersey's {@code /*}.
+     *
+     * @param metricsGuard what must let a metrics request through first, or null for none
+     */
+    static void register(Environment env, Filter metricsGuard) {
+        if (metricsGuard != null) {
+            env.servlets().addFilter("probe-metrics-guard", metricsGuard)
+                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, METRICS_PATH);
+        }
         env.servlets().addServlet("probe-healthcheck", new HealthCheckServlet(env.healthChecks()))
                 .addMapping(HEALTH_PATH);
         env.servlets().addServlet("probe-metrics", new MetricsServlet(env.metrics()))

@@ -2,12 +2,14 @@ package io.berth.gateway.auth;
 
 import io.berth.gateway.auth.ldap.LdapSignIn;
 import io.berth.gateway.auth.robots.Robots;
+import io.berth.gateway.auth.token.Tokens;
 import io.berth.gateway.auth.users.User;
 import io.berth.gateway.auth.users.Users;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 
 import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -92,6 +94,22 @@ public final class Authenticator {
         }
         return principal.orElseThrow(() -> new RegistryException(ErrorCode.UNAUTHORIZED, "the account '" + name
                 + "' of this refresh token no longer exists or is disabled: sign in again"));
+    }
+
+    /**
+     * The account of a refresh token, as {@link #account}; 401 also for a database user whose
+     * account changed (a new password, e-mail or rights) after the token was given, so that a
+     * password change ends the offline sign-ins made with the old one.
+     */
+    public Principal refreshed(Tokens.RefreshGrant grant) {
+        String name = grant.subject();
+        if (!name.startsWith(Robots.PREFIX) && (directory == null || Users.ADMIN.equals(name))
+                && users.find(name).filter(u -> u.updatedAt().truncatedTo(ChronoUnit.SECONDS)
+                .isAfter(grant.issuedAt())).isPresent()) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "the account '" + name + "' changed after this"
+                    + " refresh token was given (a new password?): sign in again");
+        }
+        return account(name);
     }
 
     /** A user by password: the local admin always, others too unless a directory signs them in. */

@@ -1,6 +1,7 @@
 package io.berth.gateway.auth;
 
 import io.berth.gateway.auth.robots.Robots;
+import io.berth.gateway.auth.token.Tokens;
 import io.berth.gateway.auth.users.Passwords;
 import io.berth.gateway.auth.users.Users;
 import io.berth.store.error.ErrorCode;
@@ -35,6 +36,7 @@ class AuthenticatorTest extends DatabaseTestBase {
     private static final String PASSWORD = "Correct-Horse-42";
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private Authenticator authenticator;
+    private Users users;
     private String robotSecret;
 
     AuthenticatorTest(TestDatabase database) {
@@ -44,7 +46,7 @@ class AuthenticatorTest extends DatabaseTestBase {
     @BeforeEach
     void open() {
         Transactions tx = new Transactions(Database.open(dataSource), Admission.unbounded());
-        Users users = new Users(tx, new Passwords(4), clock);
+        users = new Users(tx, new Passwords(4), clock);
         Robots robots = new Robots(tx, clock);
         tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("team", clock.instant()));
         users.create("alice", PASSWORD, null, false);
@@ -52,6 +54,20 @@ class AuthenticatorTest extends DatabaseTestBase {
         users.create("admin", PASSWORD, null, true);
         robotSecret = robots.create("ci", "team", null, null, Map.of("team", EnumSet.of(Action.PULL))).secret();
         authenticator = new Authenticator(users, robots, new LoginThrottle(3, 5, Duration.ofHours(1)));
+    }
+
+    @Test
+    void aRefreshTokenFromBeforeAPasswordChange_buysNothing_andOneFromAfterItDoes() {
+        Tokens.RefreshGrant before = new Tokens.RefreshGrant("alice", clock.instant());
+        assertEquals("alice", authenticator.refreshed(before).name());
+
+        clock.advance(Duration.ofMinutes(5));
+        users.changePassword("alice", PASSWORD, "Another-Horse-43", false);
+        RegistryException e = assertThrows(RegistryException.class, () -> authenticator.refreshed(before));
+        assertEquals(401, e.code().status());
+        assertTrue(e.getMessage().contains("sign in again"), e.getMessage());
+
+        assertEquals("alice", authenticator.refreshed(new Tokens.RefreshGrant("alice", clock.instant())).name());
     }
 
     @Test

@@ -89,7 +89,7 @@ public final class TokenRoutes {
                 if (refresh == null) {
                     throw new RegistryException(ErrorCode.BAD_REQUEST, "grant_type=refresh_token needs refresh_token");
                 }
-                ex.blocking(() -> answer(ex, authenticator.account(tokens.accountOf(refresh)), scopes, false,
+                ex.blocking(() -> answer(ex, authenticator.refreshed(tokens.accountOf(refresh)), scopes, false,
                         address));
             } else {
                 throw new RegistryException(ErrorCode.BAD_REQUEST, "grant_type '" + grant + "' is not supported here:"

@@ -67,8 +67,8 @@ public final class TokenService {
         return tokens.issueRefresh(who.name());
     }
 
-    /** The account name a refresh token was given to; 401 when it is not a good refresh token. */
-    public String accountOf(String refreshToken) {
+    /** The account a refresh token was given to, and when; 401 when it is not a good refresh token. */
+    public Tokens.RefreshGrant accountOf(String refreshToken) {
         return tokens.verifyRefresh(refreshToken);
     }
 }

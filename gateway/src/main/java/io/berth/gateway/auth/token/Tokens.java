@@ -136,14 +136,24 @@ public final class Tokens {
                 .id(UUID.randomUUID().toString());
     }
 
-    /** Whose a refresh token is; one that is not good, or is an access token, is refused with 401. */
-    public String verifyRefresh(String jwt) {
+    /** Whose a refresh token is, and since when; one that is not good, or is an access token, is refused with 401. */
+    public RefreshGrant verifyRefresh(String jwt) {
         Claims claims = claims(jwt);
         if (!Boolean.TRUE.equals(claims.get(REFRESH_CLAIM)) || claims.getSubject() == null
                 || claims.getSubject().isEmpty()) {
             throw refused("that is not a refresh token: sign in with grant_type=password");
         }
-        return claims.getSubject();
+        return new RefreshGrant(claims.getSubject(), claims.getIssuedAt() == null ? Instant.EPOCH
+                : claims.getIssuedAt().toInstant());
+    }
+
+    /**
+     * What a good refresh token says.
+     *
+     * @param subject  the account it was given to
+     * @param issuedAt when (to the second): an account changed since (a new password) has it refused
+     */
+    public record RefreshGrant(String subject, Instant issuedAt) {
     }
 
     private Claims claims(String jwt) {

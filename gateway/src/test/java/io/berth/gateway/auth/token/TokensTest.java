@@ -145,7 +145,7 @@ class TokensTest {
         String refresh = tokens.issueRefresh("alice");
         String access = tokens.issue("alice", List.of(PULL_APP)).token();
 
-        assertEquals("alice", tokens.verifyRefresh(refresh));
+        assertEquals("alice", tokens.verifyRefresh(refresh).subject());
         assertRefused(refresh, "not an access token");
         RegistryException e = assertThrows(RegistryException.class, () -> tokens.verifyRefresh(access));
         assertEquals(ErrorCode.UNAUTHORIZED, e.code());

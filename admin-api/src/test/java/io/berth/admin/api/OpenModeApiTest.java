@@ -33,9 +33,11 @@ class OpenModeApiTest {
     }
 
     @Test
-    void accountsMembersAndRobots_areNotServed() {
+    void accountsMembersRobotsAndTheAuditLog_areNotServed() {
         assertError(APP.api().get("/api/v1/users"), 404, "NOT_FOUND");
         assertError(APP.api().get("/api/v1/robots"), 404, "NOT_FOUND");
         assertError(APP.api().get("/api/v1/projects/any/members"), 404, "NOT_FOUND");
+        assertError(APP.api().get("/api/v1/audit-logs"), 404, "NOT_FOUND");
+        assertError(APP.api().get("/api/v1/projects/any/logs"), 404, "NOT_FOUND");
     }
 }

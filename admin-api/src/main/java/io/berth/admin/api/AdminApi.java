@@ -28,14 +28,14 @@ import java.time.Clock;
 /**
  * The admin REST API ({@code /api/v1}) put together: its error mappers, how callers sign in, and
  * its resources. With identity, every caller signs in (or is anonymous, seeing public projects
- * only) and accounts, members, robots and the audit log are served; without
+ * only) and accounts, members, robots, the audit log and the directory check are served; without
  * it, the API is open as the registry is, and serves projects and their content only.
  */
 public final class AdminApi {
     private AdminApi() {
     }
 
-    /** With sign-in: projects, members, users, robots, and the audit log, each decided by Grants. */
+    /** With sign-in: projects, members, users, robots, the audit log and the LDAP check, each decided by Grants. */
     public static void register(JerseyEnvironment jersey, Inventory inventory, Identity identity,
                                 Grants.ProjectCreation creation, boolean selfRegistration, AuditLog audit) {
         registerErrorMappers(jersey);
@@ -49,6 +49,7 @@ public final class AdminApi {
         jersey.register(new RobotsResource(identity.robots(), access));
         jersey.register(new AuditLogsResource(audit));
         jersey.register(new ProjectLogsResource(audit, access));
+        jersey.register(new LdapResource(identity.directory()));
     }
 
     /** Without sign-in ({@code auth.enabled: false}): projects and their content, open to every caller. */

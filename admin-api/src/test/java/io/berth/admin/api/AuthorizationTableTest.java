@@ -51,6 +51,7 @@ class AuthorizationTableTest {
             GET    /users/current            401  200      200          200   200       200        200          200      403
             GET    /projects/P/logs          401  403      403          200   200       200        200          200      403
             GET    /audit-logs               401  403      403          403   403       403        403          200      403
+            POST   /ldap/ping                401  403      403          403   403       403        403          400      403
             """;
     private static final List<String> ROLES = List.of("limitedGuest", "guest", "developer", "maintainer",
             "projectAdmin");

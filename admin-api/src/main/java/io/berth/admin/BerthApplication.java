@@ -135,7 +135,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         AdminApi.registerJettyErrors(env);
         if (identity != null) {
             AdminApi.register(env.jersey(), registry.inventory(), identity, config.auth.projectCreation,
-                    config.auth.selfRegistration);
+                    config.auth.selfRegistration, audit);
         } else {
             AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock);
         }

@@ -94,14 +94,18 @@ public class LdapAuthSettings {
 
     /** The gateway's settings; IllegalArgumentException naming the setting that is wrong. */
     public LdapSettings toSettings() {
-        List<String> urls = Arrays.stream(url == null ? new String[0] : url.trim().split("[\\s,]+"))
-                .filter(u -> !u.isEmpty()).toList();
-        return new LdapSettings(urls, startTls, isBlank(caFile) ? null : Path.of(caFile.trim()), verifyHostname,
+        return new LdapSettings(urls(), startTls, isBlank(caFile) ? null : Path.of(caFile.trim()), verifyHostname,
                 bindDn, bindPassword, baseDn, userFilter, uidAttribute, emailAttribute, groupAttribute, groupBaseDn,
                 isBlank(groupFilter) ? LdapSettings.DEFAULT_GROUP_FILTER : groupFilter, groupNameAttribute,
                 java.time.Duration.ofMillis(connectTimeout.toMilliseconds()),
                 java.time.Duration.ofMillis(responseTimeout.toMilliseconds()),
                 java.time.Duration.ofMillis(groupCacheTtl.toMilliseconds()), maxConnections);
+    }
+
+    /** The URLs of {@link #url}, in order. */
+    public List<String> urls() {
+        return Arrays.stream(url == null ? new String[0] : url.trim().split("[\\s,]+")).filter(u -> !u.isEmpty())
+                .toList();
     }
 
     static boolean isBlank(String value) {

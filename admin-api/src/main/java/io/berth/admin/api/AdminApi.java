@@ -3,6 +3,8 @@ package io.berth.admin.api;
 import io.berth.admin.api.access.OpenAccessFilter;
 import io.berth.admin.api.access.ProjectAccess;
 import io.berth.admin.api.access.SignInFilter;
+import io.berth.admin.api.audit.AuditLogsResource;
+import io.berth.admin.api.audit.ProjectLogsResource;
 import io.berth.admin.api.errors.ConstraintViolationMapper;
 import io.berth.admin.api.errors.JsonErrorHandler;
 import io.berth.admin.api.errors.JsonExceptionMapper;
@@ -14,6 +16,7 @@ import io.berth.gateway.auth.Identity;
 import io.berth.gateway.auth.members.Members;
 import io.berth.gateway.auth.projects.Projects;
 import io.berth.store.Inventory;
+import io.berth.store.audit.AuditLog;
 import io.berth.store.meta.Transactions;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
@@ -25,16 +28,16 @@ import java.time.Clock;
 /**
  * The admin REST API ({@code /api/v1}) put together: its error mappers, how callers sign in, and
  * its resources. With identity, every caller signs in (or is anonymous, seeing public projects
- * only) and accounts, members and robots are served; without it, the API is open as the registry
- * is, and serves projects and their content only.
+ * only) and accounts, members, robots, the audit log and the directory check are served; without
+ * it, the API is open as the registry is, and serves projects and their content only.
  */
 public final class AdminApi {
     private AdminApi() {
     }
 
-    /** With sign-in: projects, members, users and robots, each decided by Grants. */
+    /** With sign-in: projects, members, users, robots, the audit log and the LDAP check, each decided by Grants. */
     public static void register(JerseyEnvironment jersey, Inventory inventory, Identity identity,
-                                Grants.ProjectCreation creation, boolean selfRegistration) {
+                                Grants.ProjectCreation creation, boolean selfRegistration, AuditLog audit) {
         registerErrorMappers(jersey);
         jersey.register(new SignInFilter(identity.authenticator(), identity.tokens()));
         ProjectAccess access = new ProjectAccess(identity.projects(), identity.members());
@@ -44,6 +47,9 @@ public final class AdminApi {
         jersey.register(new MembersResource(members, access));
         jersey.register(new UsersResource(identity.users(), selfRegistration));
         jersey.register(new RobotsResource(identity.robots(), access));
+        jersey.register(new AuditLogsResource(audit));
+        jersey.register(new ProjectLogsResource(audit, access));
+        jersey.register(new LdapResource(identity.directory()));
     }
 
     /** Without sign-in ({@code auth.enabled: false}): projects and their content, open to every caller. */

@@ -2,6 +2,7 @@ package io.berth.admin.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -13,26 +14,43 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 /**
  * The command line's way into a running Berth: the admin API over HTTP, signed in with Basic
  * credentials. Error bodies ({@code {"errors":[{"code","message"}]}}) become a {@link CliException}
  * carrying their message.
  */
-final class AdminClient {
+final class AdminClient implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The most a listing gives per page. */
+    private static final int PAGE_SIZE = 100;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String baseUrl;
     private final String authorization;
 
-    AdminClient(String baseUrl, String authorization) {
+    AdminClient(String baseUrl, String user, String password) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
-        this.authorization = authorization;
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     JsonNode get(String path) {
         return send("GET", path, null);
+    }
+
+    /** Every entry of a paged listing ({@code path} without paging parameters), page after page. */
+    ArrayNode getAll(String path) {
+        ArrayNode all = JSON.createArrayNode();
+        String separator = path.contains("?") ? "&" : "?";
+        for (int page = 1; ; page++) {
+            JsonNode entries = get(path + separator + "page=" + page + "&page_size=" + PAGE_SIZE);
+            entries.forEach(all::add);
+            if (entries.size() < PAGE_SIZE) {
+                return all;
+            }
+        }
     }
 
     JsonNode post(String path, ObjectNode body) {
@@ -75,6 +93,11 @@ final class AdminClient {
             throw new CliException(message(response.statusCode(), answer));
         }
         return answer;
+    }
+
+    @Override
+    public void close() {
+        http.close();
     }
 
     private static JsonNode parse(String body) {

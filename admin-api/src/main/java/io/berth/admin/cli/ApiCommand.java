@@ -7,21 +7,33 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import net.sourceforge.argparse4j.inf.Subparsers;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A command of the {@code berth} command line with sub-commands ({@code berth user add …}) that
- * acts through a running Berth's admin API. Failures print one line and exit with status 1.
+ * acts through a running Berth's admin API. Failures print one line, {@code berth: …}, and exit
+ * with status 1.
  */
 abstract class ApiCommand extends Command {
     private final Map<String, String> env;
     private final PrintStream out;
+    private final Supplier<InputStream> stdin;
+    private final boolean terminal;
 
-    ApiCommand(String name, String description, Map<String, String> env, PrintStream out) {
+    /**
+     * @param stdin    where passwords are read, a line each; null for the terminal when there is one,
+     *                 else {@code System.in}
+     */
+    ApiCommand(String name, String description, Map<String, String> env, PrintStream out,
+               Supplier<InputStream> stdin) {
         super(name, description);
         this.env = env;
         this.out = out;
+        this.terminal = stdin == null;
+        this.stdin = stdin == null ? () -> System.in : stdin;
     }
 
     @Override
@@ -34,11 +46,18 @@ abstract class ApiCommand extends Command {
     abstract void configureActions(Subparsers actions);
 
     /** Does sub-command {@code action}. */
-    abstract void act(String action, Namespace ns, AdminClient api, PrintStream out);
+    abstract void act(String action, Namespace ns, Session session);
 
     @Override
     public final void run(Bootstrap<?> bootstrap, Namespace ns) {
-        act(ns.getString("action"), ns, SignIn.client(ns, env), out);
+        Secrets secrets = new Secrets(terminal ? System.console() : null, stdin.get());
+        Session session = SignIn.session(ns, env, secrets, out);
+        try {
+            act(ns.getString("action"), ns, session);
+        } finally {
+            session.api().close();
+            out.flush();
+        }
     }
 
     @Override

@@ -6,13 +6,21 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import net.sourceforge.argparse4j.inf.Subparsers;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** {@code berth project create|list}. */
 public final class ProjectCommand extends ApiCommand {
+    /** A password not in the environment is asked for on the terminal, else read from standard input. */
     public ProjectCommand(Map<String, String> env, PrintStream out) {
-        super("project", "Create and list projects (through the admin API)", env, out);
+        this(env, out, null);
+    }
+
+    /** A password not in the environment is read from {@code stdin} (for embedding and tests). */
+    public ProjectCommand(Map<String, String> env, PrintStream out, Supplier<InputStream> stdin) {
+        super("project", "Create and list projects (through the admin API)", env, out, stdin);
     }
 
     @Override
@@ -24,7 +32,9 @@ public final class ProjectCommand extends ApiCommand {
     }
 
     @Override
-    void act(String action, Namespace ns, AdminClient api, PrintStream out) {
+    void act(String action, Namespace ns, Session session) {
+        AdminClient api = session.api();
+        PrintStream out = session.out();
         switch (action) {
             case "create" -> {
                 api.post("/projects", AdminClient.JSON.createObjectNode().put("name", ns.getString("name"))
@@ -32,7 +42,7 @@ public final class ProjectCommand extends ApiCommand {
                 out.println("created project " + ns.getString("name"));
             }
             case "list" -> {
-                for (JsonNode project : api.get("/projects?page_size=100")) {
+                for (JsonNode project : api.getAll("/projects")) {
                     out.printf("%-32s %-8s %d repositories%n", project.path("name").asText(),
                             project.path("public").asBoolean() ? "public" : "private",
                             project.path("repositoryCount").asLong());

@@ -8,14 +8,22 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import net.sourceforge.argparse4j.inf.Subparsers;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** {@code berth robot create}: a robot account for CI or a cluster; prints its secret, once. */
 public final class RobotCommand extends ApiCommand {
+    /** A password not in the environment is asked for on the terminal, else read from standard input. */
     public RobotCommand(Map<String, String> env, PrintStream out) {
-        super("robot", "Create robot accounts (through the admin API)", env, out);
+        this(env, out, null);
+    }
+
+    /** A password not in the environment is read from {@code stdin} (for embedding and tests). */
+    public RobotCommand(Map<String, String> env, PrintStream out, Supplier<InputStream> stdin) {
+        super("robot", "Create robot accounts (through the admin API)", env, out, stdin);
     }
 
     @Override
@@ -31,7 +39,9 @@ public final class RobotCommand extends ApiCommand {
     }
 
     @Override
-    void act(String action, Namespace ns, AdminClient api, PrintStream out) {
+    void act(String action, Namespace ns, Session session) {
+        AdminClient api = session.api();
+        PrintStream out = session.out();
         if (!"create".equals(action)) {
             throw new CliException("unknown action " + action);
         }

@@ -3,14 +3,10 @@ package io.berth.admin.cli;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
-import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -18,7 +14,7 @@ import java.util.Map;
  * {@code BERTH_URL} (default the local admin API), {@code --user} or {@code BERTH_USER} (default
  * {@code admin}), and the password from {@code BERTH_PASSWORD}; for {@code admin} also from
  * {@code BERTH_ADMIN_PASSWORD} or the first start's {@code <data>/initial-admin-password}; else
- * asked on the terminal.
+ * asked on the terminal (or read from standard input).
  */
 final class SignIn {
     private SignIn() {
@@ -29,16 +25,20 @@ final class SignIn {
         parser.addArgument("--user").help("sign in as this user or robot (default $BERTH_USER, else admin)");
     }
 
-    static AdminClient client(Namespace ns, Map<String, String> env) {
+    /** The session of a run: the API at the URL given, signed in as the user given. */
+    static Session session(Namespace ns, Map<String, String> env, Secrets secrets, PrintStream out) {
         String url = first(ns.getString("url"), env.get("BERTH_URL"),
                 "http://127.0.0.1:" + first(env.get("BERTH_ADMIN_PORT"), "8080"));
+        if (!url.matches("(?i)https?://[^\\s/]+(/\\S*)?")) {
+            throw new CliException("'" + url + "' is not an http(s) URL of the admin API (--url or BERTH_URL), e.g."
+                    + " http://127.0.0.1:8080");
+        }
         String user = first(ns.getString("user"), env.get("BERTH_USER"), "admin");
-        String password = password(user, env);
-        return new AdminClient(url, "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-                .getBytes(StandardCharsets.UTF_8)));
+        String password = password(user, env, secrets);
+        return new Session(new AdminClient(url, user, password), user, password, secrets, out);
     }
 
-    private static String password(String user, Map<String, String> env) {
+    private static String password(String user, Map<String, String> env, Secrets secrets) {
         String given = first(env.get("BERTH_PASSWORD"), "admin".equals(user) ? env.get("BERTH_ADMIN_PASSWORD") : null);
         if (given != null) {
             return given;
@@ -53,28 +53,7 @@ final class SignIn {
                 // fall through to asking
             }
         }
-        return secret("Password for " + user + ": ", "set BERTH_PASSWORD to the password of " + user);
-    }
-
-    /** A secret typed at the terminal (not echoed), or one line of standard input when there is no terminal. */
-    static String secret(String prompt, String withoutTerminal) {
-        Console console = System.console();
-        if (console != null) {
-            char[] typed = console.readPassword(prompt);
-            if (typed == null) {
-                throw new CliException("no password given");
-            }
-            return new String(typed);
-        }
-        try {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (line == null || line.isEmpty()) {
-                throw new CliException("no password on standard input: " + withoutTerminal);
-            }
-            return line;
-        } catch (IOException e) {
-            throw new CliException("cannot read standard input: " + e.getMessage());
-        }
+        return secrets.read("Password for " + user + ": ", "set BERTH_PASSWORD to the password of " + user);
     }
 
     private static String first(String... candidates) {

@@ -7,13 +7,21 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import net.sourceforge.argparse4j.inf.Subparsers;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** {@code berth user add|passwd|list}: accounts, for scripts and for the first steps. */
 public final class UserCommand extends ApiCommand {
+    /** Passwords from the terminal, or from standard input when there is none. */
     public UserCommand(Map<String, String> env, PrintStream out) {
-        super("user", "Add users, change their passwords, list them (through the admin API)", env, out);
+        this(env, out, null);
+    }
+
+    /** Passwords from {@code stdin}, a line each (for embedding and tests). */
+    public UserCommand(Map<String, String> env, PrintStream out, Supplier<InputStream> stdin) {
+        super("user", "Add users, change their passwords, list them (through the admin API)", env, out, stdin);
     }
 
     @Override
@@ -22,39 +30,42 @@ public final class UserCommand extends ApiCommand {
         add.addArgument("username");
         add.addArgument("--email");
         add.addArgument("--sysadmin").action(Arguments.storeTrue()).help("make the user a system admin");
-        Subparser passwd = action(actions, "passwd", "set a user's password (a system admin needs no old one)");
+        Subparser passwd = action(actions, "passwd", "set a user's password (a system admin needs no old one but"
+                + " for their own account)");
         passwd.addArgument("username");
         action(actions, "list", "list users");
     }
 
     @Override
-    void act(String action, Namespace ns, AdminClient api, PrintStream out) {
+    void act(String action, Namespace ns, Session session) {
+        String username = ns.getString("username");
         switch (action) {
             case "add" -> {
-                ObjectNode body = AdminClient.JSON.createObjectNode()
-                        .put("username", ns.getString("username"))
-                        .put("password", SignIn.secret("Password for the new user: ",
+                ObjectNode body = AdminClient.JSON.createObjectNode().put("username", username)
+                        .put("password", session.secrets().read("Password for the new user: ",
                                 "pipe the new user's password in"));
                 if (ns.getString("email") != null) {
                     body.put("email", ns.getString("email"));
                 }
-                api.post("/users", body);
                 if (Boolean.TRUE.equals(ns.getBoolean("sysadmin"))) {
-                    api.put("/users/" + AdminClient.segment(ns.getString("username")) + "/sysadmin",
-                            AdminClient.JSON.createObjectNode().put("sysadmin", true));
+                    body.put("sysadmin", true);
                 }
-                out.println("created user " + ns.getString("username"));
+                session.api().post("/users", body);
+                session.out().println("created user " + username);
             }
             case "passwd" -> {
-                api.put("/users/" + AdminClient.segment(ns.getString("username")) + "/password",
-                        AdminClient.JSON.createObjectNode().put("newPassword", SignIn.secret("New password: ",
-                                "pipe the new password in")));
-                out.println("changed the password of " + ns.getString("username"));
+                ObjectNode body = AdminClient.JSON.createObjectNode().put("newPassword", session.secrets().read(
+                        "New password: ", "pipe the new password in"));
+                if (username.equals(session.user())) {
+                    body.put("oldPassword", session.password()); // changing one's own needs the current one
+                }
+                session.api().put("/users/" + AdminClient.segment(username) + "/password", body);
+                session.out().println("changed the password of " + username);
             }
             case "list" -> {
-                for (JsonNode user : api.get("/users?page_size=100")) {
-                    out.printf("%-32s %-32s %s%n", user.path("username").asText(), user.path("email").asText(""),
-                            user.path("sysadmin").asBoolean() ? "sysadmin" : "");
+                for (JsonNode user : session.api().getAll("/users")) {
+                    session.out().printf("%-32s %-32s %s%n", user.path("username").asText(),
+                            user.path("email").asText(""), user.path("sysadmin").asBoolean() ? "sysadmin" : "");
                 }
             }
             default -> throw new CliException("unknown action " + action);

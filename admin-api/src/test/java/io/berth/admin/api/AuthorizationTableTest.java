@@ -49,6 +49,9 @@ class AuthorizationTableTest {
             GET    /users                    401  403      403          403   403       403        403          200      403
             POST   /users                    401  403      403          403   403       403        403          201      403
             GET    /users/current            401  200      200          200   200       200        200          200      403
+            GET    /projects/P/logs          401  403      403          200   200       200        200          200      403
+            GET    /audit-logs               401  403      403          403   403       403        403          200      403
+            POST   /ldap/ping                401  403      403          403   403       403        403          400      403
             """;
     private static final List<String> ROLES = List.of("limitedGuest", "guest", "developer", "maintainer",
             "projectAdmin");

@@ -33,9 +33,12 @@ class OpenModeApiTest {
     }
 
     @Test
-    void accountsMembersAndRobots_areNotServed() {
+    void accountsMembersRobotsTheAuditLogAndTheLdapCheck_areNotServed() {
         assertError(APP.api().get("/api/v1/users"), 404, "NOT_FOUND");
         assertError(APP.api().get("/api/v1/robots"), 404, "NOT_FOUND");
         assertError(APP.api().get("/api/v1/projects/any/members"), 404, "NOT_FOUND");
+        assertError(APP.api().get("/api/v1/audit-logs"), 404, "NOT_FOUND");
+        assertError(APP.api().get("/api/v1/projects/any/logs"), 404, "NOT_FOUND");
+        assertError(APP.api().post("/api/v1/ldap/ping", "{}"), 404, "NOT_FOUND");
     }
 }

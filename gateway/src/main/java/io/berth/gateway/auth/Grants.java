@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * <li>nothing else is allowed.</li>
  * </ul>
  *
- * <p>Outside projects (the admin API's accounts): system admins manage users and system robots;
+ * <p>Outside projects (the admin API's accounts): system admins manage users and system robots,
+ * read the whole audit log and check the directory's settings;
  * a user may read and change their own account (e-mail, password with the old one), and, when
  * self-registration is on, anyone but a robot may create an account that is not an admin's.
  */
@@ -164,6 +165,16 @@ public final class Grants {
 
     /** Whether {@code who} may create, list and change system robots (those of no one project): system admins only. */
     public static boolean mayManageSystemRobots(Principal who) {
+        return isSysadmin(who);
+    }
+
+    /** Whether {@code who} may read the whole audit log (a project's is {@link Permission#READ_LOGS}): system admins. */
+    public static boolean mayReadAuditLog(Principal who) {
+        return isSysadmin(who);
+    }
+
+    /** Whether {@code who} may check the sign-in directory's settings (LDAP ping): system admins. */
+    public static boolean mayCheckDirectory(Principal who) {
         return isSysadmin(who);
     }
 

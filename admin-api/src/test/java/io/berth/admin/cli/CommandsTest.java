@@ -1,0 +1,155 @@
+package io.berth.admin.cli;
+
+import io.berth.admin.BerthApplicationTest;
+import io.berth.admin.api.ApiApp;
+import io.berth.admin.api.ApiClient;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code berth user|project|robot} in-process against the running application, through its admin
+ * API: what they create signs in on the registry port; failures are one line {@code berth: …}.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class CommandsTest {
+    private static final ApiApp APP = new ApiApp();
+    static final DropwizardAppExtension<?> EXTENSION = APP.extension;
+
+    @Test
+    void userAdd_createsAUser_whoSignsIn_andUserListShowsThem() {
+        CommandLine.Run added = asAdmin().runWithInput("Alice-Pass-123\n", "user", "add", "alice", "--email",
+                "alice@example.org");
+
+        assertSucceeded(added);
+        assertEquals("created user alice\n", added.out());
+        assertEquals(200, v2(ApiClient.basic("alice", "Alice-Pass-123")));
+        CommandLine.Run list = asAdmin().run("user", "list");
+        assertSucceeded(list);
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("alice ") && l.contains("alice@example.org")),
+                list.toString());
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("admin ") && l.contains("sysadmin")), list.toString());
+    }
+
+    @Test
+    void userPasswd_setsAnotherUsersPassword_andAUserChangesTheirOwnWithTheCurrentOne() {
+        String bob = ApiApp.unique("bob");
+        APP.user(bob);
+
+        assertSucceeded(asAdmin().runWithInput("Bob-New-Pass-1\n", "user", "passwd", bob));
+        assertEquals(401, v2(ApiClient.basic(bob, ApiApp.PASSWORD)));
+        assertEquals(200, v2(ApiClient.basic(bob, "Bob-New-Pass-1")));
+
+        CommandLine asBob = new CommandLine(Map.of("BERTH_URL", adminUrl(), "BERTH_USER", bob));
+        CommandLine.Run own = asBob.runWithInput("Bob-New-Pass-1\nBob-Own-Pass-2\n", "user", "passwd", bob);
+        assertSucceeded(own);
+        assertEquals(200, v2(ApiClient.basic(bob, "Bob-Own-Pass-2")));
+    }
+
+    @Test
+    void projectCreate_public_isListedAsPublic_andARobotOfIt_signsInWithThePrintedSecret() {
+        assertSucceeded(asAdmin().run("project", "create", "team", "--public"));
+        CommandLine.Run list = asAdmin().run("project", "list");
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("team +public +0 repositories")), list.toString());
+
+        CommandLine.Run robot = asAdmin().run("robot", "create", "ci", "--project", "team", "--permission",
+                "team:pull,push");
+
+        assertSucceeded(robot);
+        Matcher secret = Pattern.compile("(?m)^secret: +(\\S+)$").matcher(robot.out());
+        assertTrue(robot.out().startsWith("name:   robot$team+ci\n") && secret.find(), robot.toString());
+        assertEquals(200, v2(ApiClient.basic("robot$team+ci", secret.group(1))));
+    }
+
+    @Test
+    void listings_showEveryPage() {
+        for (int i = 0; i < 101; i++) {
+            APP.admin().post("/api/v1/projects", ApiClient.json("name", ApiApp.unique("many")));
+        }
+
+        CommandLine.Run list = asAdmin().run("project", "list");
+
+        assertSucceeded(list);
+        assertTrue(list.out().lines().count() >= 101, list.toString());
+    }
+
+    @Test
+    void theAdminPassword_isFoundInTheDataDirectory() {
+        assertSucceeded(new CommandLine(Map.of("BERTH_URL", adminUrl(), "BERTH_DATA_DIR", APP.data.toString()))
+                .run("project", "list"));
+    }
+
+    @Test
+    void failures_printOneLine_andNoStackTrace() {
+        String carol = ApiApp.unique("carol");
+        assertSucceeded(asAdmin().runWithInput("Carol-Pass-1\n", "user", "add", carol));
+        String dead = "http://127.0.0.1:" + BerthApplicationTest.freePort();
+
+        assertOneLineFailure(asAdmin().runWithInput("Carol-Pass-1\n", "user", "add", carol), "exists already");
+        assertOneLineFailure(asAdmin().runWithInput("weak\n", "user", "add", ApiApp.unique("dave")),
+                "the password is too weak");
+        assertOneLineFailure(asAdmin().run("user", "add", ApiApp.unique("erin")), "no password on standard input");
+        assertOneLineFailure(new CommandLine(Map.of("BERTH_URL", dead, "BERTH_ADMIN_PASSWORD", "x")).run("user",
+                "list"), "cannot reach Berth's admin API at " + dead);
+        assertOneLineFailure(new CommandLine(Map.of("BERTH_URL", "127.0.0.1:8080", "BERTH_ADMIN_PASSWORD", "x"))
+                .run("user", "list"), "not an http(s) URL");
+        assertOneLineFailure(new CommandLine(Map.of("BERTH_URL", adminUrl(), "BERTH_ADMIN_PASSWORD",
+                "Wrong-Pass-1")).run("project", "list"), "wrong user name or password");
+        assertOneLineFailure(asAdmin().run("robot", "create", "x"), "needs at least one --permission");
+    }
+
+    private static void assertOneLineFailure(CommandLine.Run run, String saying) {
+        assertTrue(run.failed(), run.toString());
+        assertEquals("", run.out(), run.toString());
+        assertEquals(1, run.err().lines().count(), run.toString());
+        assertTrue(run.err().startsWith("berth: ") && run.err().contains(saying), run.toString());
+        assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run.toString());
+    }
+
+    private static void assertSucceeded(CommandLine.Run run) {
+        assertFalse(run.failed(), run.toString());
+        assertEquals("", run.err(), run.toString());
+    }
+
+    private static CommandLine asAdmin() {
+        try {
+            String password = Files.readString(APP.data.resolve("initial-admin-password")).strip();
+            return new CommandLine(Map.of("BERTH_URL", adminUrl(), "BERTH_ADMIN_PASSWORD", password));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String adminUrl() {
+        return "http://127.0.0.1:" + EXTENSION.getLocalPort();
+    }
+
+    private static int v2(String authorization) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + APP.registryPort + "/v2/")).header("Authorization", authorization).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

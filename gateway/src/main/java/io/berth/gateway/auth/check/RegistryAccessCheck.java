@@ -15,10 +15,8 @@ import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -103,16 +101,11 @@ public final class RegistryAccessCheck implements AccessCheck {
         if (token == null) {
             return null;
         }
-        Map<Scope, ProjectFacts> projects = new HashMap<>();
-        for (Scope needed : request.scopes()) {
-            Optional<ProjectFacts> project = needed.type().equals("repository")
-                    ? decisions.rememberedProjectOf(needed) : Optional.empty();
-            if (project.isEmpty()) {
-                return null;
-            }
-            projects.put(needed, project.get());
+        if (request.scopes().size() != 1 || !request.scopes().getFirst().type().equals("repository")) {
+            return null; // every pull and push route names one repository; others are decided off the loop
         }
-        return bearer(request, token, needed -> Optional.of(projects.get(needed)));
+        Optional<ProjectFacts> project = decisions.rememberedProjectOf(request.scopes().getFirst());
+        return project.isEmpty() ? null : bearer(request, token, needed -> project);
     }
 
     /**

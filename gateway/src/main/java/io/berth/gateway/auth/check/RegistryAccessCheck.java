@@ -150,6 +150,11 @@ public final class RegistryAccessCheck implements AccessCheck {
         if (anonymous && request.scopes().isEmpty()) {
             throw challenge.refuse(request, request.optional(), "sign in to use this registry (docker login)", false);
         }
+        if (anonymous && request.scopes().contains(Scope.catalog())) {
+            // Clients sign in only when challenged: an open answer would show a signed-in user the public list.
+            throw challenge.refuse(request, request.scopes(), "sign in, or get an anonymous token, to list the"
+                    + " catalog", false);
+        }
         List<Scope> intoNewProjects = new ArrayList<>();
         Set<String> pulls = new HashSet<>();
         for (Scope needed : request.scopes()) {

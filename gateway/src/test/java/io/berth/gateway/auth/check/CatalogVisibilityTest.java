@@ -81,8 +81,12 @@ class CatalogVisibilityTest {
     }
 
     @Test
-    void anonymousCallers_seeThePublicProjects() {
-        assertEquals(PUB, catalog());
+    void anonymousCallers_areChallengedFirst_asClientsSignInOnlyThen_andAnAnonymousTokenSeesThePublicProjects() {
+        HttpResponse<byte[]> challenged = TENANTS.client().get("/v2/_catalog");
+        assertError(challenged, 401, "UNAUTHORIZED");
+        assertTrue(challenged.headers().firstValue("WWW-Authenticate").orElseThrow()
+                .contains("scope=\"registry:catalog:*\""));
+
         assertEquals(PUB, catalog("Authorization", TENANTS.bearer(null, "registry:catalog:*")));
     }
 

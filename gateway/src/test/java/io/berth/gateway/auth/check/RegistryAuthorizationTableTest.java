@@ -72,7 +72,7 @@ class RegistryAuthorizationTableTest {
     private static final String POLICY = """
             route                              status project | anon outsider lguest guest dev maint padmin sysadm rpull rall rother
             GET    /v2/                        200    any     |  -      +       +     +    +    +     +      +      +     +     +
-            GET    /v2/_catalog                200    any     |  +      +       +     +    +    +     +      +      +     +     +
+            GET    /v2/_catalog                200    any     |  -      +       +     +    +    +     +      +      +     +     +
             GET    tags/list                   200    private |  -      -       +     +    +    +     +      +      +     +     -
             GET    tags/list                   200    public  |  +      +       +     +    +    +     +      +      +     +     +
             GET    manifests/1.0               200    private |  -      -       +     +    +    +     +      +      +     +     -

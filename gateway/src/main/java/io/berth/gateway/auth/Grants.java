@@ -73,11 +73,6 @@ public final class Grants {
         return granted;
     }
 
-    /** Whether {@code who} may list every repository ({@code registry:catalog:*}): system admins only. */
-    public static boolean mayListEverything(Principal who) {
-        return isSysadmin(who);
-    }
-
     /**
      * Whether {@code who} may pull from every project, so that a mount may link from and the catalog
      * list any repository: system admins, and system robots given pull in every project.

@@ -28,6 +28,15 @@ public interface ContentSource {
     OptionalLong blobSize(Digest digest) throws IOException;
 
     /**
+     * The size of a blob about to be read with {@link #openBlob} (a {@code GET}, where
+     * {@link #blobSize} serves a {@code HEAD}): a source that must fetch the blob from elsewhere
+     * starts fetching it here, and reports the size once the fetch has it.
+     */
+    default OptionalLong blobSizeToRead(Digest digest) throws IOException {
+        return blobSize(digest);
+    }
+
+    /**
      * Opens {@code length} bytes of a blob from {@code offset} (within what {@link #blobSize}
      * reported); empty when the blob vanished meanwhile.
      */

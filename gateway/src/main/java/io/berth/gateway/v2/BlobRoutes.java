@@ -56,7 +56,7 @@ final class BlobRoutes {
         boolean head = ex.method().equals(HttpMethod.HEAD);
         ex.blocking(() -> {
             ContentSource content = registry.repositories().resolve(name).content();
-            OptionalLong size = content.blobSize(digest);
+            OptionalLong size = head ? content.blobSize(digest) : content.blobSizeToRead(digest);
             if (size.isEmpty()) {
                 throw unknown(name, digest);
             }

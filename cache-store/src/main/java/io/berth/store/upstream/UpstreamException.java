@@ -1,0 +1,60 @@
+package io.berth.store.upstream;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * An upstream registry could not answer as asked: what kind of failure it was (so the proxy knows
+ * whether to serve its cache, and metrics and logs can tell them apart), the HTTP status when
+ * there was one, and how long the upstream asked to wait when it said so. A 404 is not one of
+ * these: {@link Upstream}'s methods return empty for it.
+ */
+public final class UpstreamException extends IOException {
+    /** The kinds of upstream failure. */
+    public enum Kind {
+        /** No connection (refused, reset, DNS, TLS handshake), on every URL of the endpoint. */
+        UNREACHABLE,
+        /** Connected, but no headers or no bytes arrived within the time allowed. */
+        TIMEOUT,
+        /** A 5xx answer. */
+        SERVER_ERROR,
+        /** 429 (or Docker Hub's rate-limit error): {@link #retryAfter} says how long to wait, when known. */
+        RATE_LIMITED,
+        /** The upstream refused the credentials (401 after the token dance, or 403). */
+        UNAUTHORIZED,
+        /** An answer Berth refuses: too large, wrong digest, bad redirect, malformed JSON, a token realm elsewhere. */
+        INVALID_RESPONSE,
+        /** The circuit breaker is open or the concurrency/rate cap is full: the upstream was not asked. */
+        NOT_ASKED
+    }
+
+    private final Kind kind;
+    private final int status;
+    private final Duration retryAfter;
+
+    public UpstreamException(Kind kind, int status, Duration retryAfter, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.status = status;
+        this.retryAfter = retryAfter;
+    }
+
+    public UpstreamException(Kind kind, String message) {
+        this(kind, 0, null, message, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The HTTP status of the answer, or 0 when there was none. */
+    public int status() {
+        return status;
+    }
+
+    /** How long the upstream asked to wait (Retry-After), when it said. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+}

@@ -1,0 +1,11 @@
+package io.berth.store.upstream;
+
+/**
+ * Gives the {@link Upstream} of a registry endpoint: one per endpoint and version of it (its
+ * connection pool, token cache, circuit breaker and rate budget are shared by everything that
+ * reaches the same upstream), replaced when the endpoint changes.
+ */
+@FunctionalInterface
+public interface UpstreamFactory {
+    Upstream of(RegistryEndpoint endpoint);
+}

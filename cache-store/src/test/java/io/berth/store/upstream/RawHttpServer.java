@@ -78,9 +78,9 @@ final class RawHttpServer implements AutoCloseable {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** The head of a 200 answer with the given headers (each "Name: value"). */
+    /** The head of an answer with the given headers (each "Name: value"); the connection closes after it. */
     static byte[] head(int status, String... headers) {
-        StringBuilder s = new StringBuilder("HTTP/1.1 " + status + " X\r\n");
+        StringBuilder s = new StringBuilder("HTTP/1.1 " + status + " X\r\nConnection: close\r\n");
         for (String h : headers) {
             s.append(h).append("\r\n");
         }

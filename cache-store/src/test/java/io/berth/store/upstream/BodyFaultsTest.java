@@ -72,7 +72,7 @@ class BodyFaultsTest {
 
     @Test
     void stallAfterTheFirstBytes_failsWithTimeout_whenTheIdleTimeoutPasses() throws Exception {
-        Options options = fastOptions().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(500));
+        Options options = fastOptions().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(500));
         try (RawHttpServer upstream = new RawHttpServer((head, socket, out) -> {
             out.write(blobHead());
             out.write(BLOB, 0, 10_000);
@@ -91,13 +91,13 @@ class BodyFaultsTest {
 
     @Test
     void slowButSteadyBody_longerThanTheHeadersTimeout_streamsToTheEnd() throws Exception {
-        Options options = fastOptions().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2));
+        Options options = fastOptions().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(3));
         try (RawHttpServer upstream = new RawHttpServer((head, socket, out) -> {
             out.write(blobHead());
             for (int i = 0; i < 10; i++) {
                 out.write(BLOB, i * 10_000, 10_000);
                 out.flush();
-                Thread.sleep(120);
+                Thread.sleep(300);
             }
         }); RegistryClient client = new RegistryClient(endpoint(upstream.url()), options)) {
             try (BlobStream stream = client.getBlob("library/alpine", DIGEST, 0).orElseThrow()) {

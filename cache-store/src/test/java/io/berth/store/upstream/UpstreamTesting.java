@@ -19,10 +19,13 @@ final class UpstreamTesting {
     private UpstreamTesting() {
     }
 
-    /** Short timeouts and backoffs so failing paths finish quickly; one try unless a test asks for more. */
+    /**
+     * Short backoffs so failing paths finish quickly, one try unless a test asks for more, and
+     * timeouts long enough for a busy machine (tests of timeouts set their own).
+     */
     static Options fastOptions() {
         return Options.defaults()
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2))
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10))
                 .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(2));
     }
 

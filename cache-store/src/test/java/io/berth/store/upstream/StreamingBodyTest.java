@@ -1,0 +1,101 @@
+package io.berth.store.upstream;
+
+import io.berth.store.upstream.UpstreamException.Kind;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The body stream on its own, fed by hand as the HTTP client would feed it. */
+class StreamingBodyTest {
+    /** Counts what the body asks of its publisher. */
+    private static final class Subscription implements Flow.Subscription {
+        final AtomicInteger requested = new AtomicInteger();
+        final AtomicInteger cancelled = new AtomicInteger();
+
+        @Override
+        public void request(long n) {
+            requested.addAndGet((int) n);
+        }
+
+        @Override
+        public void cancel() {
+            cancelled.incrementAndGet();
+        }
+    }
+
+    private static StreamingBody body(long length, Subscription subscription) {
+        StreamingBody body = new StreamingBody(length, Duration.ofSeconds(5), "http://127.0.0.1:1");
+        body.onSubscribe(subscription);
+        return body;
+    }
+
+    @Test
+    void endBeforeContentLength_isAnError_notAShortEof() throws IOException {
+        StreamingBody body = body(20, new Subscription());
+        body.onNext(List.of(ByteBuffer.wrap(new byte[10])));
+        body.onComplete();
+
+        assertEquals(10, body.readNBytes(10).length);
+        UpstreamException e = assertThrows(UpstreamException.class, body::read);
+        assertEquals(Kind.UNREACHABLE, e.kind());
+        assertTrue(e.getMessage().contains("after 10 of its 20 bytes"), e.getMessage());
+    }
+
+    @Test
+    void wholeBody_readsToTheEnd_askingForOneBatchAtATime() throws IOException {
+        Subscription subscription = new Subscription();
+        StreamingBody body = body(6, subscription);
+        assertEquals(1, subscription.requested.get());
+        body.onNext(List.of(ByteBuffer.wrap(new byte[] {1, 2}), ByteBuffer.wrap(new byte[] {3})));
+        body.onNext(List.of(ByteBuffer.wrap(new byte[] {4, 5, 6})));
+        body.onComplete();
+
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, body.readAllBytes());
+        assertEquals(-1, body.read());
+        assertEquals(3, subscription.requested.get(), "one request per batch consumed, never more in advance");
+    }
+
+    @Test
+    void silence_failsWithTimeout_andDropsTheConnection() {
+        Subscription subscription = new Subscription();
+        StreamingBody body = new StreamingBody(-1, Duration.ofMillis(200), "http://127.0.0.1:1");
+        body.onSubscribe(subscription);
+
+        assertEquals(Kind.TIMEOUT, assertThrows(UpstreamException.class, body::read).kind());
+        assertEquals(1, subscription.cancelled.get());
+    }
+
+    @Test
+    void closeBeforeTheEnd_cancels_andRunsTheCloseActionsOnce() {
+        Subscription subscription = new Subscription();
+        StreamingBody body = body(100, subscription);
+        AtomicInteger released = new AtomicInteger();
+        body.onClose(released::incrementAndGet);
+
+        body.close();
+        body.close();
+        assertEquals(1, subscription.cancelled.get());
+        assertEquals(1, released.get());
+        assertThrows(IOException.class, body::read);
+    }
+
+    @Test
+    void transportError_failsTheRead() {
+        StreamingBody body = body(100, new Subscription());
+        body.onError(new IOException("connection reset"));
+
+        UpstreamException e = assertThrows(UpstreamException.class, body::read);
+        assertEquals(Kind.UNREACHABLE, e.kind());
+        assertTrue(e.getMessage().contains("connection reset"), e.getMessage());
+    }
+}

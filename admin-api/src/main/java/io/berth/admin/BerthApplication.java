@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.berth.admin.api.AdminApi;
 import io.berth.admin.cli.ProjectCommand;
+import io.berth.admin.cli.RegistryCommand;
 import io.berth.admin.cli.RobotCommand;
 import io.berth.admin.cli.UserCommand;
 import io.berth.admin.events.EventMetrics;
@@ -30,6 +31,8 @@ import io.berth.store.event.EventConsumers;
 import io.berth.store.event.EventLog;
 import io.berth.store.event.EventRetention;
 import io.berth.store.event.PullRecorder;
+import io.berth.store.upstream.RegistryEndpoints;
+import io.berth.store.upstream.UpstreamFactory;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -50,6 +53,17 @@ import java.util.List;
  * janitor as managed objects, and serves the admin API, health checks and metrics.
  */
 public final class BerthApplication extends Application<BerthConfiguration> {
+    /** Reaches upstream registries: registry pings now, proxy projects and replication next. */
+    private final UpstreamFactory upstreams;
+
+    public BerthApplication() {
+        this(new UnwiredUpstreams()); // INTEGRATOR: replace with the real UpstreamClients
+    }
+
+    /** With {@code upstreams} reaching upstream registries (tests give a fake one). */
+    public BerthApplication(UpstreamFactory upstreams) {
+        this.upstreams = upstreams;
+    }
 
     public static void main(String[] args) throws Exception {
         new BerthApplication().run(args);
@@ -68,6 +82,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         bootstrap.addCommand(new UserCommand(System.getenv(), System.out));
         bootstrap.addCommand(new ProjectCommand(System.getenv(), System.out));
         bootstrap.addCommand(new RobotCommand(System.getenv(), System.out));
+        bootstrap.addCommand(new RegistryCommand(System.getenv(), System.out));
     }
 
     @Override
@@ -103,6 +118,8 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                         new EventRetention("audit log lines", audit::deleteOlderThan,
                                 Duration.ofMillis(config.events.auditRetention.toMilliseconds()), clock))));
         env.lifecycle().manage(new AutoCloseableManager(registry));
+        RegistryEndpoints endpoints = new RegistryEndpoints(registry.transactions(),
+                config.proxy.credentialBox(paths.root()), clock);
         GatewayConfig gatewayConfig = config.registry.toGatewayConfig();
         AccessCheck access = AccessCheck.allowAll();
         List<Route> tokenRoutes = List.of();
@@ -139,6 +156,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         } else {
             AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock);
         }
+        AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
         env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
     }
 

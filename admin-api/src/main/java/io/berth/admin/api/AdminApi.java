@@ -18,6 +18,8 @@ import io.berth.gateway.auth.projects.Projects;
 import io.berth.store.Inventory;
 import io.berth.store.audit.AuditLog;
 import io.berth.store.meta.Transactions;
+import io.berth.store.upstream.RegistryEndpoints;
+import io.berth.store.upstream.UpstreamFactory;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import org.eclipse.jetty.server.Server;
@@ -29,7 +31,8 @@ import java.time.Clock;
  * The admin REST API ({@code /api/v1}) put together: its error mappers, how callers sign in, and
  * its resources. With identity, every caller signs in (or is anonymous, seeing public projects
  * only) and accounts, members, robots, the audit log and the directory check are served; without
- * it, the API is open as the registry is, and serves projects and their content only.
+ * it, the API is open as the registry is, and serves projects and their content, and registry
+ * endpoints, only.
  */
 public final class AdminApi {
     private AdminApi() {
@@ -59,6 +62,15 @@ public final class AdminApi {
         Projects projects = new Projects(tx, clock);
         registerProjects(jersey, inventory, projects, new ProjectAccess(projects, new Members(tx, clock)),
                 (name, isPublic, creator, actor) -> projects.as(actor).create(name, isPublic), Grants.ProjectCreation.EVERYONE);
+    }
+
+    /**
+     * The registry endpoints ({@code /api/v1/registries}), in both modes: for system admins with
+     * sign-in, open as projects are without it (proxy projects need them either way).
+     */
+    public static void registerRegistries(JerseyEnvironment jersey, RegistryEndpoints endpoints,
+                                          UpstreamFactory upstreams) {
+        jersey.register(new RegistriesResource(endpoints, upstreams));
     }
 
     private static void registerProjects(JerseyEnvironment jersey, Inventory inventory, Projects projects,

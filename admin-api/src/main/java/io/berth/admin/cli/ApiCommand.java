@@ -70,8 +70,13 @@ abstract class ApiCommand extends Command {
     }
 
     static Subparser action(Subparsers actions, String name, String help) {
+        return action(actions, name, help, true);
+    }
+
+    /** @param urlFree false when the sub-command takes {@code --url} for itself (the admin API's is then {@code --api-url}) */
+    static Subparser action(Subparsers actions, String name, String help, boolean urlFree) {
         Subparser parser = actions.addParser(name).help(help);
-        SignIn.addArguments(parser);
+        SignIn.addArguments(parser, urlFree);
         return parser;
     }
 }

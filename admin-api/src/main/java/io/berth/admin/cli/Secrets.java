@@ -37,13 +37,23 @@ final class Secrets {
             }
             return new String(typed);
         }
+        return line("password", withoutTerminal);
+    }
+
+    /**
+     * The next line of standard input, even with a terminal ({@code --password-stdin}).
+     *
+     * @param what        what the line is ("password", "token"), for the message when there is none
+     * @param withoutLine what to do, for the message when standard input has no line left
+     */
+    String line(String what, String withoutLine) {
         try {
             if (lines == null) {
                 lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             }
             String line = lines.readLine();
             if (line == null || line.isEmpty()) {
-                throw new CliException("no password on standard input: " + withoutTerminal);
+                throw new CliException("no " + what + " on standard input: " + withoutLine);
             }
             return line;
         } catch (IOException e) {

@@ -10,28 +10,42 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where the command line finds Berth and whose credentials it uses: {@code --url} or
- * {@code BERTH_URL} (default the local admin API), {@code --user} or {@code BERTH_USER} (default
+ * Where the command line finds Berth and whose credentials it uses: {@code --url} (or
+ * {@code --api-url}) or {@code BERTH_URL} (default the local admin API), {@code --user} or {@code BERTH_USER} (default
  * {@code admin}), and the password from {@code BERTH_PASSWORD}; for {@code admin} also from
  * {@code BERTH_ADMIN_PASSWORD} or the first start's {@code <data>/initial-admin-password}; else
  * asked on the terminal (or read from standard input).
  */
 final class SignIn {
+    private static final String API_URL = "api_url";
     private SignIn() {
     }
 
     static void addArguments(Subparser parser) {
-        parser.addArgument("--url").help("the admin API's base URL (default $BERTH_URL, else http://127.0.0.1:8080)");
+        addArguments(parser, true);
+    }
+
+    /**
+     * @param urlFree whether {@code --url} may name the admin API; a sub-command that takes
+     *                {@code --url} for something else ({@code registry add}) leaves {@code --api-url} only
+     */
+    static void addArguments(Subparser parser, boolean urlFree) {
+        String help = "the admin API's base URL (default $BERTH_URL, else http://127.0.0.1:8080)";
+        if (urlFree) {
+            parser.addArgument("--url", "--api-url").dest(API_URL).help(help);
+        } else {
+            parser.addArgument("--api-url").dest(API_URL).help(help);
+        }
         parser.addArgument("--user").help("sign in as this user or robot (default $BERTH_USER, else admin)");
     }
 
     /** The session of a run: the API at the URL given, signed in as the user given. */
     static Session session(Namespace ns, Map<String, String> env, Secrets secrets, PrintStream out) {
-        String url = first(ns.getString("url"), env.get("BERTH_URL"),
+        String url = first(ns.getString(API_URL), env.get("BERTH_URL"),
                 "http://127.0.0.1:" + first(env.get("BERTH_ADMIN_PORT"), "8080"));
         if (!url.matches("(?i)https?://[^\\s/]+(/\\S*)?")) {
-            throw new CliException("'" + url + "' is not an http(s) URL of the admin API (--url or BERTH_URL), e.g."
-                    + " http://127.0.0.1:8080");
+            throw new CliException("'" + url + "' is not an http(s) URL of the admin API (--url, --api-url or"
+                    + " BERTH_URL), e.g. http://127.0.0.1:8080");
         }
         String user = first(ns.getString("user"), env.get("BERTH_USER"), "admin");
         String password = password(user, env, secrets);

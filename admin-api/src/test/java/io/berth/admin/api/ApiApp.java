@@ -3,7 +3,10 @@ package io.berth.admin.api;
 import io.berth.admin.BerthApplication;
 import io.berth.admin.BerthApplicationTest;
 import io.berth.admin.BerthConfiguration;
+import io.berth.store.upstream.UpstreamFactory;
+import io.dropwizard.core.Application;
 import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 
 import java.io.IOException;
@@ -31,12 +34,23 @@ public final class ApiApp {
     public final DropwizardAppExtension<BerthConfiguration> extension;
 
     public ApiApp(ConfigOverride... overrides) {
+        this(null, overrides);
+    }
+
+    /** The application reaching upstream registries through {@code upstreams} (null: as it ships). */
+    public ApiApp(UpstreamFactory upstreams, ConfigOverride... overrides) {
         List<ConfigOverride> all = new ArrayList<>(Arrays.asList(BerthApplicationTest.quickStartOverrides(data,
                 registryPort)));
         all.add(ConfigOverride.config("auth.passwordCost", "4"));
         all.addAll(Arrays.asList(overrides));
-        extension = new DropwizardAppExtension<>(BerthApplication.class,
-                BerthApplicationTest.repoRoot().resolve("conf/berth.yml").toString(), all.toArray(ConfigOverride[]::new));
+        String config = BerthApplicationTest.repoRoot().resolve("conf/berth.yml").toString();
+        extension = new DropwizardAppExtension<>(new DropwizardTestSupport<>(BerthApplication.class, config,
+                all.toArray(ConfigOverride[]::new)) {
+            @Override
+            public Application<BerthConfiguration> newApplication() {
+                return upstreams == null ? new BerthApplication() : new BerthApplication(upstreams);
+            }
+        });
     }
 
     /** The API as nobody in particular. */

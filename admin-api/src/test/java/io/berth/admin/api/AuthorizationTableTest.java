@@ -52,6 +52,12 @@ class AuthorizationTableTest {
             GET    /projects/P/logs          401  403      403          200   200       200        200          200      403
             GET    /audit-logs               401  403      403          403   403       403        403          200      403
             POST   /ldap/ping                401  403      403          403   403       403        403          400      403
+            GET    /registries               401  403      403          403   403       403        403          200      403
+            POST   /registries               401  403      403          403   403       403        403          201      403
+            GET    /registries/E             401  403      403          403   403       403        403          200      403
+            PUT    /registries/E             401  403      403          403   403       403        403          200      403
+            DELETE /registries/E             401  403      403          403   403       403        403          204      403
+            POST   /registries/E/ping        401  403      403          403   403       403        403          503      403
             """;
     private static final List<String> ROLES = List.of("limitedGuest", "guest", "developer", "maintainer",
             "projectAdmin");
@@ -89,8 +95,11 @@ class AuthorizationTableTest {
         assertTrue(mismatches.isEmpty(), "as served:\n" + actual + String.join("\n", mismatches));
     }
 
-    /** A fresh private project P with a member of each role, a member M to change, and a robot R. */
-    private record Fixture(String project, long robotId, String robotName, String robotSecret) {
+    /**
+     * A fresh private project P with a member of each role, a member M to change, a robot R, and a
+     * registry endpoint E (at a port nothing listens on, so its ping fails with 503).
+     */
+    private record Fixture(String project, long robotId, String robotName, String robotSecret, long registryId) {
     }
 
     private static Fixture fixture() {
@@ -104,8 +113,14 @@ class AuthorizationTableTest {
                 List.of(Map.of("project", project, "actions", List.of("pull", "push")))));
         assertEquals(201, robot.status(), robot.toString());
         JsonNode created = robot.json();
+        Answer registry = APP.admin().post("/api/v1/registries", registryBody());
+        assertEquals(201, registry.status(), registry.toString());
         return new Fixture(project, created.get("id").asLong(), created.get("name").asText(),
-                created.get("secret").asText());
+                created.get("secret").asText(), registry.json().get("id").asLong());
+    }
+
+    private static String registryBody() {
+        return json("name", ApiApp.unique("upstream"), "type", "v2", "url", "http://127.0.0.1:1");
     }
 
     private static ApiClient caller(String column, Fixture fixture) {
@@ -119,7 +134,7 @@ class AuthorizationTableTest {
 
     private static Answer call(String method, String route, ApiClient as, Fixture fixture) {
         String path = "/api/v1" + route.replace("P", fixture.project()).replace("M", USERS.get("target"))
-                .replace("R", String.valueOf(fixture.robotId()));
+                .replace("R", String.valueOf(fixture.robotId())).replace("E", String.valueOf(fixture.registryId()));
         String body = switch (method + " " + route) {
             case "PUT /projects/P" -> json("public", false);
             case "POST /projects/P/members" -> json("username", USERS.get("joiner"), "role", "guest");
@@ -128,6 +143,7 @@ class AuthorizationTableTest {
                     List.of(Map.of("project", fixture.project(), "actions", List.of("pull"))));
             case "PUT /robots/R" -> json("description", "changed");
             case "POST /users" -> json("username", ApiApp.unique("made"), "password", ApiApp.PASSWORD);
+            case "POST /registries", "PUT /registries/E" -> registryBody();
             default -> null;
         };
         return as.send(method, path, body, body == null ? null : "application/json");

@@ -7,12 +7,18 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.Map;
+
 import static io.berth.admin.api.ApiClient.json;
 import static io.berth.admin.api.ErrorShapeTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** With {@code auth.enabled: false} the admin API is open, as the registry is, and serves projects only. */
+/**
+ * With {@code auth.enabled: false} the admin API is open, as the registry is, and serves projects
+ * and registry endpoints (which proxy projects need) only.
+ */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class OpenModeApiTest {
     private static final ApiApp APP = new ApiApp(ConfigOverride.config("auth.enabled", "false"));
@@ -30,6 +36,19 @@ class OpenModeApiTest {
         assertEquals(200, APP.api().get("/api/v1/projects/" + name + "/repositories").status());
         assertEquals(204, APP.api().delete("/api/v1/projects/" + name).status());
         assertEquals(200, APP.api().get("/api/v1/openapi.json").status());
+    }
+
+    @Test
+    void anyone_managesRegistryEndpoints_withoutSigningIn_butNoAnswerShowsASecret() {
+        Answer created = APP.api().post("/api/v1/registries", json("name", ApiApp.unique("open-up"), "type", "v2",
+                "url", "http://127.0.0.1:5001", "credential", Map.of("token", "Open-Mode-Token")));
+
+        assertEquals(201, created.status(), created.toString());
+        String path = "/api/v1/registries/" + created.json().get("id").asLong();
+        Answer read = APP.api().get(path);
+        assertEquals(200, read.status(), read.toString());
+        assertFalse(created.body().contains("Open-Mode-Token") || read.body().contains("Open-Mode-Token"));
+        assertEquals(204, APP.api().delete(path).status());
     }
 
     @Test

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The admin API on PostgreSQL ({@code conf/berth-postgres.yml}): accounts, a project with members
- * and a robot, the listing each caller sees, and deleting the project with what belongs to it.
+ * and a robot, the listing each caller sees, deleting the project with what belongs to it, and a
+ * registry endpoint with its credential.
  */
 class PostgresAdminApiTest {
 
@@ -87,6 +88,17 @@ class PostgresAdminApiTest {
         assertError(admin.get("/api/v1/robots/" + robotId), 404, "NOT_FOUND");
         assertFalse(names(bob.get("/api/v1/projects")).contains("team"));
         assertEquals(204, admin.delete("/api/v1/users/bob").status());
+
+        Answer registry = admin.post("/api/v1/registries", json("name", "up", "type", "v2", "url",
+                "http://127.0.0.1:5001", "insecure", true, "credential", Map.of("username", "u", "password",
+                        "Pg-Upstream-Secret")));
+        assertEquals(201, registry.status(), registry.toString());
+        String path = "/api/v1/registries/" + registry.json().get("id").asLong();
+        Answer read = admin.put(path, json("name", "up", "type", "v2", "url", "http://127.0.0.1:5002"));
+        assertEquals("u", read.json().get("credential").get("username").asText(), read.toString());
+        assertError(alice.get(path), 403, "DENIED");
+        assertFalse(admin.get("/api/v1/registries").body().contains("Pg-Upstream-Secret"));
+        assertEquals(204, admin.delete(path).status());
     }
 
     private static List<String> names(Answer answer) {

@@ -42,6 +42,7 @@ final class CommandLine {
         bootstrap.addCommand(new UserCommand(env, print, in));
         bootstrap.addCommand(new ProjectCommand(env, print, in));
         bootstrap.addCommand(new RobotCommand(env, print, in));
+        bootstrap.addCommand(new RegistryCommand(env, print, in));
         Optional<Throwable> failure = new Cli(new JarLocation(BerthApplication.class), bootstrap, out, err).run(args);
         return new Run(failure, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

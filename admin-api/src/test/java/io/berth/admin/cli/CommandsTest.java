@@ -3,6 +3,8 @@ package io.berth.admin.cli;
 import io.berth.admin.BerthApplicationTest;
 import io.berth.admin.api.ApiApp;
 import io.berth.admin.api.ApiClient;
+import io.berth.admin.api.FakeUpstreams;
+import io.berth.store.upstream.Credential;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.Test;
@@ -24,12 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code berth user|project|robot} in-process against the running application, through its admin
+ * {@code berth user|project|robot|registry} in-process against the running application, through its admin
  * API: what they create signs in on the registry port; failures are one line {@code berth: …}.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class CommandsTest {
-    private static final ApiApp APP = new ApiApp();
+    private static final FakeUpstreams UPSTREAMS = new FakeUpstreams();
+    private static final ApiApp APP = new ApiApp(UPSTREAMS);
     static final DropwizardAppExtension<?> EXTENSION = APP.extension;
 
     @Test
@@ -78,6 +81,45 @@ class CommandsTest {
     }
 
     @Test
+    void registryAdd_withAPasswordFromStdin_createsAnEndpoint_whoseCredentialReachesTheUpstream() {
+        CommandLine.Run added = asAdmin().runWithInput("Upstream-Pass-7\n", "registry", "add", "up", "--type", "v2",
+                "--url", "http://127.0.0.1:5001/", "--url", "http://127.0.0.1:5002", "--insecure", "--username", "u",
+                "--password-stdin");
+
+        assertSucceeded(added);
+        Matcher id = Pattern.compile("^created registry endpoint up \\(id (\\d+)\\) for http://127.0.0.1:5001"
+                + " http://127.0.0.1:5002\n$").matcher(added.out());
+        assertTrue(id.find(), added.toString());
+        UPSTREAMS.answerOk(null);
+        assertEquals(200, APP.admin().post("/api/v1/registries/" + id.group(1) + "/ping", null).status());
+        assertEquals(new Credential.Basic("u", "Upstream-Pass-7"), UPSTREAMS.lastAsked().credential());
+        assertTrue(UPSTREAMS.lastAsked().insecure());
+
+        assertSucceeded(asAdmin().runWithInput("hub-token-1\n", "registry", "add", "hub", "--type", "docker-hub",
+                "--token-stdin"));
+        CommandLine.Run list = asAdmin().run("registry", "list");
+        assertSucceeded(list);
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("\\d+ +up +v2 +http://127.0.0.1:5001 http://127.0.0.1:5002"
+                + " \\(TLS not verified\\) +as u")), list.toString());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("\\d+ +hub +docker-hub +https://registry-1.docker.io +as"
+                + " token")), list.toString());
+        assertFalse(list.out().contains("Upstream-Pass-7") || list.out().contains("hub-token-1"), list.toString());
+    }
+
+    @Test
+    void registryAdd_takesTheAdminApisUrlAsApiUrl_sinceUrlNamesTheUpstream() throws IOException {
+        String password = Files.readString(APP.data.resolve("initial-admin-password")).strip();
+        CommandLine withoutBerthUrl = new CommandLine(Map.of("BERTH_ADMIN_PASSWORD", password));
+
+        CommandLine.Run added = withoutBerthUrl.run("registry", "add", "quay", "--url", "https://quay.io",
+                "--api-url", adminUrl());
+
+        assertSucceeded(added);
+        assertTrue(added.out().startsWith("created registry endpoint quay "), added.toString());
+        assertSucceeded(withoutBerthUrl.run("registry", "list", "--url", adminUrl()));
+    }
+
+    @Test
     void listings_showEveryPage() {
         for (int i = 0; i < 101; i++) {
             APP.admin().post("/api/v1/projects", ApiClient.json("name", ApiApp.unique("many")));
@@ -112,6 +154,12 @@ class CommandsTest {
         assertOneLineFailure(new CommandLine(Map.of("BERTH_URL", adminUrl(), "BERTH_ADMIN_PASSWORD",
                 "Wrong-Pass-1")).run("project", "list"), "wrong user name or password");
         assertOneLineFailure(asAdmin().run("robot", "create", "x"), "needs at least one --permission");
+        assertOneLineFailure(asAdmin().run("registry", "add", "x", "--password-stdin"), "--password-stdin needs"
+                + " --username");
+        assertOneLineFailure(asAdmin().run("registry", "add", "x", "--type", "docker-hub", "--token-stdin"),
+                "no token on standard input");
+        assertOneLineFailure(asAdmin().run("registry", "add", "x", "--url", "ftp://r.example.org"),
+                "not an http:// or https:// URL");
     }
 
     private static void assertOneLineFailure(CommandLine.Run run, String saying) {

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * <p>Outside projects (the admin API's accounts): system admins manage users and system robots,
- * read the whole audit log and check the directory's settings;
+ * read the whole audit log, check the directory's settings and manage registry endpoints;
  * a user may read and change their own account (e-mail, password with the old one), and, when
  * self-registration is on, anyone but a robot may create an account that is not an admin's.
  */
@@ -170,6 +170,14 @@ public final class Grants {
 
     /** Whether {@code who} may check the sign-in directory's settings (LDAP ping): system admins. */
     public static boolean mayCheckDirectory(Principal who) {
+        return isSysadmin(who);
+    }
+
+    /**
+     * Whether {@code who} may list, create, change, delete and ping registry endpoints (the
+     * upstreams of proxy projects and replication, with their credentials): system admins.
+     */
+    public static boolean mayManageRegistries(Principal who) {
         return isSysadmin(who);
     }
 

@@ -32,6 +32,7 @@ import io.berth.store.event.EventLog;
 import io.berth.store.event.EventRetention;
 import io.berth.store.event.PullRecorder;
 import io.berth.store.upstream.RegistryEndpoints;
+import io.berth.store.upstream.UpstreamClients;
 import io.berth.store.upstream.UpstreamFactory;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -53,11 +54,11 @@ import java.util.List;
  * janitor as managed objects, and serves the admin API, health checks and metrics.
  */
 public final class BerthApplication extends Application<BerthConfiguration> {
-    /** Reaches upstream registries: registry pings now, proxy projects and replication next. */
+    /** Reaches upstream registries (tests give a fake one); null: the real clients, made in {@link #run}. */
     private final UpstreamFactory upstreams;
 
     public BerthApplication() {
-        this(new UnwiredUpstreams()); // INTEGRATOR: replace with the real UpstreamClients
+        this(null);
     }
 
     /** With {@code upstreams} reaching upstream registries (tests give a fake one). */
@@ -118,6 +119,12 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                         new EventRetention("audit log lines", audit::deleteOlderThan,
                                 Duration.ofMillis(config.events.auditRetention.toMilliseconds()), clock))));
         env.lifecycle().manage(new AutoCloseableManager(registry));
+        UpstreamFactory upstreams = this.upstreams;
+        if (upstreams == null) {
+            UpstreamClients clients = new UpstreamClients(UpstreamClients.Options.defaults());
+            env.lifecycle().manage(new AutoCloseableManager(clients));
+            upstreams = clients;
+        }
         RegistryEndpoints endpoints = new RegistryEndpoints(registry.transactions(),
                 config.proxy.credentialBox(paths.root()), clock);
         GatewayConfig gatewayConfig = config.registry.toGatewayConfig();

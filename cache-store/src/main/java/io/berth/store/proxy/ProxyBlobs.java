@@ -6,7 +6,6 @@ import io.berth.store.oci.Digest;
 import io.berth.store.upstream.UpstreamException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +48,6 @@ final class ProxyBlobs {
             } catch (UpstreamException e) {
                 counters.upstreamFailures.increment();
                 throw new CompletionException(e);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }, executor);
         try {

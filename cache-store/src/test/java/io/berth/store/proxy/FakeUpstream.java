@@ -49,6 +49,7 @@ final class FakeUpstream implements Upstream {
     private volatile RateLimit rateLimit;
     private volatile long gateAt = -1;
     private volatile CountDownLatch gate;
+    private volatile CountDownLatch gateReached = new CountDownLatch(1);
 
     FakeUpstream(RegistryEndpoint.Type type) {
         this.endpoint = new RegistryEndpoint(7, "fake-" + type.wireName(), type,
@@ -103,9 +104,15 @@ final class FakeUpstream implements Upstream {
     CountDownLatch gateBlobsAt(long at) {
         CountDownLatch latch = new CountDownLatch(1);
         gates.add(latch);
+        gateReached = new CountDownLatch(1);
         gate = latch;
         gateAt = at;
         return latch;
+    }
+
+    /** Counted down when a blob body reaches the gate of {@link #gateBlobsAt}. */
+    CountDownLatch gateReached() {
+        return gateReached;
     }
 
     /** The blob's body carries one wrong byte (its last) from now on. */
@@ -198,7 +205,8 @@ final class FakeUpstream implements Upstream {
         if (corrupt.contains(digest)) {
             served[served.length - 1] ^= 0x5a;
         }
-        return Optional.of(new BlobStream(new Body(served, breakAfter.getOrDefault(digest, -1L), gateAt, gate), 0,
+        return Optional.of(new BlobStream(new Body(served, breakAfter.getOrDefault(digest, -1L), gateAt, gate,
+                gateReached), 0,
                 served.length, served.length));
     }
 
@@ -244,13 +252,15 @@ final class FakeUpstream implements Upstream {
         private final long breakAt;
         private final long gateAt;
         private final CountDownLatch gate;
+        private final CountDownLatch reached;
         private int position;
 
-        Body(byte[] content, long breakAt, long gateAt, CountDownLatch gate) {
+        Body(byte[] content, long breakAt, long gateAt, CountDownLatch gate, CountDownLatch reached) {
             this.content = content;
             this.breakAt = breakAt;
             this.gateAt = gate == null ? -1 : gateAt;
             this.gate = gate;
+            this.reached = reached;
         }
 
         @Override
@@ -262,6 +272,7 @@ final class FakeUpstream implements Upstream {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (position == gateAt) {
+                reached.countDown();
                 try {
                     gate.await();
                 } catch (InterruptedException e) {

@@ -28,6 +28,15 @@ public final class ProxyContentSource implements ContentSource {
         this.name = name;
     }
 
+    /**
+     * The repository this one's content is kept in: {@code hub/library/nginx} for {@code hub/nginx}
+     * of a Docker Hub proxy, else the name itself. Pull records belong there, so that eviction sees
+     * the pulls. Never blocks: the name asked for until a call of this source has resolved it.
+     */
+    public RepositoryName localName() {
+        return cache.cachedContext(name).map(ProxyContext::local).orElse(name);
+    }
+
     /** From memory only: a digest the cache holds, or a tag within its freshness window; else empty. */
     @Override
     public Optional<StoredManifest> cachedManifest(Reference reference) {

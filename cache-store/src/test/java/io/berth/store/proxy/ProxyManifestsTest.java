@@ -224,6 +224,7 @@ class ProxyManifestsTest extends ProxyTestBase {
         if (kind == UpstreamException.Kind.RATE_LIMITED) {
             assertEquals(ErrorCode.TOOMANYREQUESTS, e.code());
             assertEquals("42", e.headers().get(RegistryException.RETRY_AFTER));
+            assertTrue(e.getMessage().contains("retry after 42 s"), e.getMessage());
         } else {
             assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, e.code());
         }

@@ -55,6 +55,7 @@ class ProxyNamesTest extends ProxyTestBase {
         assertArrayEquals(nginx.manifest(), source("hub/nginx").manifest(Reference.of(digest)).content());
 
         assertEquals(1, upstream.calls(GET_MANIFEST));
+        assertEquals(repo("hub/library/nginx"), ((ProxyContentSource) source("hub/nginx")).localName());
         assertEquals(0, count("SELECT COUNT(*) FROM repository WHERE name = 'hub/nginx'"));
         assertEquals(1, count("SELECT COUNT(*) FROM repository WHERE name = 'hub/library/nginx'"));
     }

@@ -16,8 +16,12 @@ import io.berth.store.oci.RepositoryName;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
@@ -153,6 +157,34 @@ public final class Blobs {
             blobs.link(targetId, blob, clock.instant());
             return true;
         });
+    }
+
+    /**
+     * Takes a blob the registry fetched from elsewhere (a proxy's upstream) into the store and links
+     * it into the repositories {@code into}: {@code verifiedFile}, whose content the caller has checked
+     * against {@code digest} and {@code size} and made durable, is adopted by the store (and gone
+     * afterwards); with a null file the store already holds the content and only the links are
+     * made. Repositories are created as needed; no event is written (blobs never have events).
+     */
+    public void linkFetched(Path verifiedFile, Digest digest, long size, Collection<RepositoryName> into)
+            throws IOException {
+        if (verifiedFile != null) {
+            store.adopt(verifiedFile, digest);
+        } else if (store.stat(digest).isEmpty()) {
+            throw new NoSuchFileException(digest.toString(), null, "the store does not hold the blob to link");
+        }
+        tx.useTransaction(h -> {
+            Instant now = clock.instant();
+            BlobDao blobs = h.attach(BlobDao.class);
+            blobs.record(digest.toString(), size, now);
+            for (RepositoryName repository : into) {
+                blobs.link(repositories.ensure(h, repository, now), digest.toString(), now);
+            }
+        });
+        for (RepositoryName repository : into) {
+            generations.bump(key(repository, digest));
+            linkedSizes.invalidate(key(repository, digest));
+        }
     }
 
     /** Starts an upload session for the repository whose content is hashed with {@code algorithm}. */

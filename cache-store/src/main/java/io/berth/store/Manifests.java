@@ -187,6 +187,35 @@ public final class Manifests {
         return stored(repository, digest, content, parsed);
     }
 
+    /**
+     * Caches a manifest a proxy fetched from its upstream, as {@link #record} does, but writes no
+     * event: a cache fill is not a push (it must not fire push webhooks or push-triggered
+     * replication), and the client's pull that caused it is recorded as {@code PULLED} like any
+     * other. With a {@code tag}, the tag is moved to it and marked checked against the upstream now
+     * ({@code tag.checked_at}), which starts its freshness window.
+     *
+     * @param tag the tag it was fetched by, or null when it was fetched by digest
+     */
+    public StoredManifest recordFetched(RepositoryName repository, String tag, String mediaType, byte[] content,
+                                        Digest.Algorithm algorithm) throws IOException {
+        ParsedManifest parsed;
+        try (ParseBudget.Permit heap = parsing.reserve(content.length)) {
+            parsed = ManifestParser.parse(content, mediaType);
+        }
+        Digest digest = Digest.of(algorithm, algorithm.newHasher().digest(content));
+        List<String> tags = tag == null ? List.of() : List.of(tag);
+        tx.useTransaction(h -> {
+            Instant now = clock.instant();
+            long repositoryId = repositories.ensure(h, repository, now);
+            recorder.storeBytes(content, algorithm);
+            recorder.record(h, repositoryId, digest, content.length, parsed, tags, false, null, now);
+            if (tag != null) {
+                h.attach(TagDao.class).markChecked(repositoryId, tag, now);
+            }
+        });
+        return stored(repository, digest, content, parsed);
+    }
+
     /** One PUSHED event per tag set (or one untagged): what a webhook or replication rule keys on. */
     private static List<RegistryEvent> pushed(Instant now, RepositoryName repository, Digest digest,
                                               ParsedManifest parsed, Collection<String> tags, Caller caller) {
@@ -245,7 +274,8 @@ public final class Manifests {
         invalidate(repository);
     }
 
-    private void invalidate(RepositoryName repository) {
+    /** Forgets what is cached of the repository's manifests, after a change committed elsewhere in the store. */
+    void invalidate(RepositoryName repository) {
         generations.bump(repository.value());
     }
 

@@ -27,6 +27,7 @@ public final class Registry implements AutoCloseable {
     private final Transactions tx;
     private final Blobs blobs;
     private final Manifests manifests;
+    private final CachedTags cachedTags;
     private final Listings listings;
     private final Inventory inventory;
     private final Outbox outbox;
@@ -42,6 +43,7 @@ public final class Registry implements AutoCloseable {
         this.blobs = new Blobs(tx, repositories, store, uploads, clock);
         this.manifests = new Manifests(tx, repositories, store, outbox, pulls, options.maxManifestSize(),
                 ParseBudget.ofHeap(), clock);
+        this.cachedTags = new CachedTags(tx, repositories, manifests, clock);
         this.listings = new Listings(tx, repositories);
         this.inventory = new Inventory(tx, repositories);
         this.janitor = new UploadJanitor(tx, uploads, store, options.uploadExpiry(), clock);
@@ -82,6 +84,11 @@ public final class Registry implements AutoCloseable {
 
     public Manifests manifests() {
         return manifests;
+    }
+
+    /** The tags of pull-through caches: freshness checks against their upstream. */
+    public CachedTags cachedTags() {
+        return cachedTags;
     }
 
     public Listings listings() {

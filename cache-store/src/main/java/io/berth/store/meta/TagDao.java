@@ -50,6 +50,23 @@ public interface TagDao {
     record ArtifactTag(long artifactId, String name) {
     }
 
+    /**
+     * The digest a tag points at and when a proxy last checked it against its upstream (null: never,
+     * as for tags pushed by clients); empty when there is no such tag.
+     */
+    @SqlQuery("SELECT a.digest, t.checked_at FROM tag t JOIN artifact a ON a.id = t.artifact_id"
+            + " WHERE t.repository_id = :repositoryId AND t.name = :name")
+    @RegisterConstructorMapper(CheckedTag.class)
+    Optional<CheckedTag> checked(@Bind("repositoryId") long repositoryId, @Bind("name") String name);
+
+    /** A tag's digest and when it was last checked against an upstream (null: never). */
+    record CheckedTag(String digest, Instant checkedAt) {
+    }
+
+    /** Notes that a proxy checked the tag against its upstream at {@code at}; returns 0 when there is no such tag. */
+    @SqlUpdate("UPDATE tag SET checked_at = :at WHERE repository_id = :repositoryId AND name = :name")
+    int markChecked(@Bind("repositoryId") long repositoryId, @Bind("name") String name, @Bind("at") Instant at);
+
     @SqlUpdate("DELETE FROM tag WHERE repository_id = :repositoryId AND name = :name")
     int delete(@Bind("repositoryId") long repositoryId, @Bind("name") String name);
 }

@@ -27,10 +27,12 @@ import io.berth.store.audit.AuditLog;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
 import io.berth.store.blob.StoragePaths;
+import io.berth.store.content.ProjectKind;
 import io.berth.store.event.EventConsumers;
 import io.berth.store.event.EventLog;
 import io.berth.store.event.EventRetention;
 import io.berth.store.event.PullRecorder;
+import io.berth.store.proxy.ProxyCache;
 import io.berth.store.upstream.RegistryEndpoints;
 import io.berth.store.upstream.UpstreamClients;
 import io.berth.store.upstream.UpstreamFactory;
@@ -48,6 +50,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Berth's composition root: opens the store, starts the registry endpoint and the upload
@@ -127,6 +131,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         }
         RegistryEndpoints endpoints = new RegistryEndpoints(registry.transactions(),
                 config.proxy.credentialBox(paths.root()), clock);
+        ProxyCache proxy = openProxyCache(config, registry, endpoints, upstreams, paths, clock, env);
         GatewayConfig gatewayConfig = config.registry.toGatewayConfig();
         AccessCheck access = AccessCheck.allowAll();
         List<Route> tokenRoutes = List.of();
@@ -165,6 +170,25 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         }
         AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
         env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
+    }
+
+    /**
+     * Proxy projects' pull-through cache, serving every project of kind proxy. Fills run on virtual
+     * threads (each holds one for its whole transfer) and are waited for on stop, after the gateway
+     * and before the store; spool files live on the blob store's file system, so a verified blob is
+     * renamed into place rather than copied.
+     */
+    private static ProxyCache openProxyCache(BerthConfiguration config, Registry registry, RegistryEndpoints endpoints,
+                                             UpstreamFactory upstreams, StoragePaths paths, Clock clock,
+                                             Environment env) throws IOException {
+        ExecutorService fetches = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("berth-proxy-fetch-", 0).factory());
+        env.lifecycle().manage(new AutoCloseableManager(fetches::close));
+        ProxyCache proxy = new ProxyCache(registry, ProxyCache.settingsIn(registry.transactions()),
+                registryId -> upstreams.of(endpoints.get(registryId)), fetches, paths.root().resolve("proxy-spool"),
+                ProxyCache.Options.defaults(config.registry.maxManifestSize.toBytes()), clock);
+        registry.repositories().serve(ProjectKind.PROXY, proxy);
+        return proxy;
     }
 
     private static boolean isBlank(String setting) {

@@ -38,6 +38,10 @@ public interface ArtifactDao {
                         @Bind("artifactType") String artifactType, @Bind("subjectDigest") String subjectDigest,
                         @Bind("annotations") String annotations, @Bind("now") Instant now);
 
+    /** The artifact's id, its row locked until the transaction ends; empty when there is none. */
+    @SqlQuery("SELECT id FROM artifact WHERE repository_id = :repositoryId AND digest = :digest FOR UPDATE")
+    Optional<Long> lockId(@Bind("repositoryId") long repositoryId, @Bind("digest") String digest);
+
     /** Creates an artifact that must not exist yet: a concurrent creator makes this fail on the unique key. */
     @SqlUpdate("INSERT INTO artifact (repository_id, digest, media_type, size, artifact_type, subject_digest, annotations,"
             + " pushed_at) VALUES (:repositoryId, :digest, :mediaType, :size, :artifactType, :subjectDigest,"

@@ -19,7 +19,7 @@ import java.util.Optional;
 @RegisterConstructorMapper(ArtifactRow.class)
 public interface ArtifactDao {
     String COLUMNS = "a.id, a.repository_id, a.digest, a.media_type, a.size, a.artifact_type, a.subject_digest,"
-            + " a.annotations, a.pushed_at, a.pulled_at";
+            + " a.annotations, a.pushed_at, a.pulled_at, a.pinned";
 
     @SqlQuery("SELECT " + COLUMNS + " FROM artifact a WHERE a.repository_id = :repositoryId AND a.digest = :digest")
     Optional<ArtifactRow> byDigest(@Bind("repositoryId") long repositoryId, @Bind("digest") String digest);

@@ -91,6 +91,7 @@ class ProxyCachesTest extends ProxyCacheTestBase {
 
         assertEquals(new PinnedArtifact("hub/library/nginx", image.digest().toString(), true), pinned);
         assertEquals(List.of(pinned), audited);
+        assertTrue(registry.inventory().artifacts(nginx, 1, 10).items().getFirst().pinned(), "listed as pinned");
         assertFullyPullable(nginx, "1.27");
 
         caches.pin("hub", "library/nginx", image.digest().toString(), false, (h, a) -> audited.add(a));

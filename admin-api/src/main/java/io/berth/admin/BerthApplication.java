@@ -23,6 +23,7 @@ import io.berth.gateway.http.Route;
 import io.berth.store.Registry;
 import io.berth.store.audit.AuditConsumer;
 import io.berth.store.audit.AuditLog;
+import io.berth.store.blob.BlobStore;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
 import io.berth.store.blob.StoragePaths;
@@ -30,6 +31,10 @@ import io.berth.store.event.EventConsumers;
 import io.berth.store.event.EventLog;
 import io.berth.store.event.EventRetention;
 import io.berth.store.event.PullRecorder;
+import io.berth.store.gc.BlobReclaimer;
+import io.berth.store.gc.TaskLease;
+import io.berth.store.proxy.eviction.CacheEviction;
+import io.berth.store.proxy.eviction.ProxyCaches;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -44,10 +49,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 /**
- * Berth's composition root: opens the store, starts the registry endpoint and the upload
- * janitor as managed objects, and serves the admin API, health checks and metrics.
+ * Berth's composition root: opens the store, starts the registry endpoint, the upload janitor and
+ * cache eviction as managed objects, and serves the admin API, health checks and metrics.
  */
 public final class BerthApplication extends Application<BerthConfiguration> {
 
@@ -124,6 +130,8 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         env.lifecycle().manage(gateway);
         long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
         env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));
+        env.lifecycle().manage(new EvictionManager(cacheEviction(config.eviction, registry, blobs, clock),
+                config.eviction.intervalValue()));
 
         env.healthChecks().register("database", new DatabaseHealthCheck(registry.transactions()));
         env.healthChecks().register("storage", new StorageHealthCheck(paths));
@@ -133,13 +141,27 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 : new MetricsGuard(identity.authenticator()));
 
         AdminApi.registerJettyErrors(env);
+        ProxyCaches caches = new ProxyCaches(registry.transactions());
         if (identity != null) {
             AdminApi.register(env.jersey(), registry.inventory(), identity, config.auth.projectCreation,
-                    config.auth.selfRegistration, audit);
+                    config.auth.selfRegistration, audit, caches, clock);
         } else {
-            AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock);
+            AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock, caches);
         }
         env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
+    }
+
+    /**
+     * Eviction from proxy projects' caches and removal of content nothing references. The lease
+     * lasts a few intervals, so an instance that dies mid-run holds it up only that long.
+     */
+    private static CacheEviction cacheEviction(EvictionSettings settings, Registry registry, BlobStore blobs,
+                                               Clock clock) {
+        Duration grace = settings.gracePeriodValue();
+        TaskLease lease = new TaskLease(registry.transactions(), "cache-eviction", "berth-" + UUID.randomUUID(),
+                settings.intervalValue().multipliedBy(3), clock);
+        return new CacheEviction(registry.transactions(), new BlobReclaimer(registry.transactions(), blobs, grace,
+                clock), lease, grace, clock);
     }
 
     private static boolean isBlank(String setting) {

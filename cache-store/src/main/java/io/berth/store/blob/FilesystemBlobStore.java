@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -157,8 +158,8 @@ public final class FilesystemBlobStore implements BlobStore {
         try {
             Files.setLastModifiedTime(paths.blob(digest), FileTime.from(Instant.now()));
             return true;
-        } catch (NoSuchFileException e) {
-            return false;
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            return false; // not held; or a file Berth may not touch (restored by another user): written anew over it
         }
     }
 

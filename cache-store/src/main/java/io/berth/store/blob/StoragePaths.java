@@ -4,6 +4,7 @@ import io.berth.store.oci.Digest;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Where everything lives under the storage root. The layout:
@@ -15,7 +16,7 @@ import java.util.Optional;
  *   uploads/&lt;session id&gt;/acknowledged                size of the data the client was told it has
  *   uploads/&lt;session id&gt;/algorithm                   the session's digest algorithm, when not sha256
  *   tmp/&lt;random&gt;                                     a blob being written in one go (manifests, imports)
- *   deleting/&lt;algorithm&gt;-&lt;hex&gt;                        a blob taken away from its name while garbage
+ *   deleting/&lt;algorithm&gt;-&lt;hex&gt;.&lt;random&gt;               a blob taken away from its name while garbage
  *                                                    collection decides whether to remove it
  *   db/                                              the embedded H2 database, when it is used
  * </pre>
@@ -77,16 +78,20 @@ public final class StoragePaths {
         return root.resolve("deleting");
     }
 
-    /** Where a blob waits while garbage collection decides whether to remove it. */
+    /**
+     * Where a blob waits while one attempt at removing it decides: a name of its own per attempt, so
+     * that an attempt only ever removes what it took itself.
+     */
     public Path deleting(Digest digest) {
-        return deleting().resolve(digest.algorithm().prefix() + '-' + digest.hex());
+        return deleting().resolve(digest.algorithm().prefix() + '-' + digest.hex() + '.' + UUID.randomUUID());
     }
 
     /** The blob a file under {@link #deleting()} holds, by its name; empty for a name no deletion wrote. */
     public static Optional<Digest> deletingDigest(Path file) {
         String name = file.getFileName().toString();
         int dash = name.indexOf('-');
-        return dash < 0 ? Optional.empty()
-                : Digest.tryParse(name.substring(0, dash) + ':' + name.substring(dash + 1));
+        int dot = name.indexOf('.', dash + 1);
+        return dash < 0 || dot < 0 ? Optional.empty()
+                : Digest.tryParse(name.substring(0, dash) + ':' + name.substring(dash + 1, dot));
     }
 }

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -61,8 +62,11 @@ import java.util.function.Consumer;
  *
  * <p><b>Crashes</b>: step 1 is one transaction. Step 2 leaves content either in place, taken aside
  * (put back by {@link BlobStore#recoverDeletions} at the start of the next sweep) or removed with
- * its tombstone still there (removed again: nothing to do). Only one process may sweep at a time
- * (a {@link TaskLease}); releasing rows needs no lease.
+ * its tombstone still there (removed again: nothing to do). One process sweeps at a time (a
+ * {@link TaskLease}); one that stalled past its lease and goes on only removes what it took aside
+ * itself (each attempt takes content under a name of its own), which a recovery by the process that
+ * took the lease over may have put back: content without a row then stays, which is harmless.
+ * Releasing rows needs no lease.
  *
  * <p>Write times come from the clocks of whoever writes (the file system's or the process's);
  * instances sharing storage must keep their clocks within a small part of the grace period.
@@ -138,6 +142,11 @@ public final class BlobReclaimer {
      * and not recorded again. Run it from one process at a time (hold a {@link TaskLease}).
      */
     public Swept sweep() throws IOException {
+        return sweep(() -> true);
+    }
+
+    /** As {@link #sweep()}, stopping between batches once {@code keepGoing} says no (the lease was lost). */
+    public Swept sweep(BooleanSupplier keepGoing) throws IOException {
         store.recoverDeletions();
         Instant cutoff = clock.instant().minus(grace);
         int deleted = 0;
@@ -158,7 +167,7 @@ public final class BlobReclaimer {
                     case ABSENT -> absent++;
                 }
             }
-        } while (batch.size() == BATCH);
+        } while (batch.size() == BATCH && keepGoing.getAsBoolean());
         if (deleted + inUse + recent + absent > 0) {
             LOG.info("blob content removed: {}; recorded again: {}; written within {}, kept for now: {};"
                     + " already gone: {}", deleted, inUse, grace, recent, absent);

@@ -108,11 +108,12 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
     void deleteUnlessWritten_decidesWithTheFileAwayFromItsName_andLeavesNothingAside() throws IOException {
         Digest digest = store.put(randomBytes(100, 4), Digest.Algorithm.SHA256);
         backdate(digest, Instant.now().minusSeconds(7200));
-        Path aside = root.resolve("deleting").resolve("sha256-" + digest.hex());
 
         BlobStore.Deletion deletion = store.deleteUnlessWritten(digest, Instant.now().minusSeconds(3600), () -> {
             assertFalse(Files.exists(blobPath(digest)), "no writer may refresh the file while the deletion decides");
-            assertTrue(Files.exists(aside), "taken aside to " + aside);
+            List<Path> aside = filesUnder(root.resolve("deleting"));
+            assertEquals(1, aside.size());
+            assertTrue(aside.getFirst().getFileName().toString().startsWith("sha256-" + digest.hex() + "."), aside + "");
             return true;
         });
 
@@ -127,7 +128,7 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
         Digest digest = store.put(content, Digest.Algorithm.SHA256);
         backdate(digest, Instant.now().minusSeconds(7200));
         // What a process that crashed while its deletion was deciding leaves behind:
-        Files.move(blobPath(digest), root.resolve("deleting").resolve("sha256-" + digest.hex()));
+        Files.move(blobPath(digest), root.resolve("deleting").resolve("sha256-" + digest.hex() + ".crashed"));
         Files.writeString(root.resolve("deleting").resolve("notes.txt"), "not a deletion's");
 
         store.recoverDeletions();
@@ -136,6 +137,22 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
         assertEquals(List.of(root.resolve("deleting").resolve("notes.txt")), filesUnder(root.resolve("deleting")));
         assertEquals(BlobStore.Deletion.WRITTEN_SINCE,
                 store.deleteUnlessWritten(digest, Instant.now().minusSeconds(3600), () -> true));
+    }
+
+    /** Another process, which took the lease over from a stalled one, recovers while the stalled one decides. */
+    @Test
+    void aRecoveryWhileADeletionDecides_keepsTheContent() throws IOException {
+        byte[] content = randomBytes(100, 7);
+        Digest digest = store.put(content, Digest.Algorithm.SHA256);
+        backdate(digest, Instant.now().minusSeconds(7200));
+
+        store.deleteUnlessWritten(digest, Instant.now().minusSeconds(3600), () -> {
+            store.recoverDeletions();
+            return true;
+        });
+
+        assertArrayEquals(content, readAll(store, digest));
+        assertNoLeftovers();
     }
 
     @Test

@@ -80,7 +80,7 @@ public final class CacheEviction {
                     return Optional.of(new Run(reports, new BlobReclaimer.Swept(0, 0, 0, 0)));
                 }
             }
-            return Optional.of(new Run(reports, reclaimer.sweep()));
+            return Optional.of(new Run(reports, reclaimer.sweep(lease::renew)));
         } finally {
             lease.release();
         }
@@ -94,7 +94,8 @@ public final class CacheEviction {
                     report.sizeBudget() > 0 ? " of a budget of " + report.sizeBudget() : "");
         }
         if (report.overBudget()) {
-            LOG.warn("proxy project '{}' holds {} bytes, over its budget of {}: what is left is pinned",
+            LOG.warn("proxy project '{}' holds {} bytes, over its budget of {}: what is left is pinned, or was"
+                            + " used while this run went on",
                     report.project(), report.usage().bytes(), report.sizeBudget());
         }
     }

@@ -24,6 +24,7 @@ import io.berth.gateway.http.Route;
 import io.berth.store.Registry;
 import io.berth.store.audit.AuditConsumer;
 import io.berth.store.audit.AuditLog;
+import io.berth.store.blob.BlobStore;
 import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
 import io.berth.store.blob.StoragePaths;
@@ -32,7 +33,11 @@ import io.berth.store.event.EventConsumers;
 import io.berth.store.event.EventLog;
 import io.berth.store.event.EventRetention;
 import io.berth.store.event.PullRecorder;
+import io.berth.store.gc.BlobReclaimer;
+import io.berth.store.gc.TaskLease;
 import io.berth.store.proxy.ProxyCache;
+import io.berth.store.proxy.eviction.CacheEviction;
+import io.berth.store.proxy.eviction.ProxyCaches;
 import io.berth.store.upstream.RegistryEndpoints;
 import io.berth.store.upstream.UpstreamClients;
 import io.berth.store.upstream.UpstreamFactory;
@@ -50,12 +55,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Berth's composition root: opens the store, starts the registry endpoint and the upload
- * janitor as managed objects, and serves the admin API, health checks and metrics.
+ * Berth's composition root: opens the store, starts the registry endpoint, the upload janitor and
+ * cache eviction as managed objects, and serves the admin API, health checks and metrics.
  */
 public final class BerthApplication extends Application<BerthConfiguration> {
     /** Reaches upstream registries (tests give a fake one); null: the real clients, made in {@link #run}. */
@@ -153,6 +159,8 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         env.lifecycle().manage(gateway);
         long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
         env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));
+        env.lifecycle().manage(new EvictionManager(cacheEviction(config.eviction, registry, blobs, clock),
+                config.eviction.intervalValue()));
 
         env.healthChecks().register("database", new DatabaseHealthCheck(registry.transactions()));
         env.healthChecks().register("storage", new StorageHealthCheck(paths));
@@ -162,11 +170,12 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 : new MetricsGuard(identity.authenticator()));
 
         AdminApi.registerJettyErrors(env);
+        ProxyCaches caches = new ProxyCaches(registry.transactions());
         if (identity != null) {
             AdminApi.register(env.jersey(), registry.inventory(), identity, config.auth.projectCreation,
-                    config.auth.selfRegistration, audit);
+                    config.auth.selfRegistration, audit, caches, clock);
         } else {
-            AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock);
+            AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock, caches);
         }
         AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
         env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
@@ -189,6 +198,19 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 ProxyCache.Options.defaults(config.registry.maxManifestSize.toBytes()), clock);
         registry.repositories().serve(ProjectKind.PROXY, proxy);
         return proxy;
+    }
+
+    /**
+     * Eviction from proxy projects' caches and removal of content nothing references. The lease
+     * lasts a few intervals, so an instance that dies mid-run holds it up only that long.
+     */
+    private static CacheEviction cacheEviction(EvictionSettings settings, Registry registry, BlobStore blobs,
+                                               Clock clock) {
+        Duration grace = settings.gracePeriodValue();
+        TaskLease lease = new TaskLease(registry.transactions(), "cache-eviction", "berth-" + UUID.randomUUID(),
+                settings.intervalValue().multipliedBy(3), clock);
+        return new CacheEviction(registry.transactions(), new BlobReclaimer(registry.transactions(), blobs, grace,
+                clock), lease, grace, clock);
     }
 
     private static boolean isBlank(String setting) {

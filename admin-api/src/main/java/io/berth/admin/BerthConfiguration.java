@@ -37,6 +37,7 @@ public class BerthConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     public ProxyConfig proxy = new ProxyConfig();
+    public EvictionSettings eviction = new EvictionSettings();
 
     @Valid
     @NotNull

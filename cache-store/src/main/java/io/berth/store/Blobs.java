@@ -224,6 +224,12 @@ public final class Blobs {
                 throw e;
             }
             storedUploads.put(uploadId, digest);
+        } else if (!store.refresh(digest)) {
+            // A retry long after the first attempt: the content, recorded nowhere, was collected meanwhile.
+            storedUploads.invalidate(uploadId);
+            forgetUpload(uploadId);
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + uploadId + " was stored but not"
+                    + " recorded, and its content is gone since: upload the blob again", uploadId);
         }
         long size = store.stat(digest).orElseThrow(() -> new IOException("committed blob " + digest + " vanished"));
         tx.useTransaction(h -> {

@@ -38,9 +38,10 @@ public final class Inventory {
         }
     }
 
-    /** An artifact with the tags that point at it. */
+    /** An artifact with the tags that point at it, and whether it is pinned in a proxy project's cache. */
     public record ArtifactSummary(String digest, String mediaType, long size, String artifactType,
-                                  String subjectDigest, List<String> tags, Instant pushedAt, Instant pulledAt) {
+                                  String subjectDigest, List<String> tags, Instant pushedAt, Instant pulledAt,
+                                  boolean pinned) {
     }
 
     /** Projects by name; {@code page} counts from 1. */
@@ -74,7 +75,7 @@ public final class Inventory {
             }
             List<ArtifactSummary> summaries = rows.stream().map(r -> new ArtifactSummary(r.digest(), r.mediaType(),
                     r.size(), r.artifactType(), r.subjectDigest(), tags.getOrDefault(r.id(), List.of()), r.pushedAt(),
-                    r.pulledAt())).toList();
+                    r.pulledAt(), r.pinned())).toList();
             return new Listing<>(summaries, artifacts.count(id));
         });
     }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.TreeSet;
 
 /**
  * Records a manifest inside the caller's transaction: its bytes in the blob store, and the
@@ -47,7 +48,7 @@ final class ManifestRecorder {
             storeBytes(PushValidation.EMPTY_JSON, Digest.Algorithm.SHA256);
             blobs.record(PushValidation.EMPTY_JSON_DIGEST.toString(), PushValidation.EMPTY_JSON.length, now);
         }
-        for (String digest : digests) {
+        for (String digest : new TreeSet<>(digests)) { // blob rows are locked in one order: no deadlock
             blobs.link(repositoryId, digest, now);
         }
     }
@@ -73,7 +74,13 @@ final class ManifestRecorder {
             artifacts.createIfAbsent(repositoryId, digest.toString(), parsed.mediaType(), size, parsed.artifactType(),
                     subject, parsed.annotationsJson(), now);
         }
-        long artifactId = artifacts.byDigest(repositoryId, digest.toString()).orElseThrow().id();
+        // Locked, so that eviction (which locks an artifact before deleting it) waits for this
+        // transaction, or is waited for; one it deleted right after the MERGE above is created again.
+        long artifactId = artifacts.lockId(repositoryId, digest.toString()).orElseGet(() -> {
+            artifacts.createIfAbsent(repositoryId, digest.toString(), parsed.mediaType(), size, parsed.artifactType(),
+                    subject, parsed.annotationsJson(), now);
+            return artifacts.lockId(repositoryId, digest.toString()).orElseThrow();
+        });
         for (Descriptor blob : parsed.blobs()) {
             artifacts.addReference(artifactId, "blob", blob.digest().toString());
         }

@@ -18,6 +18,7 @@ import io.berth.gateway.auth.projects.Projects;
 import io.berth.store.Inventory;
 import io.berth.store.audit.AuditLog;
 import io.berth.store.meta.Transactions;
+import io.berth.store.proxy.eviction.ProxyCaches;
 import io.berth.store.upstream.RegistryEndpoints;
 import io.berth.store.upstream.UpstreamFactory;
 import io.dropwizard.core.setup.Environment;
@@ -40,13 +41,15 @@ public final class AdminApi {
 
     /** With sign-in: projects, members, users, robots, the audit log and the LDAP check, each decided by Grants. */
     public static void register(JerseyEnvironment jersey, Inventory inventory, Identity identity,
-                                Grants.ProjectCreation creation, boolean selfRegistration, AuditLog audit) {
+                                Grants.ProjectCreation creation, boolean selfRegistration, AuditLog audit,
+                                ProxyCaches caches, Clock clock) {
         registerErrorMappers(jersey);
         jersey.register(new SignInFilter(identity.authenticator(), identity.tokens()));
         ProjectAccess access = new ProjectAccess(identity.projects(), identity.members());
         Members members = identity.members();
         registerProjects(jersey, inventory, identity.projects(), access,
                 (name, isPublic, creator, actor) -> members.as(actor).createProject(name, isPublic, creator.name()), creation);
+        jersey.register(new ProxyCacheResource(caches, access, clock));
         jersey.register(new MembersResource(members, access));
         jersey.register(new UsersResource(identity.users(), selfRegistration));
         jersey.register(new RobotsResource(identity.robots(), access));
@@ -56,12 +59,15 @@ public final class AdminApi {
     }
 
     /** Without sign-in ({@code auth.enabled: false}): projects and their content, open to every caller. */
-    public static void registerOpen(JerseyEnvironment jersey, Inventory inventory, Transactions tx, Clock clock) {
+    public static void registerOpen(JerseyEnvironment jersey, Inventory inventory, Transactions tx, Clock clock,
+                                    ProxyCaches caches) {
         registerErrorMappers(jersey);
         jersey.register(new OpenAccessFilter());
         Projects projects = new Projects(tx, clock);
-        registerProjects(jersey, inventory, projects, new ProjectAccess(projects, new Members(tx, clock)),
+        ProjectAccess access = new ProjectAccess(projects, new Members(tx, clock));
+        registerProjects(jersey, inventory, projects, access,
                 (name, isPublic, creator, actor) -> projects.as(actor).create(name, isPublic), Grants.ProjectCreation.EVERYONE);
+        jersey.register(new ProxyCacheResource(caches, access, clock));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.berth.admin.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.admin.BerthApplicationTest;
 import io.berth.admin.api.ApiClient.Answer;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -11,8 +12,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.berth.admin.api.ApiClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Who may call which admin route on a private project, cell by cell, against a project whose
  * members hold every role, with a robot given pull and push in it (a fresh one for each change
  * expected to succeed; refusals change nothing, so they share one). Refusals are 401 for a caller
- * who did not sign in and 403 for one who did.
+ * who did not sign in and 403 for one who did. The cache and pin routes find the project made a
+ * proxy project holding {@code app:1}.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class AuthorizationTableTest {
@@ -35,6 +39,9 @@ class AuthorizationTableTest {
             PUT    /projects/P               401  403      403          403   403       403        200          200      403
             DELETE /projects/P               401  403      403          403   403       403        204          204      403
             GET    /projects/P/repositories  401  403      200          200   200       200        200          200      200
+            GET    /projects/P/cache         401  403      200          200   200       200        200          200      200
+            PUT    /projects/P/repositories/app/artifacts/1/pin  401  403  403  403  403  200  200  200  403
+            DELETE /projects/P/repositories/app/artifacts/1/pin  401  403  403  403  403  204  204  204  403
             GET    /projects/P/members       401  403      403          200   200       200        200          200      403
             POST   /projects/P/members       401  403      403          403   403       403        201          201      403
             PUT    /projects/P/members/M     401  403      403          403   403       403        200          200      403
@@ -123,6 +130,20 @@ class AuthorizationTableTest {
         return json("name", ApiApp.unique("upstream"), "type", "v2", "url", "http://127.0.0.1:1");
     }
 
+    private static final Set<String> PROXIES = new HashSet<>();
+
+    /** Makes the fixture's project a proxy project that holds app:1 (once). */
+    private static void cached(Fixture fixture) {
+        if (PROXIES.add(fixture.project())) {
+            try {
+                Registry.pushImage(APP, BerthApplicationTest.adminBasic(APP.data), fixture.project() + "/app", "1");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            ProxyProjects.makeProxy(APP, fixture.project(), null);
+        }
+    }
+
     private static ApiClient caller(String column, Fixture fixture) {
         return switch (column) {
             case "anon" -> APP.api();
@@ -133,6 +154,9 @@ class AuthorizationTableTest {
     }
 
     private static Answer call(String method, String route, ApiClient as, Fixture fixture) {
+        if (route.endsWith("/cache") || route.endsWith("/pin")) {
+            cached(fixture);
+        }
         String path = "/api/v1" + route.replace("P", fixture.project()).replace("M", USERS.get("target"))
                 .replace("R", String.valueOf(fixture.robotId())).replace("E", String.valueOf(fixture.registryId()));
         String body = switch (method + " " + route) {

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -32,11 +34,14 @@ import java.util.UUID;
  */
 public final class FilesystemBlobStore implements BlobStore {
     private final StoragePaths paths;
+    private final FilesystemDeletion deletion;
 
     public FilesystemBlobStore(StoragePaths paths) throws IOException {
         this.paths = paths;
+        this.deletion = new FilesystemDeletion(paths);
         Files.createDirectories(paths.blobs());
         Files.createDirectories(paths.tmp());
+        Files.createDirectories(paths.deleting());
     }
 
     public StoragePaths paths() {
@@ -81,7 +86,7 @@ public final class FilesystemBlobStore implements BlobStore {
     @Override
     public Digest put(byte[] content, Digest.Algorithm algorithm) throws IOException {
         Digest digest = Digest.of(algorithm, algorithm.newHasher().digest(content));
-        if (stat(digest).isPresent()) {
+        if (refresh(digest)) {
             return digest;
         }
         Path tmp = newTempFile();
@@ -144,10 +149,29 @@ public final class FilesystemBlobStore implements BlobStore {
         }
     }
 
-    /** Renames a verified, durable file onto its blob path, and makes the rename durable. */
+    /**
+     * Refreshes the file's time through its name; false when there is no file under the name (never
+     * written, or taken away by a deletion: then it must be written anew).
+     */
+    @Override
+    public boolean refresh(Digest digest) throws IOException {
+        try {
+            Files.setLastModifiedTime(paths.blob(digest), FileTime.from(Instant.now()));
+            return true;
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            return false; // not held; or a file Berth may not touch (restored by another user): written anew over it
+        }
+    }
+
+    /**
+     * Renames a verified, durable file onto its blob path, and makes the rename durable. The file's
+     * time is set first: an adopted upload may have been written long ago, and a deletion must see
+     * this write however soon after the rename it looks.
+     */
     private void moveIntoPlace(Path file, Digest digest) throws IOException {
         Path target = paths.blob(digest);
         try {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
             Files.createDirectories(target.getParent());
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -161,6 +185,17 @@ public final class FilesystemBlobStore implements BlobStore {
     @Override
     public boolean delete(Digest digest) throws IOException {
         return Files.deleteIfExists(paths.blob(digest));
+    }
+
+    /** See {@link FilesystemDeletion} for how this stays safe while the same content is written. */
+    @Override
+    public Deletion deleteUnlessWritten(Digest digest, Instant cutoff, UnusedCheck unused) throws IOException {
+        return deletion.deleteUnlessWritten(digest, cutoff, unused);
+    }
+
+    @Override
+    public void recoverDeletions() throws IOException {
+        deletion.recover();
     }
 
     @Override

@@ -112,7 +112,9 @@ public final class FilesystemUploadStore implements UploadStore {
                 throw new RegistryException(ErrorCode.DIGEST_INVALID, "uploaded content has digest " + actual
                         + ", not " + expected + ": the upload was discarded, upload the blob again", expected.toString());
             }
-            if (blobs.stat(expected).isEmpty()) {
+            // When the store holds this verified content already, durably, this copy just goes; the
+            // held one is refreshed, as every write must (BlobStore), or adopted when it is gone.
+            if (!blobs.refresh(expected)) {
                 try {
                     Fsync.file(data);
                 } catch (IOException e) {
@@ -120,7 +122,6 @@ public final class FilesystemUploadStore implements UploadStore {
                 }
                 blobs.adopt(data, expected);
             }
-            // else: the store already holds this verified content, durably; this copy just goes.
             deleteLocked(id);
         } finally {
             state.lock.unlock();

@@ -19,7 +19,7 @@ import java.util.Optional;
 @RegisterConstructorMapper(ArtifactRow.class)
 public interface ArtifactDao {
     String COLUMNS = "a.id, a.repository_id, a.digest, a.media_type, a.size, a.artifact_type, a.subject_digest,"
-            + " a.annotations, a.pushed_at, a.pulled_at";
+            + " a.annotations, a.pushed_at, a.pulled_at, a.pinned";
 
     @SqlQuery("SELECT " + COLUMNS + " FROM artifact a WHERE a.repository_id = :repositoryId AND a.digest = :digest")
     Optional<ArtifactRow> byDigest(@Bind("repositoryId") long repositoryId, @Bind("digest") String digest);
@@ -37,6 +37,10 @@ public interface ArtifactDao {
                         @Bind("mediaType") String mediaType, @Bind("size") long size,
                         @Bind("artifactType") String artifactType, @Bind("subjectDigest") String subjectDigest,
                         @Bind("annotations") String annotations, @Bind("now") Instant now);
+
+    /** The artifact's id, its row locked until the transaction ends; empty when there is none. */
+    @SqlQuery("SELECT id FROM artifact WHERE repository_id = :repositoryId AND digest = :digest FOR UPDATE")
+    Optional<Long> lockId(@Bind("repositoryId") long repositoryId, @Bind("digest") String digest);
 
     /** Creates an artifact that must not exist yet: a concurrent creator makes this fail on the unique key. */
     @SqlUpdate("INSERT INTO artifact (repository_id, digest, media_type, size, artifact_type, subject_digest, annotations,"

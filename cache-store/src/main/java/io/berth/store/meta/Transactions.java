@@ -18,6 +18,10 @@ import java.util.function.Function;
 public final class Transactions {
     private static final Set<String> RETRYABLE = Set.of(
             "23505", // unique violation: a concurrent insert of the same key won
+            // A row this one points at was deleted meanwhile (garbage collection of a blob, eviction of an
+            // artifact): running again re-creates it or finds it gone. PostgreSQL says 23503, H2 23506.
+            "23503",
+            "23506",
             "40001", // serialization failure
             "40P01", // PostgreSQL deadlock
             "HYT00"); // H2 lock timeout

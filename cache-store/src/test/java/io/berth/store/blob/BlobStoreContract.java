@@ -41,9 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The contract of {@link BlobStore}, which every storage driver runs by extending this class: a
  * blob is visible only once complete and verified, content under a digest never changes, spans
  * read back exactly, and a failed write leaves nothing behind. A driver adds its own checks
- * (layout, leftovers) in its subclass.
+ * (layout, leftovers) in its subclass. What deletion needs of writes is {@link BlobDeletionContract}.
  */
-public abstract class BlobStoreContract {
+public abstract class BlobStoreContract implements BlobDeletionContract {
     @TempDir
     protected Path scratch;
 
@@ -51,6 +51,16 @@ public abstract class BlobStoreContract {
 
     /** A new, empty store of the driver under test. */
     protected abstract BlobStore newStore() throws IOException;
+
+    @Override
+    public BlobStore store() {
+        return store;
+    }
+
+    @Override
+    public Path scratchFolder() {
+        return scratch;
+    }
 
     /** Fails when the driver kept anything of writes that did not complete (temporary files, parts). */
     protected abstract void assertNoLeftovers() throws IOException;

@@ -73,7 +73,7 @@ public final class InMemoryBlobStore implements BlobStore {
     @Override
     public Digest put(byte[] content, Digest.Algorithm algorithm) {
         Digest digest = Digest.of(algorithm, algorithm.newHasher().digest(content));
-        blobs.putIfAbsent(digest, new Entry(content.clone(), Instant.now()));
+        write(digest, content.clone());
         return digest;
     }
 
@@ -91,14 +91,57 @@ public final class InMemoryBlobStore implements BlobStore {
         if (expected != null && !expected.equals(actual)) {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "content has digest " + actual + ", not " + expected);
         }
-        blobs.putIfAbsent(actual, new Entry(bytes, Instant.now()));
+        write(actual, bytes);
         return actual;
     }
 
     @Override
     public void adopt(Path verifiedFile, Digest digest) throws IOException {
-        blobs.putIfAbsent(digest, new Entry(Files.readAllBytes(verifiedFile), Instant.now()));
+        write(digest, Files.readAllBytes(verifiedFile));
         Files.delete(verifiedFile);
+    }
+
+    /** Stores content, or refreshes the write time of content held already (its bytes never change). */
+    private void write(Digest digest, byte[] content) {
+        blobs.compute(digest, (d, held) -> new Entry(held == null ? content : held.content(), Instant.now()));
+    }
+
+    @Override
+    public boolean refresh(Digest digest) {
+        return blobs.computeIfPresent(digest, (d, held) -> new Entry(held.content(), Instant.now())) != null;
+    }
+
+    /** Makes a blob look as if it was last written at {@code writtenAt}, for tests of deletion. */
+    public void backdate(Digest digest, Instant writtenAt) {
+        blobs.computeIfPresent(digest, (d, held) -> new Entry(held.content(), writtenAt));
+    }
+
+    /**
+     * As a store whose deletion first takes content away from its name: the entry leaves the map,
+     * so a write meanwhile stores a new one, which is kept; what was taken goes back only when no
+     * write came meanwhile.
+     */
+    @Override
+    public Deletion deleteUnlessWritten(Digest digest, Instant cutoff, UnusedCheck unused) throws IOException {
+        Entry taken = blobs.remove(digest);
+        if (taken == null) {
+            return Deletion.ABSENT;
+        }
+        boolean putBack = true;
+        try {
+            if (!taken.writtenAt().isBefore(cutoff)) {
+                return Deletion.WRITTEN_SINCE;
+            }
+            if (!unused.stillUnused()) {
+                return Deletion.IN_USE;
+            }
+            putBack = false;
+            return Deletion.DELETED;
+        } finally {
+            if (putBack) {
+                blobs.putIfAbsent(digest, new Entry(taken.content(), Instant.now()));
+            }
+        }
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.berth.gateway.auth.token.Tokens;
 import io.berth.gateway.auth.users.Passwords;
 import io.berth.gateway.auth.users.Users;
 import io.berth.gateway.http.Route;
+import io.berth.gateway.mirror.Mirrors;
 import io.berth.store.audit.AuditLog;
 import io.berth.store.meta.Transactions;
 
@@ -62,8 +63,18 @@ public final class Identity implements AutoCloseable {
         }
     }
 
-    /** In directory mode, the directory is connected to lazily: one that is down does not stop the start. */
+    /** Without mirror modes: see {@link #Identity(Transactions, SigningKey, Settings, Mirrors, Clock)}. */
     public Identity(Transactions tx, SigningKey key, Settings settings, Clock clock) {
+        this(tx, key, settings, Mirrors.none(), clock);
+    }
+
+    /**
+     * In directory mode, the directory is connected to lazily: one that is down does not stop the start.
+     *
+     * @param mirrors how the registry routes reads in mirror modes, so that the token service grants
+     *                the names clients ask for on the projects that serve them
+     */
+    public Identity(Transactions tx, SigningKey key, Settings settings, Mirrors mirrors, Clock clock) {
         this.users = new Users(tx, new Passwords(settings.passwordCost()), clock);
         this.robots = new Robots(tx, clock);
         this.members = new Members(tx, clock);
@@ -76,7 +87,7 @@ public final class Identity implements AutoCloseable {
         this.decisions = new ScopeDecisions(projects, members, settings.projectCreation(),
                 settings.autoCreateProjects());
         this.readable = new ReadableProjects(projects, members, authenticator);
-        this.tokenService = new TokenService(tokens, decisions, audit);
+        this.tokenService = new TokenService(tokens, decisions, audit, mirrors);
         this.challenge = new Challenge(settings.realm(), settings.tokens().service());
     }
 

@@ -45,8 +45,8 @@ final class BlobRoutes {
     static List<Route> routes(Registry registry) {
         BlobRoutes r = new BlobRoutes(registry);
         return List.of(
-                Route.of("blob.get", HttpMethod.GET, Paths.BLOB, Access.repository(PULL), r::get),
-                Route.of("blob.head", HttpMethod.HEAD, Paths.BLOB, Access.repository(PULL), r::get),
+                Route.of("blob.get", HttpMethod.GET, Paths.BLOB, Access.repository(PULL), r::get).throughMirrors(),
+                Route.of("blob.head", HttpMethod.HEAD, Paths.BLOB, Access.repository(PULL), r::get).throughMirrors(),
                 Route.of("blob.delete", HttpMethod.DELETE, Paths.BLOB, Access.repository(DELETE),
                         LocalOnly.writes(registry, r::delete)));
     }

@@ -49,8 +49,9 @@ final class ManifestRoutes {
     static List<Route> routes(Registry registry) {
         ManifestRoutes r = new ManifestRoutes(registry);
         return List.of(
-                Route.of("manifest.get", HttpMethod.GET, Paths.MANIFEST, Access.repository(PULL), r::get),
-                Route.of("manifest.head", HttpMethod.HEAD, Paths.MANIFEST, Access.repository(PULL), r::get),
+                Route.of("manifest.get", HttpMethod.GET, Paths.MANIFEST, Access.repository(PULL), r::get).throughMirrors(),
+                Route.of("manifest.head", HttpMethod.HEAD, Paths.MANIFEST, Access.repository(PULL), r::get)
+                        .throughMirrors(),
                 Route.of("manifest.put", HttpMethod.PUT, Paths.MANIFEST, Access.repository(PUSH),
                         LocalOnly.writes(registry, r::put)),
                 Route.of("manifest.delete", HttpMethod.DELETE, Paths.MANIFEST, Access.repository(DELETE),

@@ -9,6 +9,7 @@ import io.berth.gateway.auth.ldap.LdapSettings;
 import io.berth.gateway.auth.ldap.LdapSignIn;
 import io.berth.gateway.auth.members.Members;
 import io.berth.gateway.auth.projects.Projects;
+import io.berth.gateway.auth.projects.ProxyProjects;
 import io.berth.gateway.auth.robots.Robots;
 import io.berth.gateway.auth.token.SigningKey;
 import io.berth.gateway.auth.token.TokenRoutes;
@@ -38,6 +39,7 @@ public final class Identity implements AutoCloseable {
     private final Robots robots;
     private final Members members;
     private final Projects projects;
+    private final ProxyProjects proxyProjects;
     private final Authenticator authenticator;
     private final Tokens tokens;
     private final TokenService tokenService;
@@ -79,6 +81,7 @@ public final class Identity implements AutoCloseable {
         this.robots = new Robots(tx, clock);
         this.members = new Members(tx, clock);
         this.projects = new Projects(tx, clock);
+        this.proxyProjects = new ProxyProjects(tx, clock);
         this.directory = settings.ldap() == null ? null
                 : new LdapSignIn(new LdapDirectory(settings.ldap()), users, clock);
         SignInAudit audit = new SignInAudit(new AuditLog(tx), clock);
@@ -115,6 +118,11 @@ public final class Identity implements AutoCloseable {
 
     public Projects projects() {
         return projects;
+    }
+
+    /** The proxy projects' settings. */
+    public ProxyProjects proxyProjects() {
+        return proxyProjects;
     }
 
     public Authenticator authenticator() {

@@ -36,5 +36,10 @@ public class BerthConfiguration extends Configuration {
     @Valid
     @NotNull
     @JsonProperty
+    public ProxySettings proxy = new ProxySettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
     public DataSourceFactory database = new DataSourceFactory();
 }

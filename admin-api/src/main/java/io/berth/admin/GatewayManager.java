@@ -25,7 +25,7 @@ final class GatewayManager implements Managed {
      */
     GatewayManager(GatewayConfig config, Registry registry, AccessCheck access, Mirrors mirrors, List<Route> moreRoutes,
                    MetricRegistry metrics) {
-        List<Route> routes = new ArrayList<>(V2Api.routes(registry));
+        List<Route> routes = new ArrayList<>(V2Api.routes(registry, mirrors));
         routes.addAll(moreRoutes);
         this.server = new GatewayServer(config, routes, access, mirrors, new GatewayMetrics(metrics));
     }

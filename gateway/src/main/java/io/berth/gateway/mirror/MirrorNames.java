@@ -13,9 +13,10 @@ import java.util.Optional;
 
 /**
  * The mirror modes over the database: whether a name's first component is a project, and which
- * proxy projects serve which upstream host. What it reads is kept for {@link #FRESHNESS} (projects
- * that do not exist included), so the reads of a pull do not each ask the database; changes made in
- * this process are seen at once through {@link #forget}, those of another instance within that time.
+ * proxy projects serve which upstream host. What it reads is kept for {@link #FRESHNESS} (a project
+ * found missing for {@link #MISSING_FRESHNESS}), so the reads of a pull do not each ask the
+ * database; changes made in this process are seen at once through {@link #forget} and
+ * {@link #written}, those of another instance within that time.
  *
  * <ul>
  * <li>with {@code ns}: the proxy projects serving that host (the configured one first, then those
@@ -29,12 +30,20 @@ import java.util.Optional;
 public final class MirrorNames implements Mirrors {
     /** How long what was read is used without asking the database again. */
     public static final Duration FRESHNESS = Duration.ofSeconds(5);
+    /**
+     * How long a project found missing is taken as missing: briefly, since a push may create it at
+     * any moment (without access control the store does, unseen here), and its reads must then reach
+     * it rather than the default mirror project.
+     */
+    public static final Duration MISSING_FRESHNESS = Duration.ofSeconds(1);
     private static final String TABLE = "namespaces";
 
     private final Transactions tx;
     private final MirrorSettings settings;
-    private final Cache<String, Boolean> projects = Caffeine.newBuilder().maximumSize(10_000)
+    private final Cache<String, Boolean> existing = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(FRESHNESS).build();
+    private final Cache<String, Boolean> missing = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(MISSING_FRESHNESS).build();
     private final Cache<String, Namespaces> namespaces = Caffeine.newBuilder().maximumSize(1)
             .expireAfterWrite(FRESHNESS).build();
 
@@ -55,8 +64,14 @@ public final class MirrorNames implements Mirrors {
 
     @Override
     public void forget(String project) {
-        projects.invalidate(project);
+        existing.invalidate(project);
+        missing.invalidate(project);
         namespaces.invalidateAll();
+    }
+
+    @Override
+    public void written(String project) {
+        missing.invalidate(project);
     }
 
     /** The route; null when something is not at hand and {@code mayBlock} is false. */
@@ -103,13 +118,18 @@ public final class MirrorNames implements Mirrors {
     }
 
     private Boolean exists(String project, boolean mayBlock) {
-        Boolean known = projects.getIfPresent(project);
-        if (known != null || !mayBlock) {
-            return known;
+        if (existing.getIfPresent(project) != null) {
+            return true;
         }
-        // Looked up outside the cache's own locking: see RepositoryResolver.resolve.
+        if (missing.getIfPresent(project) != null) {
+            return false;
+        }
+        if (!mayBlock) {
+            return null;
+        }
+        // Looked up outside the caches' own locking: see RepositoryResolver.resolve.
         boolean found = tx.withHandle(h -> h.attach(MirrorDao.class).count(project)) > 0;
-        projects.put(project, found);
+        (found ? existing : missing).put(project, Boolean.TRUE);
         return found;
     }
 

@@ -39,6 +39,13 @@ public interface Mirrors {
      */
     void forget(String project);
 
+    /**
+     * A push or delete into {@code project} is about to be served: if it was found missing, forget
+     * that, since the push may create it (reads of its names must then reach it, not a mirror).
+     * Never blocks.
+     */
+    void written(String project);
+
     /** No mirror modes: every read is served from the repository it names. */
     static Mirrors none() {
         return new Mirrors() {
@@ -54,6 +61,10 @@ public interface Mirrors {
 
             @Override
             public void forget(String project) {
+            }
+
+            @Override
+            public void written(String project) {
             }
         };
     }

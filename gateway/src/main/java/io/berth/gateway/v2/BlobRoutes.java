@@ -42,13 +42,13 @@ final class BlobRoutes {
         this.registry = registry;
     }
 
-    static List<Route> routes(Registry registry) {
+    static List<Route> routes(Registry registry, LocalOnly local) {
         BlobRoutes r = new BlobRoutes(registry);
         return List.of(
                 Route.of("blob.get", HttpMethod.GET, Paths.BLOB, Access.repository(PULL), r::get).throughMirrors(),
                 Route.of("blob.head", HttpMethod.HEAD, Paths.BLOB, Access.repository(PULL), r::get).throughMirrors(),
                 Route.of("blob.delete", HttpMethod.DELETE, Paths.BLOB, Access.repository(DELETE),
-                        LocalOnly.writes(registry, r::delete)));
+                        local.writes(r::delete)));
     }
 
     private void get(Exchange ex) {

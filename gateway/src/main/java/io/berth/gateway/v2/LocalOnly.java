@@ -1,6 +1,7 @@
 package io.berth.gateway.v2;
 
 import io.berth.gateway.http.Route;
+import io.berth.gateway.mirror.Mirrors;
 import io.berth.store.Registry;
 import io.berth.store.content.RepositoryHandle;
 import io.berth.store.oci.RepositoryName;
@@ -10,10 +11,16 @@ import java.util.Optional;
 /**
  * Pushes and deletes go only into local projects: a proxy project holds what its upstream has, and
  * clients do not change it. The check runs before the handler asks for the request's body, so a
- * refused push reads none of it (and is never sent {@code 100 Continue}) and stores nothing.
+ * refused push reads none of it (and is never sent {@code 100 Continue}) and stores nothing. A
+ * write also tells the mirrors that its project may exist from now on (a push creates it).
  */
 final class LocalOnly {
-    private LocalOnly() {
+    private final Registry registry;
+    private final Mirrors mirrors;
+
+    LocalOnly(Registry registry, Mirrors mirrors) {
+        this.registry = registry;
+        this.mirrors = mirrors;
     }
 
     /**
@@ -21,9 +28,10 @@ final class LocalOnly {
      * when the project's kind is known, else after looking it up on a blocking thread; DENIED, naming
      * the project as a proxy of its upstream, when it is a proxy project.
      */
-    static Route.Handler writes(Registry registry, Route.Handler handler) {
+    Route.Handler writes(Route.Handler handler) {
         return ex -> {
             RepositoryName name = RepositoryName.parse(ex.param("name"));
+            mirrors.written(name.project());
             Optional<RepositoryHandle> known = registry.repositories().cached(name);
             if (known.isPresent()) {
                 known.get().requireWritable();

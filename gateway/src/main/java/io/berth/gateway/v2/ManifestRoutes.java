@@ -46,16 +46,16 @@ final class ManifestRoutes {
         this.registry = registry;
     }
 
-    static List<Route> routes(Registry registry) {
+    static List<Route> routes(Registry registry, LocalOnly local) {
         ManifestRoutes r = new ManifestRoutes(registry);
         return List.of(
                 Route.of("manifest.get", HttpMethod.GET, Paths.MANIFEST, Access.repository(PULL), r::get).throughMirrors(),
                 Route.of("manifest.head", HttpMethod.HEAD, Paths.MANIFEST, Access.repository(PULL), r::get)
                         .throughMirrors(),
                 Route.of("manifest.put", HttpMethod.PUT, Paths.MANIFEST, Access.repository(PUSH),
-                        LocalOnly.writes(registry, r::put)),
+                        local.writes(r::put)),
                 Route.of("manifest.delete", HttpMethod.DELETE, Paths.MANIFEST, Access.repository(DELETE),
-                        LocalOnly.writes(registry, r::delete)));
+                        local.writes(r::delete)));
     }
 
     private void get(Exchange ex) {

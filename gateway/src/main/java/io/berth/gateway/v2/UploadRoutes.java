@@ -36,22 +36,22 @@ final class UploadRoutes {
         this.registry = registry;
     }
 
-    static List<Route> routes(Registry registry) {
+    static List<Route> routes(Registry registry, LocalOnly local) {
         UploadRoutes r = new UploadRoutes(registry);
         return List.of(
                 // A mount (?mount=&from=) also reads the blob out of the repository it comes from, when the
                 // caller may: without pull there, it uploads the blob instead.
                 Route.of("upload.start", HttpMethod.POST, Paths.UPLOADS, Access.repository(PUSH).and(Access.mountSource()),
-                        LocalOnly.writes(registry, r::start)),
+                        local.writes(r::start)),
                 Route.of("upload.patch", HttpMethod.PATCH, Paths.UPLOAD, Access.repository(PUSH),
-                        LocalOnly.writes(registry, r::patch)),
+                        local.writes(r::patch)),
                 Route.of("upload.finish", HttpMethod.PUT, Paths.UPLOAD, Access.repository(PUSH),
-                        LocalOnly.writes(registry, r::finish)),
+                        local.writes(r::finish)),
                 Route.of("upload.status", HttpMethod.GET, Paths.UPLOAD, Access.repository(PUSH),
-                        LocalOnly.writes(registry, r::status)),
+                        local.writes(r::status)),
                 // Cancelling is part of pushing: a pusher may abandon its upload without delete rights.
                 Route.of("upload.cancel", HttpMethod.DELETE, Paths.UPLOAD, Access.repository(PUSH),
-                        LocalOnly.writes(registry, r::cancel)));
+                        local.writes(r::cancel)));
     }
 
     private void start(Exchange ex) {

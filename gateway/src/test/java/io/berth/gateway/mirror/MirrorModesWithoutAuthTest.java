@@ -77,6 +77,16 @@ class MirrorModesWithoutAuthTest {
     }
 
     @Test
+    void aProjectAPushCreates_isReadAtOnce_evenWhereAMirrorWouldServeItsNames() {
+        String name = "/v2/fresh/app/manifests/1.0";
+        assertError(SERVER.client().get(name), 404, "NAME_UNKNOWN"); // found missing, and remembered so
+
+        SERVER.client().pushImage("fresh/app", "1.0", 93);
+
+        assertStatus(200, SERVER.client().get(name));
+    }
+
+    @Test
     void localProjects_areServedAsNamed() {
         SERVER.client().pushImage("team/app", "1.0", 92);
 

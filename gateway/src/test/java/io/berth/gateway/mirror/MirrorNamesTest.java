@@ -146,6 +146,19 @@ class MirrorNamesTest extends DatabaseTestBase {
                 "a project of that name now serves it");
     }
 
+    @Test
+    void aProjectFoundMissing_isLookedUpAgain_onceAWriteNamesIt() {
+        MirrorNames mirrors = mirrors("hub");
+        assertEquals(name("hub/fresh/app"), mirrors.route(name("fresh/app"), null).served());
+        tx.useTransaction(h -> h.attach(ProjectDao.class).createIfAbsent("fresh", Instant.now()));
+
+        mirrors.written("fresh");
+
+        assertEquals(Optional.empty(), mirrors.remembered(name("fresh/app"), null));
+        assertEquals(MirrorRoute.direct(name("fresh/app")), mirrors.route(name("fresh/app"), null),
+                "reads of a project a push created reach it, not the default mirror");
+    }
+
     private MirrorNames mirrors(String defaultProject) {
         return new MirrorNames(tx, new MirrorSettings(defaultProject, Map.of()));
     }

@@ -107,9 +107,10 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
         registry = Registry.open(TestDatabases.h2(), blobs, new FilesystemUploadStore(paths, blobs),
                 new Registry.Options(true, MAX_MANIFEST_SIZE, Duration.ofHours(24), Admission.unbounded(),
                         PullRecorder.Options.defaults()), Clock.systemUTC());
+        Mirrors routing = mirrors.apply(registry);
         List<Route> routes = new ArrayList<>(extraRoutes);
-        routes.addAll(V2Api.routes(registry));
-        server = new GatewayServer(config, routes, accessCheck, mirrors.apply(registry), new GatewayMetrics(metrics));
+        routes.addAll(V2Api.routes(registry, routing));
+        server = new GatewayServer(config, routes, accessCheck, routing, new GatewayMetrics(metrics));
         server.start();
         client = new V2Client(URI.create("http://127.0.0.1:" + server.port()));
     }

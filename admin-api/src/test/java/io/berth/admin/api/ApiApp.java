@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,7 +107,7 @@ public final class ApiApp {
     public long proxyProject(String name, boolean isPublic) {
         long registry = registryEndpoint("docker-hub", "https://registry-1.docker.io");
         ApiClient.Answer created = admin().post("/api/v1/projects", ApiClient.json("name", name, "public", isPublic,
-                "proxy", java.util.Map.of("registryId", registry)));
+                "proxy", Map.of("registryId", registry)));
         assertEquals(201, created.status(), created.toString());
         return registry;
     }

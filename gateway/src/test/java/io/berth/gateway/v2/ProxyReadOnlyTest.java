@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import static io.berth.gateway.testing.OciAssertions.assertError;
 import static io.berth.gateway.testing.OciAssertions.assertStatus;
@@ -105,7 +106,7 @@ class ProxyReadOnlyTest {
         assertDenied(client().putManifest(REPO, OTHER_IMAGE.digest(), OTHER_IMAGE));
 
         assertError(client().get("/v2/" + REPO + "/manifests/2.0"), 404, "MANIFEST_UNKNOWN");
-        assertEquals(java.util.List.of("1.0"), strings(json(client().get("/v2/" + REPO + "/tags/list").body()), "tags"));
+        assertEquals(List.of("1.0"), strings(json(client().get("/v2/" + REPO + "/tags/list").body()), "tags"));
     }
 
     @Test

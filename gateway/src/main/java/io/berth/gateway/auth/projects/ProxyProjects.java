@@ -12,6 +12,7 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -96,7 +97,7 @@ public final class ProxyProjects {
     public static String describe(ProxySettings settings) {
         StringBuilder text = new StringBuilder("proxy of registry endpoint ").append(settings.registryId())
                 .append(", freshness ").append(settings.freshness().toSeconds()).append(" s, on upstream missing ")
-                .append(settings.onUpstreamMissing().name().toLowerCase(java.util.Locale.ROOT));
+                .append(settings.onUpstreamMissing().name().toLowerCase(Locale.ROOT));
         if (!settings.allowlist().isEmpty()) {
             text.append(", allowlist ").append(String.join(" ", settings.allowlist()));
         }

@@ -49,7 +49,7 @@ final class MirrorStep {
                 MirrorRoute route;
                 try {
                     route = server.mirrors().route(requested, namespace);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // whatever failed, the request is answered rather than left waiting
                     EventLoops.run(ctx.executor(), () -> failed.accept(e), () -> { });
                     return;
                 }

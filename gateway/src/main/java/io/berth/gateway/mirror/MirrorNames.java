@@ -71,7 +71,9 @@ public final class MirrorNames implements Mirrors {
 
     @Override
     public void written(String project) {
-        missing.invalidate(project);
+        if (missing.getIfPresent(project) != null) { // a cache write only when needed: this runs on the event loop
+            missing.invalidate(project);
+        }
     }
 
     /** The route; null when something is not at hand and {@code mayBlock} is false. */

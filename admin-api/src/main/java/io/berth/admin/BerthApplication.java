@@ -21,6 +21,8 @@ import io.berth.gateway.auth.ldap.LdapSettings;
 import io.berth.gateway.auth.token.SigningKey;
 import io.berth.gateway.auth.token.TokenSettings;
 import io.berth.gateway.http.Route;
+import io.berth.gateway.mirror.MirrorNames;
+import io.berth.gateway.mirror.MirrorSettings;
 import io.berth.store.Registry;
 import io.berth.store.audit.AuditConsumer;
 import io.berth.store.audit.AuditLog;
@@ -29,6 +31,7 @@ import io.berth.store.blob.FilesystemBlobStore;
 import io.berth.store.blob.FilesystemUploadStore;
 import io.berth.store.blob.StoragePaths;
 import io.berth.store.content.ProjectKind;
+import io.berth.store.error.RegistryException;
 import io.berth.store.event.EventConsumers;
 import io.berth.store.event.EventLog;
 import io.berth.store.event.EventRetention;
@@ -58,6 +61,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * Berth's composition root: opens the store, starts the registry endpoint, the upload janitor and
@@ -139,12 +143,13 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 config.proxy.credentialBox(paths.root()), clock);
         ProxyCache proxy = openProxyCache(config, registry, endpoints, upstreams, paths, clock, env);
         GatewayConfig gatewayConfig = config.registry.toGatewayConfig();
+        MirrorNames mirrors = new MirrorNames(registry.transactions(), mirrorSettings(config));
         AccessCheck access = AccessCheck.allowAll();
         List<Route> tokenRoutes = List.of();
         StartupBanner.SignIn signIn = new StartupBanner.SignIn.Open();
         Identity identity = null;
         if (config.auth.enabled) {
-            identity = openIdentity(config, registry, paths, clock);
+            identity = openIdentity(config, registry, paths, mirrors, clock);
             env.lifecycle().manage(new AutoCloseableManager(identity));
             access = identity.accessCheck();
             tokenRoutes = identity.routes();
@@ -155,7 +160,8 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                         g.file().toString());
             };
         }
-        GatewayManager gateway = new GatewayManager(gatewayConfig, registry, access, tokenRoutes, env.metrics());
+        GatewayManager gateway = new GatewayManager(gatewayConfig, registry, access, mirrors, tokenRoutes,
+                env.metrics());
         env.lifecycle().manage(gateway);
         long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
         env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));
@@ -170,12 +176,19 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 : new MetricsGuard(identity.authenticator()));
 
         AdminApi.registerJettyErrors(env);
+        // A project created, deleted or made a proxy through the API is routed and served as it now is.
+        Consumer<String> projectChanged = project -> {
+            registry.repositories().forget(project);
+            mirrors.forget(project);
+            proxy.forget(project);
+        };
         ProxyCaches caches = new ProxyCaches(registry.transactions());
         if (identity != null) {
             AdminApi.register(env.jersey(), registry.inventory(), identity, config.auth.projectCreation,
-                    config.auth.selfRegistration, audit, caches, clock);
+                    config.auth.selfRegistration, audit, caches, clock, projectChanged);
         } else {
-            AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock, caches);
+            AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock, caches,
+                    projectChanged);
         }
         AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
         env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
@@ -217,9 +230,18 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         return setting == null || setting.isBlank();
     }
 
+    /** The mirror modes' settings; a project or host that cannot be one stops the start, saying which. */
+    private static MirrorSettings mirrorSettings(BerthConfiguration config) {
+        try {
+            return config.proxy.toMirrorSettings();
+        } catch (RegistryException | IllegalArgumentException e) {
+            throw new IllegalStateException("proxy settings: " + e.getMessage(), e);
+        }
+    }
+
     /** Accounts, tokens and the access check, with the signing key created on first start. */
     private static Identity openIdentity(BerthConfiguration config, Registry registry, StoragePaths paths,
-                                         Clock clock) throws IOException {
+                                         MirrorNames mirrors, Clock clock) throws IOException {
         AuthSettings auth = config.auth;
         Path keyFile = isBlank(auth.signingKeyFile) ? paths.root().resolve("token-signing-key.pem")
                 : Path.of(auth.signingKeyFile);
@@ -229,6 +251,6 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 : auth.externalUrl.replaceAll("/+$", "") + Challenge.TOKEN_PATH;
         LdapSettings ldap = auth.mode == AuthMode.LDAP ? auth.ldap.toSettings() : null;
         return new Identity(registry.transactions(), SigningKey.loadOrCreate(keyFile), new Identity.Settings(tokens,
-                realm, auth.projectCreation, config.projects.autoCreate, auth.passwordCost, ldap), clock);
+                realm, auth.projectCreation, config.projects.autoCreate, auth.passwordCost, ldap), mirrors, clock);
     }
 }

@@ -6,6 +6,7 @@ import io.berth.gateway.auth.AccessCheck;
 import io.berth.gateway.http.GatewayMetrics;
 import io.berth.gateway.http.GatewayServer;
 import io.berth.gateway.http.Route;
+import io.berth.gateway.mirror.Mirrors;
 import io.berth.gateway.v2.V2Api;
 import io.berth.store.Registry;
 import io.dropwizard.lifecycle.Managed;
@@ -19,13 +20,14 @@ final class GatewayManager implements Managed {
 
     /**
      * @param access     who may do what on the registry's routes
+     * @param mirrors    where reads of names without a proxy project are served from (mirror modes)
      * @param moreRoutes served beside the registry API (the token endpoint)
      */
-    GatewayManager(GatewayConfig config, Registry registry, AccessCheck access, List<Route> moreRoutes,
+    GatewayManager(GatewayConfig config, Registry registry, AccessCheck access, Mirrors mirrors, List<Route> moreRoutes,
                    MetricRegistry metrics) {
-        List<Route> routes = new ArrayList<>(V2Api.routes(registry));
+        List<Route> routes = new ArrayList<>(V2Api.routes(registry, mirrors));
         routes.addAll(moreRoutes);
-        this.server = new GatewayServer(config, routes, access, new GatewayMetrics(metrics));
+        this.server = new GatewayServer(config, routes, access, mirrors, new GatewayMetrics(metrics));
     }
 
     @Override

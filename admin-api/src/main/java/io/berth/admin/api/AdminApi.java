@@ -15,6 +15,7 @@ import io.berth.gateway.auth.Grants;
 import io.berth.gateway.auth.Identity;
 import io.berth.gateway.auth.members.Members;
 import io.berth.gateway.auth.projects.Projects;
+import io.berth.gateway.auth.projects.ProxyProjects;
 import io.berth.store.Inventory;
 import io.berth.store.audit.AuditLog;
 import io.berth.store.meta.Transactions;
@@ -27,6 +28,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 import java.time.Clock;
+import java.util.function.Consumer;
 
 /**
  * The admin REST API ({@code /api/v1}) put together: its error mappers, how callers sign in, and
@@ -39,16 +41,22 @@ public final class AdminApi {
     private AdminApi() {
     }
 
-    /** With sign-in: projects, members, users, robots, the audit log and the LDAP check, each decided by Grants. */
+    /**
+     * With sign-in: projects, members, users, robots, the audit log and the LDAP check, each decided by Grants.
+     *
+     * @param projectChanged told the name of each project the API created, changed or deleted (the
+     *                       registry forgets what it knew of it)
+     */
     public static void register(JerseyEnvironment jersey, Inventory inventory, Identity identity,
                                 Grants.ProjectCreation creation, boolean selfRegistration, AuditLog audit,
-                                ProxyCaches caches, Clock clock) {
+                                ProxyCaches caches, Clock clock, Consumer<String> projectChanged) {
         registerErrorMappers(jersey);
         jersey.register(new SignInFilter(identity.authenticator(), identity.tokens()));
         ProjectAccess access = new ProjectAccess(identity.projects(), identity.members());
         Members members = identity.members();
-        registerProjects(jersey, inventory, identity.projects(), access,
-                (name, isPublic, creator, actor) -> members.as(actor).createProject(name, isPublic, creator.name()), creation);
+        registerProjects(jersey, inventory, identity.projects(), identity.proxyProjects(), access,
+                (name, isPublic, proxy, creator, actor) -> members.as(actor).createProject(name, isPublic,
+                        creator.name(), proxy), creation, projectChanged);
         jersey.register(new ProxyCacheResource(caches, access, clock));
         jersey.register(new MembersResource(members, access));
         jersey.register(new UsersResource(identity.users(), selfRegistration));
@@ -58,15 +66,20 @@ public final class AdminApi {
         jersey.register(new LdapResource(identity.directory()));
     }
 
-    /** Without sign-in ({@code auth.enabled: false}): projects and their content, open to every caller. */
+    /**
+     * Without sign-in ({@code auth.enabled: false}): projects and their content, open to every caller.
+     *
+     * @param projectChanged as for {@link #register}
+     */
     public static void registerOpen(JerseyEnvironment jersey, Inventory inventory, Transactions tx, Clock clock,
-                                    ProxyCaches caches) {
+                                    ProxyCaches caches, Consumer<String> projectChanged) {
         registerErrorMappers(jersey);
         jersey.register(new OpenAccessFilter());
         Projects projects = new Projects(tx, clock);
         ProjectAccess access = new ProjectAccess(projects, new Members(tx, clock));
-        registerProjects(jersey, inventory, projects, access,
-                (name, isPublic, creator, actor) -> projects.as(actor).create(name, isPublic), Grants.ProjectCreation.EVERYONE);
+        registerProjects(jersey, inventory, projects, new ProxyProjects(tx, clock), access,
+                (name, isPublic, proxy, creator, actor) -> projects.as(actor).create(name, isPublic, proxy),
+                Grants.ProjectCreation.EVERYONE, projectChanged);
         jersey.register(new ProxyCacheResource(caches, access, clock));
     }
 
@@ -80,9 +93,9 @@ public final class AdminApi {
     }
 
     private static void registerProjects(JerseyEnvironment jersey, Inventory inventory, Projects projects,
-                                         ProjectAccess access, ProjectsResource.Creator creator,
-                                         Grants.ProjectCreation creation) {
-        jersey.register(new ProjectsResource(inventory, projects, access, creator, creation));
+                                         ProxyProjects proxies, ProjectAccess access, ProjectsResource.Creator creator,
+                                         Grants.ProjectCreation creation, Consumer<String> projectChanged) {
+        jersey.register(new ProjectsResource(inventory, projects, proxies, access, creator, creation, projectChanged));
         jersey.register(new RepositoriesResource(inventory, access));
         jersey.register(new OpenApiResource());
     }

@@ -12,9 +12,15 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,6 +89,41 @@ public final class ApiApp {
     public void project(String name, boolean isPublic) {
         ApiClient.Answer created = admin().post("/api/v1/projects", ApiClient.json("name", name, "public", isPublic));
         assertEquals(201, created.status(), created.toString());
+    }
+
+    /**
+     * Stores a registry endpoint without credentials, straight into the application's database (the
+     * registry endpoints' API is not part of these tests), and returns its id. Nothing contacts it.
+     */
+    public long registryEndpoint(String type, String url) {
+        String name = unique("endpoint");
+        String jdbc = "jdbc:h2:file:" + data.resolve("db/berth")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        try (Connection c = DriverManager.getConnection(jdbc, "berth", "berth");
+             PreparedStatement insert = c.prepareStatement("INSERT INTO registry_endpoint (name, type, urls, insecure,"
+                     + " created_at, updated_at) VALUES (?, ?, ?, FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+             PreparedStatement find = c.prepareStatement("SELECT id FROM registry_endpoint WHERE name = ?")) {
+            insert.setString(1, name);
+            insert.setString(2, type);
+            insert.setString(3, url);
+            insert.executeUpdate();
+            find.setString(1, name);
+            try (ResultSet row = find.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store a registry endpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates a proxy project of a new registry endpoint as the admin and returns the endpoint's id. */
+    public long proxyProject(String name, boolean isPublic) {
+        long registry = registryEndpoint("docker-hub", "https://registry-1.docker.io");
+        ApiClient.Answer created = admin().post("/api/v1/projects", ApiClient.json("name", name, "public", isPublic,
+                "proxy", Map.of("registryId", registry)));
+        assertEquals(201, created.status(), created.toString());
+        return registry;
     }
 
     /** Makes a user a member of a project as the admin. */

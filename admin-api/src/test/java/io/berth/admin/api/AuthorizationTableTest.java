@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Who may call which admin route on a private project, cell by cell, against a project whose
  * members hold every role, with a robot given pull and push in it (a fresh one for each change
  * expected to succeed; refusals change nothing, so they share one). Refusals are 401 for a caller
- * who did not sign in and 403 for one who did. The cache and pin routes find the project made a
- * proxy project holding {@code app:1}.
+ * who did not sign in and 403 for one who did. X is a private proxy project whose members hold the
+ * same roles; {@code #proxy} marks a request with proxy settings, which only system admins give. The
+ * cache and pin routes find the project P made a proxy project holding {@code app:1}.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class AuthorizationTableTest {
@@ -37,6 +38,10 @@ class AuthorizationTableTest {
             route                            anon outsider limitedGuest guest developer maintainer projectAdmin sysadmin robot
             GET    /projects/P               401  403      200          200   200       200        200          200      200
             PUT    /projects/P               401  403      403          403   403       403        200          200      403
+            POST   /projects#proxy           401  403      403          403   403       403        403          201      403
+            GET    /projects/X               401  403      200          200   200       200        200          200      403
+            PUT    /projects/X               401  403      403          403   403       403        200          200      403
+            PUT    /projects/X#proxy         401  403      403          403   403       403        403          200      403
             DELETE /projects/P               401  403      403          403   403       403        204          204      403
             GET    /projects/P/repositories  401  403      200          200   200       200        200          200      200
             GET    /projects/P/cache         401  403      200          200   200       200        200          200      200
@@ -69,9 +74,11 @@ class AuthorizationTableTest {
     private static final List<String> ROLES = List.of("limitedGuest", "guest", "developer", "maintainer",
             "projectAdmin");
     private static final Map<String, String> USERS = new HashMap<>();
+    private static long registry;
 
     @BeforeAll
     static void createUsers() {
+        registry = APP.registryEndpoint("docker-hub", "https://registry-1.docker.io");
         for (String who : List.of("outsider", "target", "joiner", "limitedGuest", "guest", "developer", "maintainer",
                 "projectAdmin")) {
             USERS.put(who, ApiApp.unique(who.toLowerCase()));
@@ -103,27 +110,33 @@ class AuthorizationTableTest {
     }
 
     /**
-     * A fresh private project P with a member of each role, a member M to change, a robot R, and a
-     * registry endpoint E (at a port nothing listens on, so its ping fails with 503).
+     * A fresh private project P with a member of each role, a member M to change, a robot R, a
+     * registry endpoint E (at a port nothing listens on, so its ping fails with 503), and a private
+     * proxy project X with the same members.
      */
-    private record Fixture(String project, long robotId, String robotName, String robotSecret, long registryId) {
+    private record Fixture(String project, String proxy, long robotId, String robotName, String robotSecret,
+                           long registryId) {
     }
 
     private static Fixture fixture() {
         String project = ApiApp.unique("authz");
+        String proxy = ApiApp.unique("authzproxy");
         APP.project(project, false);
+        Answer created = APP.admin().post("/api/v1/projects", json("name", proxy, "proxy", Map.of("registryId", registry)));
+        assertEquals(201, created.status(), created.toString());
         for (String role : ROLES) {
             APP.member(project, USERS.get(role), role);
+            APP.member(proxy, USERS.get(role), role);
         }
         APP.member(project, USERS.get("target"), "guest");
         Answer robot = APP.admin().post("/api/v1/robots", json("name", "r", "project", project, "permissions",
                 List.of(Map.of("project", project, "actions", List.of("pull", "push")))));
         assertEquals(201, robot.status(), robot.toString());
-        JsonNode created = robot.json();
-        Answer registry = APP.admin().post("/api/v1/registries", registryBody());
-        assertEquals(201, registry.status(), registry.toString());
-        return new Fixture(project, created.get("id").asLong(), created.get("name").asText(),
-                created.get("secret").asText(), registry.json().get("id").asLong());
+        JsonNode robotCreated = robot.json();
+        Answer endpoint = APP.admin().post("/api/v1/registries", registryBody());
+        assertEquals(201, endpoint.status(), endpoint.toString());
+        return new Fixture(project, proxy, robotCreated.get("id").asLong(), robotCreated.get("name").asText(),
+                robotCreated.get("secret").asText(), endpoint.json().get("id").asLong());
     }
 
     private static String registryBody() {
@@ -140,7 +153,7 @@ class AuthorizationTableTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            ProxyProjects.makeProxy(APP, fixture.project(), null);
+            CachedProxies.makeProxy(APP, fixture.project(), null);
         }
     }
 
@@ -157,10 +170,13 @@ class AuthorizationTableTest {
         if (route.endsWith("/cache") || route.endsWith("/pin")) {
             cached(fixture);
         }
-        String path = "/api/v1" + route.replace("P", fixture.project()).replace("M", USERS.get("target"))
+        String path = "/api/v1" + route.replace("#proxy", "").replace("P", fixture.project())
+                .replace("X", fixture.proxy()).replace("M", USERS.get("target"))
                 .replace("R", String.valueOf(fixture.robotId())).replace("E", String.valueOf(fixture.registryId()));
         String body = switch (method + " " + route) {
-            case "PUT /projects/P" -> json("public", false);
+            case "PUT /projects/P", "PUT /projects/X" -> json("public", false);
+            case "POST /projects#proxy" -> json("name", ApiApp.unique("newproxy"), "proxy", Map.of("registryId", registry));
+            case "PUT /projects/X#proxy" -> json("proxy", Map.of("freshness", "1m"));
             case "POST /projects/P/members" -> json("username", USERS.get("joiner"), "role", "guest");
             case "PUT /projects/P/members/M" -> json("role", "developer");
             case "POST /robots" -> json("name", "new", "project", fixture.project(), "permissions",

@@ -26,7 +26,7 @@ class EvictionScheduleApiTest {
         String project = ApiApp.unique("hub");
         APP.project(project, false);
         Registry.pushImage(APP, BerthApplicationTest.adminBasic(APP.data), project + "/library/app", "1");
-        ProxyProjects.makeProxy(APP, project, 1L);
+        CachedProxies.makeProxy(APP, project, 1L);
 
         JsonNode usage = awaitFirstEviction(project);
 

@@ -2,6 +2,8 @@ package io.berth.admin.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.admin.api.ApiClient.Answer;
+import io.berth.admin.api.json.ProxyRequest;
+import io.berth.admin.api.json.ProxyView;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import jakarta.ws.rs.Path;
@@ -69,6 +71,35 @@ class OpenApiTest {
             assertTrue(reference.startsWith("#/"), reference);
             assertTrue(!document.at(reference.substring(1)).isMissingNode(), "unresolved " + reference);
         }
+    }
+
+    @Test
+    void theProxySettings_areDocumented_fieldForField_inRequestsAndAnswers() {
+        JsonNode schemas = APP.api().get("/api/v1/openapi.json").json().get("components").get("schemas");
+
+        assertEquals(recordFields(ProxyRequest.class), fieldNames(schemas.get("ProxySettingsRequest")));
+        assertEquals(recordFields(ProxyView.class), fieldNames(schemas.get("ProxySettings")));
+        for (String schema : List.of("ProjectCreate", "ProjectChange")) {
+            assertEquals("#/components/schemas/ProxySettingsRequest",
+                    schemas.get(schema).get("properties").get("proxy").get("$ref").asText(), schema);
+        }
+        assertEquals("#/components/schemas/ProxySettings",
+                schemas.get("Project").get("properties").get("proxy").get("$ref").asText());
+        assertTrue(!schemas.get("ProjectChange").has("required"), "public or proxy, either may be left out");
+    }
+
+    private static Set<String> recordFields(Class<? extends Record> type) {
+        Set<String> names = new TreeSet<>();
+        for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
+            names.add(c.getName());
+        }
+        return names;
+    }
+
+    private static Set<String> fieldNames(JsonNode schema) {
+        Set<String> names = new TreeSet<>();
+        schema.get("properties").fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** "METHOD /path" of every resource method, templates without their regular expressions. */

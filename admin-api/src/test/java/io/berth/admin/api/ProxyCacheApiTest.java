@@ -29,7 +29,7 @@ class ProxyCacheApiTest {
         String project = ApiApp.unique("hub");
         APP.project(project, false);
         Registry.pushImage(APP, BerthApplicationTest.adminBasic(APP.data), project + "/library/app", "1");
-        ProxyProjects.makeProxy(APP, project, sizeBudget);
+        CachedProxies.makeProxy(APP, project, sizeBudget);
         return project;
     }
 

@@ -45,6 +45,16 @@ final class Registry {
         assertEquals(201, put.statusCode(), put.body());
     }
 
+    /** A request without a body on the registry port, signed in as given (null: anonymous). */
+    static HttpResponse<String> request(ApiApp app, String method, String path, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(app, path)).method(method,
+                HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request);
+    }
+
     /** {@code GET /v2/} on the registry port with {@code authorization}: its status. */
     static int v2(ApiApp app, String authorization) {
         return send(HttpRequest.newBuilder(uri(app, "/v2/")).header("Authorization", authorization)).statusCode();

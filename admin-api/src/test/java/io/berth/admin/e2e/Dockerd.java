@@ -37,8 +37,11 @@ public final class Dockerd implements AutoCloseable {
                 "DOCKER_CONFIG", dir.resolve("cli").toString());
     }
 
-    /** Starts dockerd trusting {@code insecureRegistry} ({@code host:port}) and waits until it answers. */
-    public static Dockerd start(String insecureRegistry, Path logFile) {
+    /**
+     * Starts dockerd trusting {@code insecureRegistry} ({@code host:port}), with {@code extraArgs}
+     * (say {@code --registry-mirror URL}), and waits until it answers.
+     */
+    public static Dockerd start(String insecureRegistry, Path logFile, String... extraArgs) {
         String docker = Requirements.executable("docker");
         String dockerd = Requirements.executable("dockerd");
         Path dir;
@@ -56,6 +59,8 @@ public final class Dockerd implements AutoCloseable {
                 "-H", "unix://" + dir.resolve("docker.sock"), "--pidfile", dir.resolve("docker.pid").toString(),
                 "--iptables=false", "--ip6tables=false", "--bridge=none", "--storage-driver=vfs",
                 "--insecure-registry", insecureRegistry);
+        command = new ArrayList<>(command);
+        command.addAll(List.of(extraArgs));
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)

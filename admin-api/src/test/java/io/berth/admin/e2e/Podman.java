@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,7 @@ public final class Podman implements AutoCloseable {
     private final String podman;
     private final Path work;
     private final Path runRoots;
+    private Path registriesConf;
 
     private Podman(String podman, Path work, Path runRoots) {
         this.podman = podman;
@@ -56,8 +58,18 @@ public final class Podman implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Proc.run(command, Map.of("TMPDIR", tmp.toString(), "REGISTRY_AUTH_FILE", authFile().toString()),
-                Proc.DEFAULT_TIMEOUT, stdin);
+        Map<String, String> env = new HashMap<>(Map.of("TMPDIR", tmp.toString(),
+                "REGISTRY_AUTH_FILE", authFile().toString()));
+        if (registriesConf != null) {
+            env.put("CONTAINERS_REGISTRIES_CONF", registriesConf.toString());
+        }
+        return Proc.run(command, env, Proc.DEFAULT_TIMEOUT, stdin);
+    }
+
+    /** Makes every later podman run read {@code file} as its registries.conf (mirrors, search registries). */
+    public Podman withRegistriesConf(Path file) {
+        this.registriesConf = file;
+        return this;
     }
 
     /** {@code podman login --tls-verify=false -u <user> --password-stdin <registry>}; returns what happened. */

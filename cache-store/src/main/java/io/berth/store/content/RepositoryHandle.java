@@ -17,11 +17,15 @@ public record RepositoryHandle(RepositoryName name, ProjectKind kind, ContentSou
         Objects.requireNonNull(content, "content");
     }
 
-    /** Fails with DENIED unless clients may write into this repository. */
+    /**
+     * Fails with DENIED unless clients may write into this repository: a proxy project holds what
+     * its upstream has, and only pulls fill it.
+     */
     public void requireWritable() {
         if (kind != ProjectKind.LOCAL) {
-            throw new RegistryException(ErrorCode.DENIED, "project '" + name.project() + "' is a "
-                    + kind.dbValue() + " project, which is read-only: push to a local project instead", name.value());
+            throw new RegistryException(ErrorCode.DENIED, "project '" + name.project() + "' is a proxy of its upstream"
+                    + " registry, which clients cannot push to or delete from: pulls fill it; push to a local"
+                    + " project instead", name.value());
         }
     }
 }

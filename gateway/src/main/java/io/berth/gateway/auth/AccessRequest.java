@@ -1,5 +1,7 @@
 package io.berth.gateway.auth;
 
+import io.berth.gateway.mirror.MirrorRoute;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -18,19 +20,46 @@ import java.util.List;
  * @param scopes        what the route needs
  * @param optional      what the route could use but may go on without: a check grants these or not
  *                      (in the caller's {@link io.berth.store.Readable}) and never refuses for them
+ * @param mirror        how a mirror mode routed the read (the scopes then name the repository that
+ *                      serves it, and the client knows it by {@link MirrorRoute#requested}); null when
+ *                      the request was not routed
  */
 public record AccessRequest(String method, String path, List<String> authorization, String host,
-                            InetSocketAddress remote, boolean secure, List<Scope> scopes, List<Scope> optional) {
+                            InetSocketAddress remote, boolean secure, List<Scope> scopes, List<Scope> optional,
+                            MirrorRoute mirror) {
     public AccessRequest {
         authorization = List.copyOf(authorization);
         scopes = List.copyOf(scopes);
         optional = List.copyOf(optional);
     }
 
+    /** A request that was not routed by mirror modes. */
+    public AccessRequest(String method, String path, List<String> authorization, String host,
+                         InetSocketAddress remote, boolean secure, List<Scope> scopes, List<Scope> optional) {
+        this(method, path, authorization, host, remote, secure, scopes, optional, null);
+    }
+
     /** A request that asks for no optional scopes. */
     public AccessRequest(String method, String path, List<String> authorization, String host,
                          InetSocketAddress remote, boolean secure, List<Scope> scopes) {
-        this(method, path, authorization, host, remote, secure, scopes, List.of());
+        this(method, path, authorization, host, remote, secure, scopes, List.of(), null);
+    }
+
+    /**
+     * A scope as the client names it: one on the repository a mirror mode serves the read from is on
+     * the repository the client named (what it asks the token service for); any other as it is.
+     */
+    public Scope asRequested(Scope scope) {
+        if (mirror == null || !mirror.mapped() || !scope.type().equals("repository")
+                || !scope.name().equals(mirror.served().value())) {
+            return scope;
+        }
+        return new Scope(scope.type(), mirror.requested().value(), scope.actions());
+    }
+
+    /** The {@code ns} the request was routed by, which a token request must carry too; null when none. */
+    public String namespace() {
+        return mirror == null ? null : mirror.namespace();
     }
 
     /**

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * <p>Outside projects (the admin API's accounts): system admins manage users and system robots,
- * read the whole audit log, check the directory's settings and manage registry endpoints;
+ * proxy projects' upstreams, read the whole audit log, check the directory's settings and manage
+ * registry endpoints;
  * a user may read and change their own account (e-mail, password with the old one), and, when
  * self-registration is on, anyone but a robot may create an account that is not an admin's.
  */
@@ -106,6 +107,15 @@ public final class Grants {
             return false;
         }
         return user.sysadmin() || setting == ProjectCreation.EVERYONE;
+    }
+
+    /**
+     * Whether {@code who} may create proxy projects and change what one mirrors: system admins only,
+     * as in Harbor. A proxy project reaches its upstream with its registry endpoint's credentials,
+     * on behalf of whoever may pull from it.
+     */
+    public static boolean mayManageProxies(Principal who) {
+        return isSysadmin(who);
     }
 
     /** Whether a caller holding {@code held} in a project may see it at all (its page and its listing entry). */

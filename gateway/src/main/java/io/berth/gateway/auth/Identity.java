@@ -9,6 +9,7 @@ import io.berth.gateway.auth.ldap.LdapSettings;
 import io.berth.gateway.auth.ldap.LdapSignIn;
 import io.berth.gateway.auth.members.Members;
 import io.berth.gateway.auth.projects.Projects;
+import io.berth.gateway.auth.projects.ProxyProjects;
 import io.berth.gateway.auth.robots.Robots;
 import io.berth.gateway.auth.token.SigningKey;
 import io.berth.gateway.auth.token.TokenRoutes;
@@ -18,6 +19,7 @@ import io.berth.gateway.auth.token.Tokens;
 import io.berth.gateway.auth.users.Passwords;
 import io.berth.gateway.auth.users.Users;
 import io.berth.gateway.http.Route;
+import io.berth.gateway.mirror.Mirrors;
 import io.berth.store.audit.AuditLog;
 import io.berth.store.meta.Transactions;
 
@@ -37,6 +39,7 @@ public final class Identity implements AutoCloseable {
     private final Robots robots;
     private final Members members;
     private final Projects projects;
+    private final ProxyProjects proxyProjects;
     private final Authenticator authenticator;
     private final Tokens tokens;
     private final TokenService tokenService;
@@ -62,12 +65,23 @@ public final class Identity implements AutoCloseable {
         }
     }
 
-    /** In directory mode, the directory is connected to lazily: one that is down does not stop the start. */
+    /** Without mirror modes: see {@link #Identity(Transactions, SigningKey, Settings, Mirrors, Clock)}. */
     public Identity(Transactions tx, SigningKey key, Settings settings, Clock clock) {
+        this(tx, key, settings, Mirrors.none(), clock);
+    }
+
+    /**
+     * In directory mode, the directory is connected to lazily: one that is down does not stop the start.
+     *
+     * @param mirrors how the registry routes reads in mirror modes, so that the token service grants
+     *                the names clients ask for on the projects that serve them
+     */
+    public Identity(Transactions tx, SigningKey key, Settings settings, Mirrors mirrors, Clock clock) {
         this.users = new Users(tx, new Passwords(settings.passwordCost()), clock);
         this.robots = new Robots(tx, clock);
         this.members = new Members(tx, clock);
         this.projects = new Projects(tx, clock);
+        this.proxyProjects = new ProxyProjects(tx, clock);
         this.directory = settings.ldap() == null ? null
                 : new LdapSignIn(new LdapDirectory(settings.ldap()), users, clock);
         SignInAudit audit = new SignInAudit(new AuditLog(tx), clock);
@@ -76,7 +90,7 @@ public final class Identity implements AutoCloseable {
         this.decisions = new ScopeDecisions(projects, members, settings.projectCreation(),
                 settings.autoCreateProjects());
         this.readable = new ReadableProjects(projects, members, authenticator);
-        this.tokenService = new TokenService(tokens, decisions, audit);
+        this.tokenService = new TokenService(tokens, decisions, audit, mirrors);
         this.challenge = new Challenge(settings.realm(), settings.tokens().service());
     }
 
@@ -104,6 +118,11 @@ public final class Identity implements AutoCloseable {
 
     public Projects projects() {
         return projects;
+    }
+
+    /** The proxy projects' settings. */
+    public ProxyProjects proxyProjects() {
+        return proxyProjects;
     }
 
     public Authenticator authenticator() {

@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The access step between routing and the handler: works out the scopes the route needs from the
+ * The access step between routing and the handler: routes a read through the mirrors (see
+ * {@link MirrorStep}), works out the scopes the route needs from the
  * head, asks the server's {@link io.berth.gateway.auth.AccessCheck}, and hands its decision back on
  * the connection's event loop. A decision already made when the check returns (the allow-all, a
  * cached token) is used on the spot: a manifest pull served from the cache never changes thread.
@@ -32,6 +33,16 @@ final class AccessStep {
 
     static void run(Route route, Exchange exchange, QueryStringDecoder uri, ChannelHandlerContext ctx,
                     ServerContext server, Decision then) {
+        if (route.readsThroughMirrors()) {
+            MirrorStep.run(exchange, ctx, server, () -> check(route, exchange, uri, ctx, server, then),
+                    failure -> then.decided(route, exchange, failure));
+            return;
+        }
+        check(route, exchange, uri, ctx, server, then);
+    }
+
+    private static void check(Route route, Exchange exchange, QueryStringDecoder uri, ChannelHandlerContext ctx,
+                              ServerContext server, Decision then) {
         if (route.access() == Access.OPEN) {
             exchange.caller(Caller.anonymous(request(exchange, uri, ctx, server.tls(), List.of(), List.of())
                     .remoteAddress()));
@@ -68,7 +79,7 @@ final class AccessStep {
         HttpHeaders headers = exchange.headers();
         InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
         return new AccessRequest(exchange.method().name(), uri.rawPath(), headers.getAll(HttpHeaderNames.AUTHORIZATION),
-                headers.get(HttpHeaderNames.HOST), remote, tls, scopes, optional);
+                headers.get(HttpHeaderNames.HOST), remote, tls, scopes, optional, exchange.mirror());
     }
 
     private static Throwable unwrap(Throwable error) {

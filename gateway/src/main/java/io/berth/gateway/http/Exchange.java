@@ -2,6 +2,7 @@ package io.berth.gateway.http;
 
 import io.berth.gateway.auth.Access;
 import io.berth.gateway.error.ErrorResponses;
+import io.berth.gateway.mirror.MirrorRoute;
 import io.berth.store.Caller;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
@@ -47,6 +48,8 @@ public final class Exchange implements Access.Target {
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
     static final String API_VERSION_HEADER = "Docker-Distribution-API-Version";
     static final String API_VERSION = "registry/2.0";
+    /** Names the {@code ns} a read was routed by (the distribution spec's proxying section). */
+    static final String NAMESPACE_HEADER = "OCI-Namespace";
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
@@ -58,6 +61,7 @@ public final class Exchange implements Access.Target {
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean responded = new AtomicBoolean();
     private volatile Caller caller;
+    private volatile MirrorRoute mirror;
     private volatile int status;
     private ByteBuf body;
     private long bodyReservation;
@@ -96,10 +100,39 @@ public final class Exchange implements Access.Target {
         return request.headers();
     }
 
-    /** A named group of the route's path pattern. */
+    /**
+     * A named group of the route's path pattern; for a read a mirror mode routed, {@code name} is the
+     * repository that serves it ({@link #requestedName} is the one the client wrote).
+     */
     @Override
     public String param(String name) {
+        MirrorRoute routed = mirror;
+        if (routed != null && name.equals("name")) {
+            return routed.served().value();
+        }
         return params.get(name);
+    }
+
+    /** The repository name as the client wrote it in the path, for what the answer names (links, listings). */
+    public String requestedName() {
+        MirrorRoute routed = mirror;
+        return routed != null ? routed.requested().value() : params.get("name");
+    }
+
+    /** The {@code ns} query parameter the read was routed by, or null (then links need not carry it). */
+    public String namespace() {
+        MirrorRoute routed = mirror;
+        return routed == null ? null : routed.namespace();
+    }
+
+    /** How mirror modes routed this read, or null. */
+    MirrorRoute mirror() {
+        return mirror;
+    }
+
+    /** The read is served as {@code route} says; set before the access check. */
+    void mirror(MirrorRoute route) {
+        this.mirror = route;
     }
 
     /** The first value of a query parameter, or null. */
@@ -312,6 +345,10 @@ public final class Exchange implements Access.Target {
         status = response.status().code();
         HttpUtil.setKeepAlive(response, connection.responseStarting(this, response));
         response.headers().set(API_VERSION_HEADER, API_VERSION);
+        String namespace = namespace();
+        if (namespace != null) {
+            response.headers().set(NAMESPACE_HEADER, namespace);
+        }
         server.metrics().sent(bodyBytes);
     }
 

@@ -2,6 +2,7 @@ package io.berth.gateway.http;
 
 import io.berth.gateway.GatewayConfig;
 import io.berth.gateway.auth.AccessCheck;
+import io.berth.gateway.mirror.Mirrors;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -62,6 +63,15 @@ public final class GatewayServer implements AutoCloseable {
      * @param access decides, from each request's head, whether it may go on and as whom
      */
     public GatewayServer(GatewayConfig config, List<Route> routes, AccessCheck access, GatewayMetrics metrics) {
+        this(config, routes, access, Mirrors.none(), metrics);
+    }
+
+    /**
+     * @param access  decides, from each request's head, whether it may go on and as whom
+     * @param mirrors where reads are served from when clients name no project (mirror modes)
+     */
+    public GatewayServer(GatewayConfig config, List<Route> routes, AccessCheck access, Mirrors mirrors,
+                         GatewayMetrics metrics) {
         this.config = config;
         long memory = config.bodyMemory() > 0 ? config.bodyMemory() : BodyBudget.defaultCapacity();
         if (config.maxManifestSize() > memory / 2) {
@@ -70,7 +80,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         BodyBudget budget = BodyBudget.of(memory, config.maxManifestSize());
         metrics.bodyMemory(budget);
-        this.context = new ServerContext(new Router(routes), access, blocking, budget, SendBuffers.ofDefaultSize(),
+        this.context = new ServerContext(new Router(routes), access, mirrors, blocking, budget, SendBuffers.ofDefaultSize(),
                 metrics, config.tls(),
                 config.maxManifestSize(), config.bodyTimeout().toNanos(), new AtomicBoolean());
     }

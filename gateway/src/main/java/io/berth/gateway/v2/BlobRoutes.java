@@ -42,12 +42,13 @@ final class BlobRoutes {
         this.registry = registry;
     }
 
-    static List<Route> routes(Registry registry) {
+    static List<Route> routes(Registry registry, LocalOnly local) {
         BlobRoutes r = new BlobRoutes(registry);
         return List.of(
-                Route.of("blob.get", HttpMethod.GET, Paths.BLOB, Access.repository(PULL), r::get),
-                Route.of("blob.head", HttpMethod.HEAD, Paths.BLOB, Access.repository(PULL), r::get),
-                Route.of("blob.delete", HttpMethod.DELETE, Paths.BLOB, Access.repository(DELETE), r::delete));
+                Route.of("blob.get", HttpMethod.GET, Paths.BLOB, Access.repository(PULL), r::get).throughMirrors(),
+                Route.of("blob.head", HttpMethod.HEAD, Paths.BLOB, Access.repository(PULL), r::get).throughMirrors(),
+                Route.of("blob.delete", HttpMethod.DELETE, Paths.BLOB, Access.repository(DELETE),
+                        local.writes(r::delete)));
     }
 
     private void get(Exchange ex) {
@@ -121,7 +122,6 @@ final class BlobRoutes {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
         Digest digest = existingDigest(name, ex.param("digest"));
         ex.blocking(() -> {
-            registry.repositories().resolve(name).requireWritable();
             registry.blobs().unlink(name, digest);
             ex.send(Exchange.response(HttpResponseStatus.ACCEPTED));
         });

@@ -38,8 +38,9 @@ final class ListingRoutes {
         ListingRoutes r = new ListingRoutes(registry);
         return List.of(
                 Route.of("catalog", HttpMethod.GET, Paths.CATALOG, Access.catalog(), r::catalog),
-                Route.of("tags", HttpMethod.GET, Paths.TAGS, Access.repository(PULL), r::tags),
-                Route.of("referrers", HttpMethod.GET, Paths.REFERRERS, Access.repository(PULL), r::referrers));
+                Route.of("tags", HttpMethod.GET, Paths.TAGS, Access.repository(PULL), r::tags).throughMirrors(),
+                Route.of("referrers", HttpMethod.GET, Paths.REFERRERS, Access.repository(PULL), r::referrers)
+                        .throughMirrors());
     }
 
     private void tags(Exchange ex) {
@@ -48,10 +49,10 @@ final class ListingRoutes {
         ex.blocking(() -> {
             Page<String> page = registry.repositories().resolve(name).content().tags(paging.last(), paging.limit());
             ObjectNode body = Json.object();
-            body.put("name", name.value());
+            body.put("name", ex.requestedName()); // in a mirror mode, the name the client knows
             ArrayNode tags = body.putArray("tags");
             page.items().forEach(tags::add);
-            sendPage(ex, body, page, paging, "/v2/" + name + "/tags/list");
+            sendPage(ex, body, page, paging, "/v2/" + ex.requestedName() + "/tags/list");
         });
     }
 
@@ -69,7 +70,7 @@ final class ListingRoutes {
     private static void sendPage(Exchange ex, ObjectNode body, Page<String> page, Pagination paging, String path) {
         FullHttpResponse response = Json.response(HttpResponseStatus.OK, "application/json", body);
         if (page.more() && !page.items().isEmpty()) {
-            response.headers().set("Link", paging.nextLink(path, page.items().getLast()));
+            response.headers().set("Link", paging.nextLink(path, page.items().getLast(), ex.namespace()));
         }
         ex.send(response);
     }
@@ -109,10 +110,14 @@ final class ListingRoutes {
                 response.headers().set("OCI-Filters-Applied", "artifactType");
             }
             if (page.more() && !page.items().isEmpty()) {
-                StringBuilder next = new StringBuilder("/v2/").append(name).append("/referrers/").append(subject)
-                        .append("?n=").append(limit).append("&last=").append(page.items().getLast().digest());
+                StringBuilder next = new StringBuilder("/v2/").append(ex.requestedName()).append("/referrers/")
+                        .append(subject).append("?n=").append(limit).append("&last=")
+                        .append(page.items().getLast().digest());
                 if (artifactType != null) {
                     next.append("&artifactType=").append(URLEncoder.encode(artifactType, StandardCharsets.UTF_8));
+                }
+                if (ex.namespace() != null) {
+                    next.append("&ns=").append(URLEncoder.encode(ex.namespace(), StandardCharsets.UTF_8));
                 }
                 response.headers().set("Link", "<" + next + ">; rel=\"next\"");
             }

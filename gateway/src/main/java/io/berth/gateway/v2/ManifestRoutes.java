@@ -46,13 +46,16 @@ final class ManifestRoutes {
         this.registry = registry;
     }
 
-    static List<Route> routes(Registry registry) {
+    static List<Route> routes(Registry registry, LocalOnly local) {
         ManifestRoutes r = new ManifestRoutes(registry);
         return List.of(
-                Route.of("manifest.get", HttpMethod.GET, Paths.MANIFEST, Access.repository(PULL), r::get),
-                Route.of("manifest.head", HttpMethod.HEAD, Paths.MANIFEST, Access.repository(PULL), r::get),
-                Route.of("manifest.put", HttpMethod.PUT, Paths.MANIFEST, Access.repository(PUSH), r::put),
-                Route.of("manifest.delete", HttpMethod.DELETE, Paths.MANIFEST, Access.repository(DELETE), r::delete));
+                Route.of("manifest.get", HttpMethod.GET, Paths.MANIFEST, Access.repository(PULL), r::get).throughMirrors(),
+                Route.of("manifest.head", HttpMethod.HEAD, Paths.MANIFEST, Access.repository(PULL), r::get)
+                        .throughMirrors(),
+                Route.of("manifest.put", HttpMethod.PUT, Paths.MANIFEST, Access.repository(PUSH),
+                        local.writes(r::put)),
+                Route.of("manifest.delete", HttpMethod.DELETE, Paths.MANIFEST, Access.repository(DELETE),
+                        local.writes(r::delete)));
     }
 
     private void get(Exchange ex) {
@@ -103,7 +106,6 @@ final class ManifestRoutes {
             ManifestPush push = new ManifestPush(name, reference, extraTags, ex.headers().get(HttpHeaderNames.CONTENT_TYPE),
                     ByteBufUtil.getBytes(body), Conditional.precondition(ex.headers()), ex.caller());
             ex.blocking(() -> {
-                registry.repositories().resolve(name).requireWritable();
                 StoredManifest stored = registry.manifests().put(push);
                 FullHttpResponse response = Exchange.response(HttpResponseStatus.CREATED);
                 response.headers().set(HttpHeaderNames.LOCATION, Paths.manifestLocation(name.value(), stored.digest().toString()));
@@ -137,7 +139,6 @@ final class ManifestRoutes {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
         Reference reference = existingReference(ex.param("reference"));
         ex.blocking(() -> {
-            registry.repositories().resolve(name).requireWritable();
             registry.manifests().delete(name, reference, ex.caller());
             ex.send(Exchange.response(HttpResponseStatus.ACCEPTED));
         });

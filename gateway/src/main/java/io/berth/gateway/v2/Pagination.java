@@ -34,7 +34,13 @@ record Pagination(int limit, String last) {
 
     /** The RFC 5988 link to the page after {@code lastItem}. */
     String nextLink(String path, String lastItem) {
+        return nextLink(path, lastItem, null);
+    }
+
+    /** The link to the page after {@code lastItem} of a read routed by {@code namespace} (kept in it; null: none). */
+    String nextLink(String path, String lastItem, String namespace) {
         return "<" + path + "?n=" + limit + "&last=" + URLEncoder.encode(lastItem, StandardCharsets.UTF_8)
+                + (namespace == null ? "" : "&ns=" + URLEncoder.encode(namespace, StandardCharsets.UTF_8))
                 + ">; rel=\"next\"";
     }
 }

@@ -27,7 +27,7 @@ import static io.berth.gateway.auth.Action.PUSH;
  * Blob uploads: {@code POST} (start, monolithic with {@code ?digest=}, or mount), {@code PATCH}
  * chunks, {@code PUT ?digest=} to finish, {@code GET} status, {@code DELETE} to cancel. Bodies
  * stream to the session's file on a blocking thread as they arrive; a chunk that does not arrive
- * whole is undone.
+ * whole is undone. None of them reaches a proxy project ({@link LocalOnly}).
  */
 final class UploadRoutes {
     private final Registry registry;
@@ -36,18 +36,22 @@ final class UploadRoutes {
         this.registry = registry;
     }
 
-    static List<Route> routes(Registry registry) {
+    static List<Route> routes(Registry registry, LocalOnly local) {
         UploadRoutes r = new UploadRoutes(registry);
         return List.of(
                 // A mount (?mount=&from=) also reads the blob out of the repository it comes from, when the
                 // caller may: without pull there, it uploads the blob instead.
                 Route.of("upload.start", HttpMethod.POST, Paths.UPLOADS, Access.repository(PUSH).and(Access.mountSource()),
-                        r::start),
-                Route.of("upload.patch", HttpMethod.PATCH, Paths.UPLOAD, Access.repository(PUSH), r::patch),
-                Route.of("upload.finish", HttpMethod.PUT, Paths.UPLOAD, Access.repository(PUSH), r::finish),
-                Route.of("upload.status", HttpMethod.GET, Paths.UPLOAD, Access.repository(PUSH), r::status),
+                        local.writes(r::start)),
+                Route.of("upload.patch", HttpMethod.PATCH, Paths.UPLOAD, Access.repository(PUSH),
+                        local.writes(r::patch)),
+                Route.of("upload.finish", HttpMethod.PUT, Paths.UPLOAD, Access.repository(PUSH),
+                        local.writes(r::finish)),
+                Route.of("upload.status", HttpMethod.GET, Paths.UPLOAD, Access.repository(PUSH),
+                        local.writes(r::status)),
                 // Cancelling is part of pushing: a pusher may abandon its upload without delete rights.
-                Route.of("upload.cancel", HttpMethod.DELETE, Paths.UPLOAD, Access.repository(PUSH), r::cancel));
+                Route.of("upload.cancel", HttpMethod.DELETE, Paths.UPLOAD, Access.repository(PUSH),
+                        local.writes(r::cancel)));
     }
 
     private void start(Exchange ex) {
@@ -60,7 +64,6 @@ final class UploadRoutes {
         Digest digest = digestParam == null ? null : Digest.parse(digestParam);
         Digest.Algorithm algorithm = algorithm(ex.query("digest-algorithm"), digest);
         ex.streamBody(body -> {
-            registry.repositories().resolve(name).requireWritable();
             // From ?from= when pull on it was granted, else from any repository the caller may read;
             // failing that, an upload starts, as the spec allows (and says nothing of where the blob is).
             if (mountDigest != null && registry.blobs().mount(name, mountDigest, from, ex.caller())) {
@@ -103,7 +106,6 @@ final class UploadRoutes {
         RepositoryName name = RepositoryName.parse(ex.param("name"));
         String id = ex.param("uuid");
         ex.streamBody(body -> {
-            registry.repositories().resolve(name).requireWritable();
             long size = appendChunk(ex, body, name, id);
             ex.send(uploadResponse(HttpResponseStatus.ACCEPTED, name, id, size));
         });
@@ -119,7 +121,6 @@ final class UploadRoutes {
         }
         Digest digest = Digest.parse(digestParam);
         ex.streamBody(body -> {
-            registry.repositories().resolve(name).requireWritable();
             if (carriesContent(ex.headers())) {
                 appendChunk(ex, body, name, id);
             } // else the usual empty PUT: a retry of it must reach completeUpload, whose content may be stored

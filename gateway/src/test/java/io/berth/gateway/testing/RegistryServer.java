@@ -6,6 +6,7 @@ import io.berth.gateway.auth.AccessCheck;
 import io.berth.gateway.http.GatewayMetrics;
 import io.berth.gateway.http.GatewayServer;
 import io.berth.gateway.http.Route;
+import io.berth.gateway.mirror.Mirrors;
 import io.berth.gateway.v2.V2Api;
 import io.berth.store.Registry;
 import io.berth.store.blob.BlobStore;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -53,6 +55,7 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
     private final AccessCheck accessCheck;
     private final List<Route> extraRoutes;
     private final MetricRegistry metrics = new MetricRegistry();
+    private Function<Registry, Mirrors> mirrors = registry -> Mirrors.none();
     private Path storage;
     private Registry registry;
     private GatewayServer server;
@@ -90,6 +93,12 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
         this.extraRoutes = List.of(extraRoutes);
     }
 
+    /** This server, routing reads through the mirrors made from its registry (none unless set). */
+    public RegistryServer withMirrors(Function<Registry, Mirrors> mirrors) {
+        this.mirrors = mirrors;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         storage = Files.createTempDirectory("berth-gateway-test");
@@ -98,9 +107,10 @@ public final class RegistryServer implements BeforeAllCallback, AfterAllCallback
         registry = Registry.open(TestDatabases.h2(), blobs, new FilesystemUploadStore(paths, blobs),
                 new Registry.Options(true, MAX_MANIFEST_SIZE, Duration.ofHours(24), Admission.unbounded(),
                         PullRecorder.Options.defaults()), Clock.systemUTC());
+        Mirrors routing = mirrors.apply(registry);
         List<Route> routes = new ArrayList<>(extraRoutes);
-        routes.addAll(V2Api.routes(registry));
-        server = new GatewayServer(config, routes, accessCheck, new GatewayMetrics(metrics));
+        routes.addAll(V2Api.routes(registry, routing));
+        server = new GatewayServer(config, routes, accessCheck, routing, new GatewayMetrics(metrics));
         server.start();
         client = new V2Client(URI.create("http://127.0.0.1:" + server.port()));
     }

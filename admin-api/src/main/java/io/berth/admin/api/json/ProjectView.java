@@ -1,14 +1,24 @@
 package io.berth.admin.api.json;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.berth.store.meta.ProjectRow;
+import io.berth.store.proxy.ProxySettings;
 
 import java.time.Instant;
 
-/** A project as the API shows it. */
+/** A project as the API shows it; {@code proxy} only for a proxy project. */
 public record ProjectView(long id, String name, String kind, @JsonProperty("public") boolean isPublic,
-                          Instant createdAt, long repositoryCount) {
+                          Instant createdAt, long repositoryCount,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) ProxyView proxy) {
+    /** A project without proxy settings (a local one). */
     public static ProjectView of(ProjectRow row) {
-        return new ProjectView(row.id(), row.name(), row.kind(), row.isPublic(), row.createdAt(), row.repositoryCount());
+        return of(row, null);
+    }
+
+    /** A project with its proxy settings, or null when it has none. */
+    public static ProjectView of(ProjectRow row, ProxySettings proxy) {
+        return new ProjectView(row.id(), row.name(), row.kind(), row.isPublic(), row.createdAt(), row.repositoryCount(),
+                proxy == null ? null : ProxyView.of(proxy));
     }
 }

@@ -40,6 +40,9 @@ import java.util.function.Function;
  * refuses nothing. The caller it admits carries what it may read ({@link ReadableProjects}): the
  * repositories it was granted pull on for this request, and the rest only when a handler asks.
  * A push that may create its project creates it here, with the pushing user as its project admin.
+ * A read that a mirror mode routed to a proxy project is decided on that project: its scopes name
+ * the repository that serves it, and a token may grant them under the name the client used, as long
+ * as it is bound to that project (a token the token service decided on another project is not).
  * Decisions that need the database or bcrypt run on the blocking executor, never on the event loop;
  * a token seen before, or an anonymous pull, on projects looked up recently, is decided where the
  * request is.
@@ -190,7 +193,7 @@ public final class RegistryAccessCheck implements AccessCheck {
         List<Scope> intoNewProjects = new ArrayList<>();
         Set<String> pulls = new HashSet<>();
         for (Scope needed : request.scopes()) {
-            if (!token.covers(needed)) {
+            if (!covers(token, request, needed)) {
                 throw challenge.refuse(request, request.allScopes(), "the token does not grant " + needed
                         + ": get one that does", true);
             }
@@ -198,6 +201,12 @@ public final class RegistryAccessCheck implements AccessCheck {
             if (project.isEmpty()) {
                 intoNewProjects.add(needed);
             } else if (!isFor(token, project.get())) {
+                if (!token.projects().containsKey(project.get().name())) {
+                    // A mirror mode serves the read from a project the token was not decided on.
+                    throw challenge.refuse(request, request.allScopes(), "the token does not grant "
+                            + request.asRequested(needed) + " in project '" + project.get().name()
+                            + "', which serves it: get one that does", true);
+                }
                 throw challenge.refuse(request, request.allScopes(), "the token was issued for an earlier project '"
                         + project.get().name() + "' (deleted since): get a new one", false);
             }
@@ -214,6 +223,19 @@ public final class RegistryAccessCheck implements AccessCheck {
         }
         boolean listsCatalog = request.scopes().contains(Scope.catalog());
         return caller(token.subject(), request).reading(readable.ofToken(token, pulls, listsCatalog));
+    }
+
+    /**
+     * Whether the token grants {@code needed}: on the repository named, or, for a read a mirror mode
+     * routed, on the repository the client named (what docker and containerd ask for). Either way the
+     * token must be bound to the project that serves the read, which the caller checks.
+     */
+    private static boolean covers(VerifiedToken token, AccessRequest request, Scope needed) {
+        if (token.covers(needed)) {
+            return true;
+        }
+        Scope requested = request.asRequested(needed);
+        return requested != needed && token.covers(requested);
     }
 
     private static boolean isFor(VerifiedToken token, ProjectFacts project) {

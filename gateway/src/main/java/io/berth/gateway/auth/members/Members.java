@@ -2,11 +2,13 @@ package io.berth.gateway.auth.members;
 
 import io.berth.gateway.auth.ChangeTrail;
 import io.berth.gateway.auth.Role;
+import io.berth.gateway.auth.projects.ProxyProjects;
 import io.berth.store.Caller;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.Transactions;
+import io.berth.store.proxy.ProxySettings;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
@@ -85,14 +87,25 @@ public final class Members {
      * admin, in one transaction: NAME_INVALID for a bad name, CONFLICT when it exists.
      */
     public void createProject(String project, boolean isPublic, String username) {
+        createProject(project, isPublic, username, null);
+    }
+
+    /**
+     * As {@link #createProject(String, boolean, String)}, a proxy project of a registry endpoint when
+     * {@code proxy} is given (see {@link ProxyProjects#attach}), all in one transaction.
+     */
+    public void createProject(String project, boolean isPublic, String username, ProxySettings proxy) {
         tx.useTransaction(h -> {
             MemberDao dao = h.attach(MemberDao.class);
             long accountId = dao.accountId(username).orElseThrow(() -> new RegistryException(
                     ErrorCode.NO_SUCH_RESOURCE, "there is no user named '" + username + "'"));
             long projectId = h.attach(ProjectDao.class).create(project, isPublic, clock.instant());
+            if (proxy != null) {
+                ProxyProjects.attach(h, projectId, proxy);
+            }
             dao.insert(projectId, accountId, null, Role.PROJECT_ADMIN.wireName(), clock.instant());
             trail.record(h, "create", "project", project, project, (isPublic ? "public" : "private") + "; "
-                    + username + " is its project admin");
+                    + (proxy == null ? "" : ProxyProjects.describe(proxy) + "; ") + username + " is its project admin");
         });
     }
 

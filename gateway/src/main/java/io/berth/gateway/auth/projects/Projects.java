@@ -10,6 +10,7 @@ import io.berth.store.error.RegistryException;
 import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.ProjectRow;
 import io.berth.store.meta.Transactions;
+import io.berth.store.proxy.ProxySettings;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -96,10 +97,26 @@ public final class Projects {
      * its creator its admin. NAME_INVALID for a bad name, CONFLICT when it exists.
      */
     public ProjectRow create(String name, boolean isPublic) {
-        tx.useTransaction(h -> {
-            h.attach(ProjectDao.class).create(name, isPublic, clock.instant());
-            trail.record(h, "create", "project", name, name, isPublic ? "public" : "private");
-        });
+        return create(name, isPublic, null);
+    }
+
+    /**
+     * Creates a project without members, a proxy project of a registry endpoint when {@code proxy}
+     * is given (in the same transaction; see {@link ProxyProjects#attach}).
+     */
+    public ProjectRow create(String name, boolean isPublic, ProxySettings proxy) {
+        try {
+            tx.useTransaction(h -> {
+                long id = h.attach(ProjectDao.class).create(name, isPublic, clock.instant());
+                if (proxy != null) {
+                    ProxyProjects.attach(h, id, proxy);
+                }
+                trail.record(h, "create", "project", name, name, (isPublic ? "public" : "private")
+                        + (proxy == null ? "" : "; " + ProxyProjects.describe(proxy)));
+            });
+        } finally {
+            forget(name);
+        }
         return get(name);
     }
 

@@ -25,9 +25,16 @@ import java.util.Map;
  * credentials (or none, for anonymous pulls) and repeated {@code scope=} parameters, as docker and
  * podman ask; and the OAuth2 form {@code POST} that containerd and newer docker clients use
  * ({@code grant_type=password}, and {@code refresh_token} with a token from an offline sign-in). It signs callers in itself, so the registry's access check does not run on it.
+ * An {@code ns} in the URL's query maps the names asked for as the registry mapped the read that
+ * was challenged (see {@link TokenService}).
  */
 public final class TokenRoutes {
     public static final String PATH = "/service/token";
+    /**
+     * The query parameter the registry's challenge puts into the realm of a read a mirror mode
+     * routed by {@code ns}; clients keep it when they ask for a token (GET and POST alike).
+     */
+    static final String NS = "ns";
 
     private final TokenService tokens;
     private final Authenticator authenticator;
@@ -48,10 +55,11 @@ public final class TokenRoutes {
     private void get(Exchange ex) {
         checkService(ex.query("service"));
         List<Scope> scopes = scopes(ex.queryAll("scope"));
+        String namespace = ex.query(NS);
         String authorization = ex.headers().get(HttpHeaderNames.AUTHORIZATION);
         ex.blocking(() -> {
             Principal who = authenticator.basic(authorization, ex.caller().remoteAddress());
-            IssuedToken token = tokens.issue(who, scopes, ex.caller().remoteAddress());
+            IssuedToken token = tokens.issue(who, scopes, ex.caller().remoteAddress(), namespace);
             ObjectNode body = Json.object();
             body.put("token", token.token());
             body.put("access_token", token.token());
@@ -99,7 +107,7 @@ public final class TokenRoutes {
     }
 
     private void answer(Exchange ex, Principal who, List<Scope> scopes, boolean offline, String address) {
-        IssuedToken token = tokens.issue(who, scopes, address);
+        IssuedToken token = tokens.issue(who, scopes, address, ex.query(NS));
         ObjectNode body = Json.object();
         body.put("access_token", token.token());
         body.put("scope", String.join(" ", scopes.stream().map(Scope::toString).toList()));

@@ -15,6 +15,7 @@ import io.berth.gateway.auth.token.TokenSettings;
 import io.berth.gateway.auth.token.Tokens;
 import io.berth.gateway.auth.users.Passwords;
 import io.berth.gateway.auth.users.Users;
+import io.berth.gateway.mirror.MirrorRoute;
 import io.berth.store.Caller;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.Admission;
@@ -37,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A client's requests after its first are decided where they arrive (the event loop), without the
@@ -123,6 +125,34 @@ class DecidedFromMemoryTest {
         CompletionException e = assertThrows(CompletionException.class, () -> check.check(request(token, push))
                 .toCompletableFuture().join());
         assertEquals(401, assertInstanceOf(RegistryException.class, e.getCause()).code().status());
+    }
+
+    @Test
+    void aMirrorRead_withATokenForTheClientsName_boundToTheServingProject_isDecidedInPlace_andNoOtherIs() {
+        // dockerd pulls library/app; the default mirror project team serves it as team/library/app.
+        MirrorRoute mirror = new MirrorRoute(RepositoryName.parse("library/app"),
+                RepositoryName.parse("team/library/app"), null);
+        Scope served = Scope.repository(mirror.served(), Action.PULL);
+        Scope asked = Scope.repository(mirror.requested(), Action.PULL);
+        long team = projects.find("team").orElseThrow().id();
+        String token = tokens.issue("alice", List.of(asked), Map.of("team", team)).token();
+        String elsewhere = tokens.issue("alice", List.of(asked), Map.of("library", 0L)).token();
+
+        assertEquals("alice", mirrorRead(token, served, mirror).subject());
+        int looked = offTheLoop.get();
+        assertEquals("alice", mirrorRead(token, served, mirror).subject());
+        assertEquals(looked, offTheLoop.get(), "decided from memory");
+
+        CompletionException e = assertThrows(CompletionException.class, () -> mirrorRead(elsewhere, served, mirror));
+        RegistryException refusal = assertInstanceOf(RegistryException.class, e.getCause());
+        assertEquals(401, refusal.code().status());
+        assertTrue(refusal.headers().get("WWW-Authenticate").contains("scope=\"repository:library/app:pull\""),
+                "the challenge names what the client asked for: " + refusal.headers());
+    }
+
+    private Caller mirrorRead(String token, Scope served, MirrorRoute mirror) {
+        return check.check(new AccessRequest("GET", "/v2/library/app/manifests/latest", List.of("Bearer " + token),
+                "registry", null, false, List.of(served), List.of(), mirror)).toCompletableFuture().join();
     }
 
     private Caller decide(String token) {

@@ -17,8 +17,8 @@ import java.time.Instant;
  * the project's {@code proxy_project} row, and its kind. The app's embedded H2 is shared with this
  * JVM's connections to the same URL.
  */
-final class ProxyProjects {
-    private ProxyProjects() {
+final class CachedProxies {
+    private CachedProxies() {
     }
 
     /** Makes {@code project} a proxy project with a budget in bytes (null: none). */

@@ -35,6 +35,9 @@ public final class Podman implements AutoCloseable {
         String podman = Requirements.executable("podman");
         try {
             Files.createDirectories(work);
+            if (!Files.exists(work.resolve("auth.json"))) {
+                Files.writeString(work.resolve("auth.json"), "{}"); // podman refuses a REGISTRY_AUTH_FILE that is not there
+            }
             return new Podman(podman, work, Files.createTempDirectory(Path.of("/tmp"), "pr"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

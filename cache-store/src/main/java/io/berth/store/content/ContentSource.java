@@ -6,6 +6,7 @@ import io.berth.store.blob.BlobContent;
 import io.berth.store.oci.Descriptor;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.Reference;
+import io.berth.store.oci.RepositoryName;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -20,6 +21,15 @@ import java.util.OptionalLong;
 public interface ContentSource {
     /** A manifest the source can answer from memory without blocking, or empty. */
     Optional<StoredManifest> cachedManifest(Reference reference);
+
+    /**
+     * The repository a served manifest's pull is recorded in: where its content is kept, which is
+     * the name asked for except where a source keeps several names' content under one (a Docker
+     * Hub proxy's {@code hub/nginx} in {@code hub/library/nginx}). Never blocks.
+     */
+    default RepositoryName recordedName(RepositoryName asked) {
+        return asked;
+    }
 
     /** A manifest by tag or digest; fails with NAME_UNKNOWN or MANIFEST_UNKNOWN. */
     StoredManifest manifest(Reference reference) throws IOException;

@@ -33,6 +33,11 @@ public final class ProxyContentSource implements ContentSource {
      * of a Docker Hub proxy, else the name itself. Pull records belong there, so that eviction sees
      * the pulls. Never blocks: the name asked for until a call of this source has resolved it.
      */
+    @Override
+    public RepositoryName recordedName(RepositoryName asked) {
+        return localName();
+    }
+
     public RepositoryName localName() {
         return cache.cachedContext(name).map(ProxyContext::local).orElse(name);
     }

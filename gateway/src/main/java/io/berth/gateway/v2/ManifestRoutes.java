@@ -6,6 +6,7 @@ import io.berth.gateway.http.Route;
 import io.berth.store.ManifestPush;
 import io.berth.store.Registry;
 import io.berth.store.StoredManifest;
+import io.berth.store.content.ContentSource;
 import io.berth.store.content.RepositoryHandle;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
@@ -64,14 +65,18 @@ final class ManifestRoutes {
         Optional<RepositoryHandle> handle = registry.repositories().cached(name);
         Optional<StoredManifest> cached = handle.flatMap(h -> h.content().cachedManifest(reference));
         if (cached.isPresent()) {
-            serve(ex, name, reference, cached.get());
+            serve(ex, handle.get().content().recordedName(name), reference, cached.get());
             return;
         }
-        ex.blocking(() -> serve(ex, name, reference,
-                registry.repositories().resolve(name).content().manifest(reference)));
+        ex.blocking(() -> {
+            ContentSource content = registry.repositories().resolve(name).content();
+            StoredManifest manifest = content.manifest(reference);
+            serve(ex, content.recordedName(name), reference, manifest);
+        });
     }
 
-    private void serve(Exchange ex, RepositoryName name, Reference reference, StoredManifest manifest) {
+    /** Sends the manifest, and counts a GET of it as a pull of {@code recorded}. */
+    private void serve(Exchange ex, RepositoryName recorded, Reference reference, StoredManifest manifest) {
         if (!AcceptHeader.accepts(ex.headers(), manifest.mediaType())) {
             throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is a "
                     + manifest.mediaType() + ", which the request's Accept header does not include",
@@ -94,7 +99,7 @@ final class ManifestRoutes {
         h.set("Docker-Content-Digest", manifest.digest().toString());
         ex.send(response);
         if (!head) {
-            registry.manifests().pulled(name, reference, manifest, ex.caller());
+            registry.manifests().pulled(recorded, reference, manifest, ex.caller());
         }
     }
 

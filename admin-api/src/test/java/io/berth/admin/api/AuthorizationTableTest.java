@@ -78,7 +78,7 @@ class AuthorizationTableTest {
 
     @BeforeAll
     static void createUsers() {
-        registry = APP.registryEndpoint("docker-hub", "https://registry-1.docker.io");
+        registry = APP.registryEndpoint("docker-hub", "https://127.0.0.1:1");
         for (String who : List.of("outsider", "target", "joiner", "limitedGuest", "guest", "developer", "maintainer",
                 "projectAdmin")) {
             USERS.put(who, ApiApp.unique(who.toLowerCase()));

@@ -33,7 +33,7 @@ class ProxyProjectsOpenModeTest {
                 + lookedUp.body());
 
         Answer created = APP.api().post("/api/v1/projects", json("name", name, "public", true,
-                "proxy", Map.of("registryId", APP.registryEndpoint("docker-hub", "https://registry-1.docker.io"))));
+                "proxy", Map.of("registryId", APP.registryEndpoint("docker-hub", "https://127.0.0.1:1"))));
         assertEquals(201, created.status(), created.toString());
 
         HttpResponse<String> push = Registry.request(APP, "POST", "/v2/" + name + "/app/blobs/uploads/", null);

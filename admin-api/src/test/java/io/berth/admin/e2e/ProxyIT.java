@@ -87,7 +87,8 @@ class ProxyIT {
         Files.writeString(conf, String.join("\n",
                 "[[registry]]",
                 "prefix = \"docker.io\"",
-                "location = \"docker.io\"",
+                "location = \"127.0.0.1:1\"", // never the real Docker Hub: only the mirror answers
+                "insecure = true",
                 "[[registry.mirror]]",
                 "location = \"" + berth.hostPort() + "/hub\"",
                 "insecure = true",
@@ -117,7 +118,7 @@ class ProxyIT {
         Path hosts = work.resolve("certs.d/docker.io");
         Files.createDirectories(hosts);
         Files.writeString(hosts.resolve("hosts.toml"), String.join("\n",
-                "server = \"https://registry-1.docker.io\"",
+                "server = \"http://127.0.0.1:1\"", // never the real Docker Hub: the test reaches nothing but 127.0.0.1
                 "[host.\"http://" + berth.hostPort() + "\"]",
                 "  capabilities = [\"pull\", \"resolve\"]",
                 ""));

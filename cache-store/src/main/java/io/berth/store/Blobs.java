@@ -170,7 +170,7 @@ public final class Blobs {
             throws IOException {
         if (verifiedFile != null) {
             store.adopt(verifiedFile, digest);
-        } else if (store.stat(digest).isEmpty()) {
+        } else if (!store.refresh(digest)) { // refreshed, not just looked at: eviction's sweeper then keeps it
             throw new NoSuchFileException(digest.toString(), null, "the store does not hold the blob to link");
         }
         tx.useTransaction(h -> {

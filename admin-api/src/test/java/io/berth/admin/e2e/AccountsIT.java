@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -230,18 +229,7 @@ class AccountsIT {
 
     /** The admin API as the admin (Basic); fails unless it answers {@code status}; returns the JSON body (or null when empty). */
     private static JsonNode api(String method, String path, String json, int status) {
-        V2Client client = V2Client.anonymous(berth.admin());
-        HttpRequest.Builder request = client.request(path).header("Accept", "application/json")
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        berth.adminCredentials().getBytes(StandardCharsets.UTF_8)));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        HttpResponse<byte[]> r = client.send(request.method(method, json == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build());
-        String body = new String(r.body(), StandardCharsets.UTF_8);
-        assertEquals(status, r.statusCode(), () -> method + " " + path + " " + (json == null ? "" : json) + ": " + body);
-        return body.isBlank() ? null : V2Client.parse(r.body());
+        return AdminCalls.call(berth, method, path, json, status);
     }
 
     /** A GET without credentials, as an anonymous client does it: challenged, a token without Basic, again with Bearer. */

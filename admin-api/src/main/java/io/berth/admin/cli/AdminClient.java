@@ -61,6 +61,10 @@ final class AdminClient implements AutoCloseable {
         return send("PUT", path, body);
     }
 
+    JsonNode delete(String path) {
+        return send("DELETE", path, null);
+    }
+
     /** A path segment, escaped (robot names carry {@code $} and {@code +}). */
     static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");

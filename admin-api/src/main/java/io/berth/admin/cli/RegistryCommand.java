@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code berth registry add|list}: the upstream registries proxy projects mirror. A password or
+ * {@code berth registry add|list|ping|rm}: the upstream registries proxy projects mirror, named by
+ * name or id. A password or
  * token is read from standard input ({@code --password-stdin}, {@code --token-stdin}), never from
  * the command line, where other users of the host could see it.
  */
@@ -30,7 +31,8 @@ public final class RegistryCommand extends ApiCommand {
 
     /** Passwords and tokens from {@code stdin}, a line each (for embedding and tests). */
     public RegistryCommand(Map<String, String> env, PrintStream out, Supplier<InputStream> stdin) {
-        super("registry", "Add and list upstream registry endpoints (through the admin API)", env, out, stdin);
+        super("registry", "Add, list, check and remove upstream registry endpoints (through the admin API)", env, out,
+                stdin);
     }
 
     @Override
@@ -51,6 +53,10 @@ public final class RegistryCommand extends ApiCommand {
         add.addArgument("--token-stdin").action(Arguments.storeTrue())
                 .help("read a bearer token from standard input instead of a user name and password");
         action(actions, "list", "list the registry endpoints");
+        action(actions, "ping", "check that a registry endpoint answers with its credentials").addArgument("registry")
+                .help("its name or id");
+        action(actions, "rm", "remove a registry endpoint no proxy project uses").addArgument("registry")
+                .help("its name or id");
     }
 
     @Override
@@ -67,6 +73,12 @@ public final class RegistryCommand extends ApiCommand {
                             credential.isObject() ? "  as " + (credential.has("username")
                                     ? credential.path("username").asText() : "token") : "");
                 }
+            }
+            case "ping" -> ping(session, endpoint(ns, session));
+            case "rm" -> {
+                JsonNode endpoint = endpoint(ns, session);
+                session.api().delete("/registries/" + endpoint.path("id").asLong());
+                session.out().println("removed registry endpoint " + endpoint.path("name").asText());
             }
             default -> throw new CliException("unknown action " + action);
         }
@@ -106,6 +118,26 @@ public final class RegistryCommand extends ApiCommand {
         JsonNode created = session.api().post("/registries", body);
         session.out().println("created registry endpoint " + created.path("name").asText() + " (id "
                 + created.path("id").asLong() + ") for " + String.join(" ", strings(created.path("urls"))));
+    }
+
+    private static void ping(Session session, JsonNode endpoint) {
+        JsonNode ping = session.api().post("/registries/" + endpoint.path("id").asLong() + "/ping", null);
+        JsonNode limit = ping.path("rateLimit");
+        session.out().println(endpoint.path("name").asText() + " answered in " + ping.path("millis").asLong() + " ms"
+                + (limit.isObject() ? ", " + limit.path("remaining").asLong() + " of " + limit.path("limit").asLong()
+                + " pulls left per " + limit.path("windowSeconds").asLong() + " s" : ""));
+    }
+
+    /** The endpoint the {@code registry} argument names, by id or by name. */
+    private static JsonNode endpoint(Namespace ns, Session session) {
+        String wanted = ns.getString("registry");
+        for (JsonNode registry : session.api().getAll("/registries")) {
+            if (registry.path("name").asText().equals(wanted) || String.valueOf(registry.path("id").asLong())
+                    .equals(wanted)) {
+                return registry;
+            }
+        }
+        throw new CliException("no registry endpoint named " + wanted + " (berth registry list shows them)");
     }
 
     private static String readCa(String file) {

@@ -5,6 +5,7 @@ import io.berth.admin.api.ApiApp;
 import io.berth.admin.api.ApiClient;
 import io.berth.admin.api.FakeUpstreams;
 import io.berth.store.upstream.Credential;
+import io.berth.store.upstream.Upstream;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,25 @@ class CommandsTest {
         assertSucceeded(added);
         assertTrue(added.out().startsWith("created registry endpoint quay "), added.toString());
         assertSucceeded(withoutBerthUrl.run("registry", "list", "--url", adminUrl()));
+    }
+
+    @Test
+    void registryPingAndRm_nameTheEndpointByName_andRmRefusesOneAProxyProjectUses() {
+        assertSucceeded(asAdmin().run("registry", "add", "spare", "--url", "http://127.0.0.1:5003"));
+        assertSucceeded(asAdmin().run("registry", "add", "busy", "--url", "http://127.0.0.1:5004"));
+        long busy = APP.admin().get("/api/v1/registries?page_size=100").json().valueStream()
+                .filter(r -> r.path("name").asText().equals("busy")).findFirst().orElseThrow().path("id").asLong();
+        APP.admin().post("/api/v1/projects", "{\"name\":\"busy-mirror\",\"proxy\":{\"registryId\":" + busy + "}}");
+        UPSTREAMS.answerOk(new Upstream.RateLimit(100, 76, 21600, "ratelimit-remaining"));
+
+        CommandLine.Run ping = asAdmin().run("registry", "ping", "spare");
+
+        assertSucceeded(ping);
+        assertTrue(ping.out().matches("spare answered in \\d+ ms, 76 of 100 pulls left per 21600 s\n"), ping.toString());
+        assertOneLineFailure(asAdmin().run("registry", "rm", "busy"), "busy-mirror");
+        assertSucceeded(asAdmin().run("registry", "rm", "spare"));
+        assertFalse(asAdmin().run("registry", "list").out().contains("spare"));
+        assertOneLineFailure(asAdmin().run("registry", "rm", "spare"), "no registry endpoint named spare");
     }
 
     @Test

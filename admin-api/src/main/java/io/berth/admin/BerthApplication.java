@@ -12,6 +12,8 @@ import io.berth.admin.events.EventsManager;
 import io.berth.admin.health.DatabaseHealthCheck;
 import io.berth.admin.health.DiskSpaceHealthCheck;
 import io.berth.admin.health.StorageHealthCheck;
+import io.berth.admin.proxy.ProxyMetrics;
+import io.berth.admin.proxy.UpstreamMetrics;
 import io.berth.gateway.GatewayConfig;
 import io.berth.gateway.auth.AccessCheck;
 import io.berth.gateway.auth.AuthMode;
@@ -137,11 +139,13 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         if (upstreams == null) {
             UpstreamClients clients = new UpstreamClients(UpstreamClients.Options.defaults());
             env.lifecycle().manage(new AutoCloseableManager(clients));
+            clients.watch(new UpstreamMetrics(env.metrics()));
             upstreams = clients;
         }
         RegistryEndpoints endpoints = new RegistryEndpoints(registry.transactions(),
                 config.proxy.credentialBox(paths.root()), clock);
         ProxyCache proxy = openProxyCache(config, registry, endpoints, upstreams, paths, clock, env);
+        ProxyMetrics.register(env.metrics(), proxy.counters());
         GatewayConfig gatewayConfig = config.registry.toGatewayConfig();
         MirrorNames mirrors = new MirrorNames(registry.transactions(), mirrorSettings(config));
         AccessCheck access = AccessCheck.allowAll();

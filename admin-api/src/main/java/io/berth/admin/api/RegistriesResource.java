@@ -86,7 +86,9 @@ public final class RegistriesResource {
     @Path("/{id}")
     public Response delete(@PathParam("id") String id, @Context SecurityContext security) {
         require(security, "delete registry endpoints");
-        endpoints.as(Caller.actor(security)).delete(endpointId(id));
+        long endpoint = endpointId(id);
+        endpoints.as(Caller.actor(security)).delete(endpoint);
+        upstreams.forget(endpoint);
         return Response.noContent().build();
     }
 

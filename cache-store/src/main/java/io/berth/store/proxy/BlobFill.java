@@ -110,6 +110,7 @@ final class BlobFill implements Runnable {
 
     /** The blob's size once the upstream's headers gave it; empty when the upstream does not have it. */
     OptionalLong awaitSize(Deadline deadline) throws Exception {
+        counters.blobFillWaiters.incrementAndGet();
         lock.lock();
         try {
             while (size < 0 && !absent && failure == null) {
@@ -130,6 +131,7 @@ final class BlobFill implements Runnable {
             return absent ? OptionalLong.empty() : OptionalLong.of(size);
         } finally {
             lock.unlock();
+            counters.blobFillWaiters.decrementAndGet();
         }
     }
 
@@ -172,7 +174,7 @@ final class BlobFill implements Runnable {
                 }
                 throw new IOException("fetching blob " + digest + " from the upstream failed", failure);
             }
-            return Optional.of(new SpoolReader(this, file, offset, offset + length));
+            return Optional.of(new SpoolReader(this, file, offset, offset + length, counters));
         } finally {
             lock.unlock();
         }
@@ -220,6 +222,7 @@ final class BlobFill implements Runnable {
 
     @Override
     public void run() {
+        counters.blobFillsRunning.incrementAndGet();
         try {
             RepositoryName first = firstRepository();
             OptionalLong held = blobs.size(first, digest);
@@ -257,6 +260,7 @@ final class BlobFill implements Runnable {
             }
         } finally {
             owner.finished(this);
+            counters.blobFillsRunning.decrementAndGet();
         }
     }
 

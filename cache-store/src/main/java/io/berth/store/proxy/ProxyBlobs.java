@@ -64,6 +64,7 @@ final class ProxyBlobs {
             counters.blobHits.increment();
             return blobs.size(context.local(), digest);
         }
+        counters.blobMisses.increment();
         return awaitSize(context, fill, deadline);
     }
 
@@ -72,7 +73,7 @@ final class ProxyBlobs {
             throws IOException {
         BlobFill fill = fills.attach(context, digest);
         if (fill == null) {
-            return blobs.open(digest, offset, length);
+            return fromCache(digest, offset, length);
         }
         if (awaitSize(context, fill, deadline).isEmpty()) {
             return Optional.empty();
@@ -84,8 +85,16 @@ final class ProxyBlobs {
             throw UpstreamFailures.toClient(context, "fetch blob " + digest, e.getCause() == null ? e : e.getCause(),
                     deadline);
         }
-        return reader.isEmpty() ? blobs.open(digest, offset, length)
+        return reader.isEmpty() ? fromCache(digest, offset, length)
                 : Optional.of(new BlobContent.Stream(reader.get(), length));
+    }
+
+    /** The span from the store, counted as served from the cache (unless the client is sent elsewhere for it). */
+    private Optional<BlobContent> fromCache(Digest digest, long offset, long length) throws IOException {
+        Optional<BlobContent> content = blobs.open(digest, offset, length);
+        content.filter(c -> !(c instanceof BlobContent.Redirect))
+                .ifPresent(c -> counters.blobBytesFromCache.add(c.length()));
+        return content;
     }
 
     private static OptionalLong awaitSize(ProxyContext context, BlobFill fill, Deadline deadline) {

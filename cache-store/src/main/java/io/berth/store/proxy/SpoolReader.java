@@ -6,30 +6,35 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client's span of a blob being fetched, read from the fill's spool file as the bytes arrive:
  * a read blocks (on the gateway's blocking thread) until bytes past its position may be read, and
  * fails when the fill fails. Its last byte comes only once the fill verified the digest, so a
- * corrupt blob never looks complete. Closing it, from any thread, ends only this reader.
+ * corrupt blob never looks complete. Closing it, from any thread, ends only this reader. While
+ * open it counts as one of the fills' waiters, and the bytes it reads as served from the upstream.
  */
 final class SpoolReader implements ReadableByteChannel {
     private final BlobFill fill;
     private final FileChannel file;
     private final long end;
+    private final ProxyCounters counters;
+    private final AtomicBoolean open = new AtomicBoolean(true);
     private long position;
-    private volatile boolean open = true;
 
-    SpoolReader(BlobFill fill, FileChannel file, long offset, long end) {
+    SpoolReader(BlobFill fill, FileChannel file, long offset, long end, ProxyCounters counters) {
         this.fill = fill;
         this.file = file;
         this.position = offset;
         this.end = end;
+        this.counters = counters;
+        counters.blobFillWaiters.incrementAndGet();
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (!open) {
+        if (!open.get()) {
             throw new ClosedChannelException();
         }
         if (position >= end) {
@@ -47,20 +52,21 @@ final class SpoolReader implements ReadableByteChannel {
         }
         dst.position(dst.position() + n);
         position += n;
+        counters.blobBytesFromUpstream.add(n);
         return n;
     }
 
     @Override
     public boolean isOpen() {
-        return open;
+        return open.get();
     }
 
     @Override
     public void close() throws IOException {
-        if (!open) {
+        if (!open.compareAndSet(true, false)) {
             return;
         }
-        open = false;
+        counters.blobFillWaiters.decrementAndGet();
         fill.wake();
         file.close();
     }

@@ -35,12 +35,17 @@ final class Hops {
     private final HttpClient http;
     private final Options options;
     private final Consumer<UpstreamResponse> onRegistryAnswer;
+    private final UpstreamStats stats;
 
-    /** @param onRegistryAnswer sees every answer from the registry's own origin (for its rate-limit headers) */
-    Hops(HttpClient http, Options options, Consumer<UpstreamResponse> onRegistryAnswer) {
+    /**
+     * @param onRegistryAnswer sees every answer from the registry's own origin (for its rate-limit headers)
+     * @param stats            counts every request sent: its time to headers and status, or its failure
+     */
+    Hops(HttpClient http, Options options, Consumer<UpstreamResponse> onRegistryAnswer, UpstreamStats stats) {
         this.http = http;
         this.options = options;
         this.onRegistryAnswer = onRegistryAnswer;
+        this.stats = stats;
     }
 
     /** Sends {@code call} to {@code uri} under the registry {@code base}, following redirects. */
@@ -77,21 +82,28 @@ final class Hops {
     UpstreamResponse sendOnce(HttpRequest request, boolean head) throws UpstreamException {
         String source = CredentialBoundary.origin(request.uri());
         HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
+        long sent = System.nanoTime();
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofPublisher());
+            stats.answered(response.statusCode(), System.nanoTime() - sent);
         } catch (HttpConnectTimeoutException e) {
+            stats.failed(UpstreamStats.Failure.TIMEOUT);
             throw new UpstreamException(Kind.UNREACHABLE, 0, null, "no connection to " + source + " within "
                     + options.connectTimeout().toMillis() + " ms", e);
         } catch (HttpTimeoutException e) {
+            stats.failed(UpstreamStats.Failure.TIMEOUT);
             throw new UpstreamException(Kind.TIMEOUT, 0, null, source + " sent no answer within "
                     + options.headersTimeout().toMillis() + " ms", e);
         } catch (ConnectException e) {
+            stats.failed(UpstreamStats.Failure.REFUSED);
             throw new UpstreamException(Kind.UNREACHABLE, 0, null, "cannot connect to " + source + ": "
                     + describe(e), e);
         } catch (SSLException e) {
+            stats.failed(UpstreamStats.Failure.TLS);
             throw new UpstreamException(Kind.UNREACHABLE, 0, null, "TLS with " + source + " failed: " + describe(e)
                     + " (give the endpoint its CA certificate, or turn TLS verification off)", e);
         } catch (IOException e) {
+            stats.failed(UpstreamStats.Failure.RESET);
             throw new UpstreamException(Kind.UNREACHABLE, 0, null, "the connection to " + source + " failed: "
                     + describe(e), e);
         } catch (InterruptedException e) {

@@ -35,6 +35,7 @@ public final class RegistryClient implements Upstream, AutoCloseable {
     private final UpstreamGuards guards;
     private final RateLimits rateLimits;
     private final Transport transport;
+    private final UpstreamStats stats;
 
     /** A client for {@code endpoint}; IllegalArgumentException when its CA PEM cannot be read. */
     public RegistryClient(RegistryEndpoint endpoint, Options options) {
@@ -42,7 +43,13 @@ public final class RegistryClient implements Upstream, AutoCloseable {
     }
 
     RegistryClient(RegistryEndpoint endpoint, Options options, Clock clock) {
+        this(endpoint, options, clock, new UpstreamStats());
+    }
+
+    /** A client that adds to {@code stats} (those of the client it replaces, when its endpoint changed). */
+    RegistryClient(RegistryEndpoint endpoint, Options options, Clock clock, UpstreamStats stats) {
         this.endpoint = endpoint;
+        this.stats = stats;
         this.options = options;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -53,7 +60,7 @@ public final class RegistryClient implements Upstream, AutoCloseable {
                 .build();
         this.guards = new UpstreamGuards(endpoint.name(), options);
         this.rateLimits = new RateLimits(clock);
-        Hops hops = new Hops(http, options, rateLimits::observe);
+        Hops hops = new Hops(http, options, rateLimits::observe, stats);
         Authenticator auth = new Authenticator(endpoint.credential(),
                 new TokenService(hops, endpoint.credential(), options.maxJsonSize(), clock), clock);
         this.transport = new Transport(endpoint, options, hops, auth, guards, rateLimits);
@@ -157,6 +164,11 @@ public final class RegistryClient implements Upstream, AutoCloseable {
     /** Requests to this upstream in flight now, blob streams not yet closed included. */
     public int inFlight() {
         return guards.inFlight();
+    }
+
+    /** What this endpoint's requests came to: time to headers, statuses, transport failures. */
+    public UpstreamStats stats() {
+        return stats;
     }
 
     /** Lets requests under way finish but takes no new ones (the endpoint was changed or deleted). */

@@ -1,10 +1,12 @@
 package io.berth.store.upstream;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The {@link UpstreamFactory} of a running Berth: one {@link RegistryClient} per registry endpoint
@@ -14,8 +16,20 @@ import java.util.concurrent.ConcurrentMap;
  * old one: transfers already under way on it run to their end, new ones go to the new client.
  */
 public final class UpstreamClients implements UpstreamFactory, AutoCloseable {
+    /**
+     * Told when a client is made and when one is retired (its endpoint changed or was deleted), in
+     * that order when one replaces another, so per-endpoint metrics follow the endpoints. Called
+     * while that endpoint's entry is locked: be quick, and do not call back into the clients.
+     */
+    public interface Watcher {
+        void made(RegistryClient client);
+
+        void retired(RegistryClient client);
+    }
+
     private final Options options;
     private final ConcurrentMap<Long, RegistryClient> clients = new ConcurrentHashMap<>();
+    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
 
     public UpstreamClients(Options options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -27,19 +41,32 @@ public final class UpstreamClients implements UpstreamFactory, AutoCloseable {
             if (current != null && current.endpoint().equals(endpoint)) {
                 return current;
             }
+            // The endpoint's counts go on across a change of its settings: they are the endpoint's.
+            RegistryClient made = new RegistryClient(endpoint, options, Clock.systemUTC(),
+                    current == null ? new UpstreamStats() : current.stats());
+            watchers.forEach(w -> w.made(made));
             if (current != null) {
                 current.retire();
+                watchers.forEach(w -> w.retired(current));
             }
-            return new RegistryClient(endpoint, options);
+            return made;
         });
     }
 
     /** Retires the client of an endpoint that was deleted, if there is one. */
+    @Override
     public void forget(long endpointId) {
         RegistryClient gone = clients.remove(endpointId);
         if (gone != null) {
             gone.retire();
+            watchers.forEach(w -> w.retired(gone));
         }
+    }
+
+    /** Has {@code watcher} told of every client made or retired from now on, and of those made already. */
+    public void watch(Watcher watcher) {
+        watchers.add(watcher);
+        clients.values().forEach(watcher::made);
     }
 
     /** The clients built so far, for metrics (circuit state, requests in flight, rate limit). */

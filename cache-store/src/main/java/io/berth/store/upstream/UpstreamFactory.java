@@ -8,4 +8,8 @@ package io.berth.store.upstream;
 @FunctionalInterface
 public interface UpstreamFactory {
     Upstream of(RegistryEndpoint endpoint);
+
+    /** Lets go of what was kept for an endpoint that was deleted (its client, its metrics); by default nothing is. */
+    default void forget(long endpointId) {
+    }
 }

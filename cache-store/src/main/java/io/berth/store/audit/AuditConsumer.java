@@ -35,14 +35,19 @@ public final class AuditConsumer implements EventConsumer {
         tx.useTransaction(h -> batch.forEach(event -> AuditLog.recordEvent(h, entry(event), event.id())));
     }
 
-    /** The audit line for an event. */
+    /**
+     * The audit line for an event. A push or pull by tag names the tag as its resource and the
+     * digest the tag stood for as its detail: tags move (a proxy's with its upstream), and the log
+     * must say which content was pushed or served.
+     */
     static AuditEntry entry(RegistryEvent e) {
         String project = e.repository().contains("/") ? e.repository().substring(0, e.repository().indexOf('/'))
                 : e.repository();
         String reference = e.tag() != null ? e.repository() + ":" + e.tag() : e.repository() + "@" + e.digest();
+        String taggedDigest = e.tag() != null ? e.digest() : null;
         return switch (e.type()) {
-            case PUSHED -> line(e, "push", "artifact", reference, project, null);
-            case PULLED -> line(e, "pull", "artifact", reference, project, null);
+            case PUSHED -> line(e, "push", "artifact", reference, project, taggedDigest);
+            case PULLED -> line(e, "pull", "artifact", reference, project, taggedDigest);
             case TAG_DELETED -> line(e, "delete", "tag", e.repository() + ":" + e.tag(), project,
                     e.digest() == null ? null : "was " + e.digest());
             case DELETED -> line(e, "delete", "artifact", e.repository() + "@" + e.digest(), project, null);

@@ -20,6 +20,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,31 @@ class AuditLogTest extends DatabaseTestBase {
         assertEquals(3, lines.get(2).count());
         assertEquals("anonymous", lines.get(2).who().subject());
         assertEquals("team/app@" + digest, lines.get(0).resource());
+    }
+
+    @Test
+    void pushesAndPullsByTag_nameTheDigestTheTagStoodFor_byDigestTheResourceDoes() {
+        Digest first = Digest.sha256("first".getBytes(StandardCharsets.UTF_8));
+        Digest moved = Digest.sha256("moved".getBytes(StandardCharsets.UTF_8));
+        String mediaType = "application/vnd.oci.image.manifest.v1+json";
+        List<RegistryEvent> events = tx.inTransaction(h -> new Outbox().append(h, List.of(
+                RegistryEvent.pushed(T0, APP, first, mediaType, "latest", ALICE),
+                RegistryEvent.pulled(T0.plusSeconds(1), APP, first, mediaType, "latest", ALICE, 1),
+                RegistryEvent.pushed(T0.plusSeconds(2), APP, moved, mediaType, "latest", ALICE),
+                RegistryEvent.pulled(T0.plusSeconds(3), APP, moved, mediaType, "latest", ALICE, 2),
+                RegistryEvent.pulled(T0.plusSeconds(4), APP, moved, mediaType, null, ALICE, 1))));
+
+        new AuditConsumer(tx).accept(events);
+
+        List<AuditEntry> lines = audit.find(AuditQuery.all(), 1, 10).entries().reversed();
+        assertEquals(List.of("push", "pull", "push", "pull", "pull"), lines.stream().map(AuditEntry::action).toList());
+        assertEquals(List.of("team/app:latest", "team/app:latest", "team/app:latest", "team/app:latest",
+                "team/app@" + moved), lines.stream().map(AuditEntry::resource).toList());
+        assertEquals(first.toString(), lines.get(1).detail(), "the pull before the tag moved got the first digest");
+        assertEquals(moved.toString(), lines.get(3).detail(), "the pull after it got the new one");
+        assertEquals(first.toString(), lines.get(0).detail());
+        assertEquals(moved.toString(), lines.get(2).detail());
+        assertNull(lines.get(4).detail(), "a pull by digest names it in its resource already");
     }
 
     @Test

@@ -15,12 +15,13 @@ import java.time.Instant;
 
 /**
  * CNCF Distribution (Debian's {@code docker-registry}) as a real upstream registry on 127.0.0.1:
- * filesystem storage in a temp folder, deletes enabled, no authentication. It keeps its port and
- * storage across {@link #stop} and {@link #start}, so a test can take the upstream away and bring
- * it back. Started and stopped by its own pid.
+ * filesystem storage in a temp folder, deletes enabled, no authentication unless the caller adds an
+ * {@code auth:} section ({@link #start(String, String...)}). It keeps its port and storage across
+ * {@link #stop} and {@link #start()}, so a test can take the upstream away and bring it back.
+ * Started and stopped by its own pid.
  */
 public final class DistributionProcess implements AutoCloseable {
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(2); // a loaded 2-core machine
 
     private final String binary;
     private final Path dir;
@@ -37,6 +38,14 @@ public final class DistributionProcess implements AutoCloseable {
 
     /** Starts a new upstream (skips, or fails with BERTH_E2E_REQUIRED=1, without {@code docker-registry}). */
     public static DistributionProcess start(String name) {
+        return start(name, new String[0]);
+    }
+
+    /**
+     * Starts a new upstream whose configuration ends with {@code extraConfig}, lines of YAML at the top
+     * level (say an {@code auth:} section with {@code token:} settings).
+     */
+    public static DistributionProcess start(String name, String... extraConfig) {
         String binary = Requirements.executable("docker-registry");
         Path dir = E2e.tempDir(name + "-distribution");
         DistributionProcess upstream = new DistributionProcess(binary, dir,
@@ -54,7 +63,7 @@ public final class DistributionProcess implements AutoCloseable {
                     "http:",
                     "  addr: 127.0.0.1:" + upstream.port,
                     "  secret: berth-e2e-only",
-                    ""));
+                    "") + String.join("\n", extraConfig) + "\n");
             Files.deleteIfExists(upstream.log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -83,7 +92,7 @@ public final class DistributionProcess implements AutoCloseable {
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url("/v2/")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
+                if (r.statusCode() == 200 || r.statusCode() == 401) { // 401: it wants a token, so it is up
                     return;
                 }
             } catch (IOException e) {

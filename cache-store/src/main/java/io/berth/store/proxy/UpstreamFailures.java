@@ -57,8 +57,9 @@ final class UpstreamFailures {
                 return after == null ? new RegistryException(ErrorCode.TOOMANYREQUESTS, message)
                         : RegistryException.retryLater(ErrorCode.TOOMANYREQUESTS, message, after);
             }
-            String message = tried + reason(e) + ", and nothing is cached for it yet: pull again later or ask an"
-                    + " administrator to check the registry endpoint";
+            String message = tried + reason(e, context.upstream().endpoint().credential() != null)
+                    + ", and nothing is cached for it yet: pull again later or ask an administrator to check the"
+                    + " registry endpoint";
             return after == null ? new RegistryException(ErrorCode.UPSTREAM_UNAVAILABLE, message)
                     : RegistryException.retryLater(ErrorCode.UPSTREAM_UNAVAILABLE, message, after);
         }
@@ -78,14 +79,24 @@ final class UpstreamFailures {
         return failure.toString();
     }
 
-    private static String reason(UpstreamException e) {
+    /**
+     * Why the upstream failed, as the client reads it. A refused access is told apart by whether the
+     * endpoint signs in at all: without credentials Berth has none to be refused, and with them the
+     * upstream (or its token service) may reject them or only deny this repository, which is how
+     * registries such as Docker Hub answer for a repository that does not exist.
+     */
+    private static String reason(UpstreamException e, boolean signsIn) {
         String status = e.status() == 0 ? "" : " (HTTP " + e.status() + ")";
         return switch (e.kind()) {
             case UNREACHABLE -> "it could not be reached";
             case TIMEOUT -> "it did not answer in time";
             case SERVER_ERROR -> "it failed" + status;
             case RATE_LIMITED -> "it is rate-limiting Berth";
-            case UNAUTHORIZED -> "it refused Berth's credentials" + status;
+            case UNAUTHORIZED -> signsIn
+                    ? "it refused access with the registry endpoint's credentials" + status + ": they are wrong or may"
+                    + " not pull this repository, or it does not exist there"
+                    : "it refused anonymous access" + status + ": the repository does not exist there, or the"
+                    + " registry endpoint needs credentials";
             case INVALID_RESPONSE -> "its answer was refused (" + e.getMessage() + ")";
             case NOT_ASKED -> "Berth is holding back requests to it (it failed repeatedly or is at its request cap)";
         };

@@ -52,8 +52,13 @@ final class FakeUpstream implements Upstream {
     private volatile CountDownLatch gateReached = new CountDownLatch(1);
 
     FakeUpstream(RegistryEndpoint.Type type) {
-        this.endpoint = new RegistryEndpoint(7, "fake-" + type.wireName(), type,
-                List.of(URI.create("http://127.0.0.1:1")), true, null, null, null);
+        this(new RegistryEndpoint(7, "fake-" + type.wireName(), type,
+                List.of(URI.create("http://127.0.0.1:1")), true, null, null, null));
+    }
+
+    /** A fake upstream that answers for {@code endpoint} (its type, name and credentials). */
+    FakeUpstream(RegistryEndpoint endpoint) {
+        this.endpoint = endpoint;
     }
 
     /** Serves {@code bytes} as the manifest {@code repository:tag} (tag may be null) and returns its digest. */

@@ -85,7 +85,8 @@ interface PreheatDao {
 
     /** Fails the unfinished items of the unfinished jobs whose heartbeat stopped before {@code before}. */
     @SqlUpdate("UPDATE preheat_item SET status = 'failed', error = :error WHERE status IN " + UNFINISHED
-            + " AND job_id IN (SELECT id FROM preheat_job WHERE status IN " + UNFINISHED + " AND heartbeat_at < :before)")
+            + " AND job_id IN (SELECT id FROM preheat_job WHERE status IN " + UNFINISHED
+            + " AND heartbeat_at < :before)")
     int failItemsOfAbandoned(@Bind("before") Instant before, @Bind("error") String error);
 
     /** Fails the unfinished jobs whose heartbeat stopped before {@code before}. */

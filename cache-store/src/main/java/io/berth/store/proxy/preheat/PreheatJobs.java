@@ -157,6 +157,11 @@ public final class PreheatJobs implements AutoCloseable {
         return job;
     }
 
+    /** How jobs run. */
+    public Options options() {
+        return options;
+    }
+
     /** A job with its items, or empty. */
     public Optional<PreheatJob> find(long id) {
         return tx.withHandle(h -> {

@@ -43,6 +43,7 @@ import io.berth.store.gc.TaskLease;
 import io.berth.store.proxy.ProxyCache;
 import io.berth.store.proxy.eviction.CacheEviction;
 import io.berth.store.proxy.eviction.ProxyCaches;
+import io.berth.store.proxy.preheat.PreheatJobs;
 import io.berth.store.upstream.RegistryEndpoints;
 import io.berth.store.upstream.UpstreamClients;
 import io.berth.store.upstream.UpstreamFactory;
@@ -54,6 +55,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.lifecycle.AutoCloseableManager;
+import io.dropwizard.lifecycle.Managed;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -66,8 +68,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * Berth's composition root: opens the store, starts the registry endpoint, the upload janitor and
- * cache eviction as managed objects, and serves the admin API, health checks and metrics.
+ * Berth's composition root: opens the store, starts the registry endpoint, the upload janitor,
+ * cache eviction and preheat jobs as managed objects, and serves the admin API, health checks and metrics.
  */
 public final class BerthApplication extends Application<BerthConfiguration> {
     /** Reaches upstream registries (tests give a fake one); null: the real clients, made in {@link #run}. */
@@ -146,6 +148,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 config.proxy.credentialBox(paths.root()), clock);
         ProxyCache proxy = openProxyCache(config, registry, endpoints, upstreams, paths, clock, env);
         ProxyMetrics.register(env.metrics(), proxy.counters());
+        PreheatJobs preheats = preheatJobs(registry, proxy, clock, env);
         GatewayConfig gatewayConfig = config.registry.toGatewayConfig();
         MirrorNames mirrors = new MirrorNames(registry.transactions(), mirrorSettings(config));
         AccessCheck access = AccessCheck.allowAll();
@@ -189,10 +192,10 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         ProxyCaches caches = new ProxyCaches(registry.transactions());
         if (identity != null) {
             AdminApi.register(env.jersey(), registry.inventory(), identity, config.auth.projectCreation,
-                    config.auth.selfRegistration, audit, caches, clock, projectChanged);
+                    config.auth.selfRegistration, audit, caches, preheats, clock, projectChanged);
         } else {
             AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock, caches,
-                    projectChanged);
+                    preheats, projectChanged);
         }
         AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
         env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
@@ -215,6 +218,27 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                 ProxyCache.Options.defaults(config.registry.maxManifestSize.toBytes()), clock);
         registry.repositories().serve(ProjectKind.PROXY, proxy);
         return proxy;
+    }
+
+    /**
+     * Preheat jobs of proxy projects, run through the proxy cache. Managed after the cache's fetches
+     * and the store, so they stop first: a stop marks this instance's unfinished jobs failed.
+     */
+    private static PreheatJobs preheatJobs(Registry registry, ProxyCache proxy, Clock clock, Environment env) {
+        PreheatJobs jobs = new PreheatJobs(registry.transactions(), proxy, PreheatJobs.Options.defaults(), clock,
+                "berth-" + UUID.randomUUID());
+        env.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                jobs.start();
+            }
+
+            @Override
+            public void stop() {
+                jobs.close();
+            }
+        });
+        return jobs;
     }
 
     /**

@@ -20,6 +20,7 @@ import io.berth.store.Inventory;
 import io.berth.store.audit.AuditLog;
 import io.berth.store.meta.Transactions;
 import io.berth.store.proxy.eviction.ProxyCaches;
+import io.berth.store.proxy.preheat.PreheatJobs;
 import io.berth.store.upstream.RegistryEndpoints;
 import io.berth.store.upstream.UpstreamFactory;
 import io.dropwizard.core.setup.Environment;
@@ -42,14 +43,16 @@ public final class AdminApi {
     }
 
     /**
-     * With sign-in: projects, members, users, robots, the audit log and the LDAP check, each decided by Grants.
+     * With sign-in: projects (with proxy projects' caches and preheat jobs), members, users, robots, the audit
+     * log and the LDAP check, each decided by Grants.
      *
      * @param projectChanged told the name of each project the API created, changed or deleted (the
      *                       registry forgets what it knew of it)
      */
     public static void register(JerseyEnvironment jersey, Inventory inventory, Identity identity,
                                 Grants.ProjectCreation creation, boolean selfRegistration, AuditLog audit,
-                                ProxyCaches caches, Clock clock, Consumer<String> projectChanged) {
+                                ProxyCaches caches, PreheatJobs preheats, Clock clock,
+                                Consumer<String> projectChanged) {
         registerErrorMappers(jersey);
         jersey.register(new SignInFilter(identity.authenticator(), identity.tokens()));
         ProjectAccess access = new ProjectAccess(identity.projects(), identity.members());
@@ -58,6 +61,8 @@ public final class AdminApi {
                 (name, isPublic, proxy, creator, actor) -> members.as(actor).createProject(name, isPublic,
                         creator.name(), proxy), creation, projectChanged);
         jersey.register(new ProxyCacheResource(caches, access, clock));
+        jersey.register(new PreheatResource(preheats, access, clock));
+        jersey.register(new PreheatJobResource(preheats, access));
         jersey.register(new MembersResource(members, access));
         jersey.register(new UsersResource(identity.users(), selfRegistration));
         jersey.register(new RobotsResource(identity.robots(), access));
@@ -72,7 +77,7 @@ public final class AdminApi {
      * @param projectChanged as for {@link #register}
      */
     public static void registerOpen(JerseyEnvironment jersey, Inventory inventory, Transactions tx, Clock clock,
-                                    ProxyCaches caches, Consumer<String> projectChanged) {
+                                    ProxyCaches caches, PreheatJobs preheats, Consumer<String> projectChanged) {
         registerErrorMappers(jersey);
         jersey.register(new OpenAccessFilter());
         Projects projects = new Projects(tx, clock);
@@ -81,6 +86,8 @@ public final class AdminApi {
                 (name, isPublic, proxy, creator, actor) -> projects.as(actor).create(name, isPublic, proxy),
                 Grants.ProjectCreation.EVERYONE, projectChanged);
         jersey.register(new ProxyCacheResource(caches, access, clock));
+        jersey.register(new PreheatResource(preheats, access, clock));
+        jersey.register(new PreheatJobResource(preheats, access));
     }
 
     /**

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * expected to succeed; refusals change nothing, so they share one). Refusals are 401 for a caller
  * who did not sign in and 403 for one who did. X is a private proxy project whose members hold the
  * same roles; {@code #proxy} marks a request with proxy settings, which only system admins give. The
- * cache and pin routes find the project P made a proxy project holding {@code app:1}.
+ * cache and pin routes find the project P made a proxy project holding {@code app:1}; J is a preheat
+ * job of X (its upstream is unreachable, so it fails, which reading it does not mind).
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class AuthorizationTableTest {
@@ -47,6 +48,9 @@ class AuthorizationTableTest {
             GET    /projects/P/cache         401  403      200          200   200       200        200          200      200
             PUT    /projects/P/repositories/app/artifacts/1/pin  401  403  403  403  403  200  200  200  403
             DELETE /projects/P/repositories/app/artifacts/1/pin  401  403  403  403  403  204  204  204  403
+            POST   /projects/X/preheat       401  403      403          403   403       202        202          202      403
+            GET    /projects/X/preheat       401  403      200          200   200       200        200          200      403
+            GET    /preheat/J                401  403      200          200   200       200        200          200      403
             GET    /projects/P/members       401  403      403          200   200       200        200          200      403
             POST   /projects/P/members       401  403      403          403   403       403        201          201      403
             PUT    /projects/P/members/M     401  403      403          403   403       403        200          200      403
@@ -115,7 +119,7 @@ class AuthorizationTableTest {
      * proxy project X with the same members.
      */
     private record Fixture(String project, String proxy, long robotId, String robotName, String robotSecret,
-                           long registryId) {
+                           long registryId, long preheatId) {
     }
 
     private static Fixture fixture() {
@@ -135,8 +139,15 @@ class AuthorizationTableTest {
         JsonNode robotCreated = robot.json();
         Answer endpoint = APP.admin().post("/api/v1/registries", registryBody());
         assertEquals(201, endpoint.status(), endpoint.toString());
+        Answer preheat = APP.admin().post("/api/v1/projects/" + proxy + "/preheat", preheatBody());
+        assertEquals(202, preheat.status(), preheat.toString());
         return new Fixture(project, proxy, robotCreated.get("id").asLong(), robotCreated.get("name").asText(),
-                robotCreated.get("secret").asText(), endpoint.json().get("id").asLong());
+                robotCreated.get("secret").asText(), endpoint.json().get("id").asLong(),
+                preheat.json().get("id").asLong());
+    }
+
+    private static String preheatBody() {
+        return json("references", List.of("library/app:1"));
     }
 
     private static String registryBody() {
@@ -172,7 +183,8 @@ class AuthorizationTableTest {
         }
         String path = "/api/v1" + route.replace("#proxy", "").replace("P", fixture.project())
                 .replace("X", fixture.proxy()).replace("M", USERS.get("target"))
-                .replace("R", String.valueOf(fixture.robotId())).replace("E", String.valueOf(fixture.registryId()));
+                .replace("R", String.valueOf(fixture.robotId())).replace("E", String.valueOf(fixture.registryId()))
+                .replace("J", String.valueOf(fixture.preheatId()));
         String body = switch (method + " " + route) {
             case "PUT /projects/P", "PUT /projects/X" -> json("public", false);
             case "POST /projects#proxy" -> json("name", ApiApp.unique("newproxy"), "proxy", Map.of("registryId", registry));
@@ -184,6 +196,7 @@ class AuthorizationTableTest {
             case "PUT /robots/R" -> json("description", "changed");
             case "POST /users" -> json("username", ApiApp.unique("made"), "password", ApiApp.PASSWORD);
             case "POST /registries", "PUT /registries/E" -> registryBody();
+            case "POST /projects/X/preheat" -> preheatBody();
             default -> null;
         };
         return as.send(method, path, body, body == null ? null : "application/json");

@@ -104,7 +104,28 @@ public final class ProxyCache implements Function<RepositoryName, ContentSource>
     /** The content source of a repository of a proxy project; never blocks. */
     @Override
     public ContentSource apply(RepositoryName name) {
-        return new ProxyContentSource(this, name);
+        return new ProxyContentSource(this, name, options.deadline());
+    }
+
+    /**
+     * The content source of a repository of a proxy project for work no mirror client waits on (a
+     * preheat): its calls wait on the upstream up to {@code patience} instead of the cache's deadline.
+     * Never blocks.
+     */
+    public ContentSource source(RepositoryName name, Duration patience) {
+        if (patience.isNegative() || patience.isZero()) {
+            throw new IllegalArgumentException("patience must be positive: " + patience);
+        }
+        return new ProxyContentSource(this, name, patience);
+    }
+
+    /**
+     * How a repository of a proxy project maps to its upstream, checked as a pull checks it (blocks on
+     * the project's settings): NAME_UNKNOWN when the project is no proxy project or its allowlist
+     * refuses the name, UPSTREAM_UNAVAILABLE when its upstream's client cannot be made.
+     */
+    public UpstreamNames resolve(RepositoryName name) {
+        return context(name).names();
     }
 
     /** What the cache did since start. */
@@ -166,10 +187,6 @@ public final class ProxyCache implements Function<RepositoryName, ContentSource>
                     + " to check it");
         }
         return upstream;
-    }
-
-    Deadline deadline() {
-        return Deadline.in(options.deadline());
     }
 
     ManifestCache manifests() {

@@ -10,22 +10,26 @@ import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * One repository of a proxy project as a request reads it: the local cache first, the upstream on
  * a miss or when a tag is due for revalidation, each request waiting on the upstream no longer
- * than the cache's deadline. Made per request, without blocking; {@link #cachedManifest} never
- * blocks, everything else may (call it off the event loop).
+ * than the cache's deadline (or a background task's patience). Made per request, without
+ * blocking; {@link #cachedManifest} never blocks, everything else may (call it off the event loop).
  */
 public final class ProxyContentSource implements ContentSource {
     private final ProxyCache cache;
     private final RepositoryName name;
+    private final Duration patience;
 
-    ProxyContentSource(ProxyCache cache, RepositoryName name) {
+    /** @param patience how long each call waits on the upstream (the cache's deadline for clients' requests) */
+    ProxyContentSource(ProxyCache cache, RepositoryName name, Duration patience) {
         this.cache = cache;
         this.name = name;
+        this.patience = patience;
     }
 
     /**
@@ -50,37 +54,37 @@ public final class ProxyContentSource implements ContentSource {
 
     @Override
     public StoredManifest manifest(Reference reference) throws IOException {
-        Deadline deadline = cache.deadline();
+        Deadline deadline = Deadline.in(patience);
         return cache.manifests().get(cache.context(name), reference, deadline);
     }
 
     @Override
     public OptionalLong blobSize(Digest digest) throws IOException {
-        Deadline deadline = cache.deadline();
+        Deadline deadline = Deadline.in(patience);
         return cache.blobs().size(cache.context(name), digest, deadline);
     }
 
     @Override
     public OptionalLong blobSizeToRead(Digest digest) throws IOException {
-        Deadline deadline = cache.deadline();
+        Deadline deadline = Deadline.in(patience);
         return cache.blobs().sizeToRead(cache.context(name), digest, deadline);
     }
 
     @Override
     public Optional<BlobContent> openBlob(Digest digest, long offset, long length) throws IOException {
-        Deadline deadline = cache.deadline();
+        Deadline deadline = Deadline.in(patience);
         return cache.blobs().open(cache.context(name), digest, offset, length, deadline);
     }
 
     @Override
     public Page<String> tags(String last, int limit) {
-        Deadline deadline = cache.deadline();
+        Deadline deadline = Deadline.in(patience);
         return cache.listings().tags(cache.context(name), last, limit, deadline);
     }
 
     @Override
     public Page<Descriptor> referrers(Digest subject, String artifactType, String last, int limit) {
-        Deadline deadline = cache.deadline();
+        Deadline deadline = Deadline.in(patience);
         return cache.listings().referrers(cache.context(name), subject, artifactType, last, limit, deadline);
     }
 }

@@ -26,13 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * blob's body off mid-way, hold a body at a point until a gate opens, report a rate budget. It
  * counts the calls of each method, so tests can assert how often the proxy asked.
  */
-final class FakeUpstream implements Upstream {
-    static final String HEAD_MANIFEST = "headManifest";
-    static final String GET_MANIFEST = "getManifest";
-    static final String HEAD_BLOB = "headBlob";
-    static final String GET_BLOB = "getBlob";
-    static final String TAGS = "tags";
-    static final String REFERRERS = "referrers";
+public final class FakeUpstream implements Upstream {
+    public static final String HEAD_MANIFEST = "headManifest";
+    public static final String GET_MANIFEST = "getManifest";
+    public static final String HEAD_BLOB = "headBlob";
+    public static final String GET_BLOB = "getBlob";
+    public static final String TAGS = "tags";
+    public static final String REFERRERS = "referrers";
 
     private final RegistryEndpoint endpoint;
     private final Map<String, Digest> tags = new ConcurrentHashMap<>();
@@ -51,18 +51,18 @@ final class FakeUpstream implements Upstream {
     private volatile CountDownLatch gate;
     private volatile CountDownLatch gateReached = new CountDownLatch(1);
 
-    FakeUpstream(RegistryEndpoint.Type type) {
+    public FakeUpstream(RegistryEndpoint.Type type) {
         this(new RegistryEndpoint(7, "fake-" + type.wireName(), type,
                 List.of(URI.create("http://127.0.0.1:1")), true, null, null, null));
     }
 
     /** A fake upstream that answers for {@code endpoint} (its type, name and credentials). */
-    FakeUpstream(RegistryEndpoint endpoint) {
+    public FakeUpstream(RegistryEndpoint endpoint) {
         this.endpoint = endpoint;
     }
 
     /** Serves {@code bytes} as the manifest {@code repository:tag} (tag may be null) and returns its digest. */
-    Digest putManifest(String repository, String tag, String mediaType, byte[] bytes) {
+    public Digest putManifest(String repository, String tag, String mediaType, byte[] bytes) {
         Digest digest = Digest.sha256(bytes);
         manifests.put(digest, new Manifest(digest, mediaType, bytes.clone()));
         if (tag != null) {
@@ -71,29 +71,29 @@ final class FakeUpstream implements Upstream {
         return digest;
     }
 
-    void removeTag(String repository, String tag) {
+    public void removeTag(String repository, String tag) {
         tags.remove(repository + ':' + tag);
     }
 
-    Digest putBlob(byte[] content) {
+    public Digest putBlob(byte[] content) {
         Digest digest = Digest.sha256(content);
         blobs.put(digest, content);
         return digest;
     }
 
-    void putReferrers(Digest subject, byte[] index) {
+    public void putReferrers(Digest subject, byte[] index) {
         referrers.put(subject, new Manifest(Digest.sha256(index), "application/vnd.oci.image.index.v1+json", index));
     }
 
     /** Every call fails with {@code kind} (null: none fail). */
-    void failWith(UpstreamException.Kind kind) {
+    public void failWith(UpstreamException.Kind kind) {
         failure = kind == null ? null : new UpstreamException(kind, kind == UpstreamException.Kind.RATE_LIMITED
                 ? 429 : 503, kind == UpstreamException.Kind.RATE_LIMITED ? java.time.Duration.ofSeconds(42) : null,
                 "the fake upstream fails with " + kind, null);
     }
 
     /** Calls of {@code method} block until the returned latch is released. */
-    CountDownLatch stall(String method) {
+    public CountDownLatch stall(String method) {
         CountDownLatch latch = new CountDownLatch(1);
         stalls.put(method, latch);
         gates.add(latch);
@@ -101,12 +101,12 @@ final class FakeUpstream implements Upstream {
     }
 
     /** Counted down when a call of {@code method} starts; set before the call. */
-    CountDownLatch enteredLatch(String method) {
+    public CountDownLatch enteredLatch(String method) {
         return entered.computeIfAbsent(method, m -> new CountDownLatch(1));
     }
 
     /** Blob bodies hold after {@code at} bytes until the returned gate opens. */
-    CountDownLatch gateBlobsAt(long at) {
+    public CountDownLatch gateBlobsAt(long at) {
         CountDownLatch latch = new CountDownLatch(1);
         gates.add(latch);
         gateReached = new CountDownLatch(1);
@@ -116,36 +116,36 @@ final class FakeUpstream implements Upstream {
     }
 
     /** Counted down when a blob body reaches the gate of {@link #gateBlobsAt}. */
-    CountDownLatch gateReached() {
+    public CountDownLatch gateReached() {
         return gateReached;
     }
 
     /** The blob's body carries one wrong byte (its last) from now on. */
-    void corrupt(Digest digest) {
+    public void corrupt(Digest digest) {
         corrupt.add(digest);
     }
 
-    void repair(Digest digest) {
+    public void repair(Digest digest) {
         corrupt.remove(digest);
         breakAfter.remove(digest);
     }
 
     /** The blob's body breaks off (a connection reset) after {@code bytes} bytes. */
-    void breakAfter(Digest digest, long bytes) {
+    public void breakAfter(Digest digest, long bytes) {
         breakAfter.put(digest, bytes);
     }
 
-    void rateLimit(long remaining) {
+    public void rateLimit(long remaining) {
         rateLimit = new RateLimit(100, remaining, 21600, "127.0.0.1");
     }
 
-    int calls(String method) {
+    public int calls(String method) {
         AtomicInteger count = calls.get(method);
         return count == null ? 0 : count.get();
     }
 
     /** Opens every stall and gate, so nothing a test started stays blocked. */
-    void releaseAll() {
+    public void releaseAll() {
         gates.forEach(CountDownLatch::countDown);
     }
 

@@ -32,7 +32,7 @@ import static io.berth.store.testing.ManifestJson.OCI_MANIFEST;
  * a proxy project {@code hub} mirroring a {@link FakeUpstream}, and a {@link ProxyCache} over
  * them with a generous deadline (tests that need a short one open their own cache).
  */
-abstract class ProxyTestBase extends RegistryTestBase {
+public abstract class ProxyTestBase extends RegistryTestBase {
     protected static final String PROJECT = "hub";
     /** Long enough never to pass on a loaded machine; stall tests use {@link #cacheWithDeadline}. */
     protected static final Duration GENEROUS = Duration.ofSeconds(60);

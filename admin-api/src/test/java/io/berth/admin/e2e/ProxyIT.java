@@ -1,5 +1,6 @@
 package io.berth.admin.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.store.testing.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A proxy project in front of a real upstream (CNCF Distribution), pulled through by skopeo,
  * podman and docker, by path prefix and in each mirror mode (dockerd's {@code registry-mirrors},
  * containerd's {@code hosts.toml} with {@code ?ns=}, podman's registries.conf mirror); then the
- * upstream goes away and what was pulled is still served, by tag and by digest. The upstream is
- * registered as a {@code docker-hub} endpoint, so that Docker Hub's names and {@code ns=docker.io}
- * apply to it; project {@code hub} is the default mirror. Authentication is on; the project is public.
+ * upstream goes away and what was pulled or preheated is still served, by tag and by digest. The
+ * upstream is registered as a {@code docker-hub} endpoint, so that Docker Hub's names and
+ * {@code ns=docker.io} apply to it; project {@code hub} is the default mirror. Authentication is
+ * on; the project is public.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProxyIT {
@@ -36,6 +41,7 @@ class ProxyIT {
     private static Path work;
     private static Skopeo skopeo;
     private static TestImages.Image alpine;
+    private static TestImages.Index redis;
 
     @BeforeAll
     static void upstreamWithImages() throws IOException {
@@ -46,6 +52,10 @@ class ProxyIT {
         alpine = TestImages.singleArch(layout, "alpine", 707, 2, 384 * 1024, "amd64");
         skopeo.ok("copy", "--dest-tls-verify=false", "oci:" + layout + ":alpine",
                 "docker://" + upstream.hostPort() + "/library/alpine:3.20");
+        Path multi = work.resolve("multi");
+        redis = TestImages.multiArch(multi, "redis", 708, List.of("amd64", "arm64"), 256 * 1024);
+        skopeo.ok("copy", "--all", "--dest-tls-verify=false", "oci:" + multi + ":redis",
+                "docker://" + upstream.hostPort() + "/library/redis:7");
         long registryId = AdminCalls.call(berth, "POST", "/api/v1/registries", "{\"name\":\"hub-emulation\","
                 + "\"type\":\"docker-hub\",\"url\":\"http://" + upstream.hostPort() + "\"}", 201).path("id").asLong();
         AdminCalls.call(berth, "POST", "/api/v1/projects", "{\"name\":\"hub\",\"public\":true,"
@@ -144,6 +154,24 @@ class ProxyIT {
 
     @Test
     @Order(7)
+    void preheatOfOnePlatformFetchesTheIndexAndThatPlatformsImage() throws InterruptedException {
+        JsonNode job = AdminCalls.call(berth, "POST", "/api/v1/projects/hub/preheat",
+                "{\"references\":[\"redis:7\"],\"platforms\":[\"linux/arm64\"]}", 202);
+        long id = job.path("id").asLong();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (Set.of("queued", "running").contains(job.path("status").asText()) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            job = AdminCalls.call(berth, "GET", "/api/v1/preheat/" + id, null, 200);
+        }
+        assertEquals("succeeded", job.path("status").asText(), job.toString());
+        TestImages.Image arm64 = redis.images().get(1);
+        assertEquals(2, job.path("done").path("manifests").asLong(), job.toString()); // the index and arm64's
+        assertEquals(arm64.layerDigests().size() + 1, job.path("done").path("blobs").asLong(), job.toString());
+        assertEquals(redis.indexDigest(), job.path("items").path(0).path("digest").asText(), job.toString());
+    }
+
+    @Test
+    @Order(8)
     void withTheUpstreamDownWhatWasPulledIsStillServedByTagAndByDigest() throws IOException {
         upstream.stop();
         Path byTag = work.resolve("down-tag");
@@ -154,6 +182,12 @@ class ProxyIT {
         skopeo.ok("copy", "--src-tls-verify=false", "docker://" + berth.hostPort() + "/hub/library/alpine@"
                 + alpine.manifestDigest(), "oci:" + byDigest + ":pulled");
         assertLayoutHoldsAlpine(byDigest);
+        Path preheated = work.resolve("down-preheated");
+        skopeo.ok("copy", "--src-tls-verify=false", "--override-os", "linux", "--override-arch", "arm64",
+                "docker://" + berth.hostPort() + "/hub/library/redis:7", "oci:" + preheated + ":pulled");
+        assertTrue(Files.readString(preheated.resolve("index.json")).contains(redis.images().get(1).manifestDigest()));
+        assertFalse(skopeo.run("inspect", "--raw", "--tls-verify=false", "docker://" + berth.hostPort()
+                + "/hub/library/redis@" + redis.images().get(0).manifestDigest()).ok(), "amd64 was not preheated");
         Proc.Result never = skopeo.run("inspect", "--tls-verify=false", "docker://" + berth.hostPort()
                 + "/hub/library/busybox:1");
         assertFalse(never.ok(), "an image never pulled cannot come from a stopped upstream");

@@ -27,7 +27,8 @@ public final class HubContent {
         String path = "/v2/" + repository + "/manifests/";
         hub.registry.stubFor(authorized(get(urlPathEqualTo(path + tag))).willReturn(manifestAnswer(manifest, remaining)
                 .withBody(manifest.bytes())));
-        hub.registry.stubFor(authorized(head(urlPathEqualTo(path + tag))).willReturn(manifestAnswer(manifest, remaining)));
+        hub.registry.stubFor(authorized(head(urlPathEqualTo(path + tag)))
+                .willReturn(manifestAnswer(manifest, remaining)));
         hub.registry.stubFor(authorized(get(urlPathEqualTo(path + manifest.digest())))
                 .willReturn(manifestAnswer(manifest, remaining).withBody(manifest.bytes())));
     }
@@ -63,7 +64,8 @@ public final class HubContent {
     /** A GET of the blob gets {@code answer} from the registry itself. */
     public static void blobFails(DockerHubEmulation hub, String repository, String digest,
                                  ResponseDefinitionBuilder answer) {
-        hub.registry.stubFor(authorized(get(urlPathEqualTo("/v2/" + repository + "/blobs/" + digest))).willReturn(answer));
+        hub.registry.stubFor(authorized(get(urlPathEqualTo("/v2/" + repository + "/blobs/" + digest)))
+                .willReturn(answer));
     }
 
     private static ResponseDefinitionBuilder manifestAnswer(TestContent.Blob manifest, int remaining) {

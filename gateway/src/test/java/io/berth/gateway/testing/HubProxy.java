@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * wires proxy projects: a {@link ProxyCache} served for proxy projects, fetching on virtual
  * threads through the real upstream client ({@link UpstreamClients}) from a Docker Hub endpoint at
  * the URL the test gives (an emulation on 127.0.0.1). Its tags have no freshness window, so every
- * pull by tag after the first revalidates (or is served stale); its circuit breaker never opens,
+ * pull by tag after the first revalidates (or is served stale), unless fewer than 10 pulls are
+ * left in the upstream's rate budget (the default floor); its circuit breaker never opens,
  * so one test's failures do not change what the next sees. Each test opens its own (the cache's
  * memory, the client's tokens and rate budget start empty) over the server's database and store,
  * which keep what earlier ones cached.
@@ -57,9 +58,11 @@ public final class HubProxy implements AutoCloseable {
                 RegistryEndpoint.Type.DOCKER_HUB, List.of(upstream), false, null, null, null);
         ProxySettings settings = new ProxySettings(endpointId, List.of(), Duration.ZERO,
                 ProxySettings.OnUpstreamMissing.SERVE, 0, null);
-        this.cache = new ProxyCache(server.registry(), project -> Optional.of(settings).filter(s -> PROJECT.equals(project)),
-                id -> clients.of(endpoint), fetches, spool, new ProxyCache.Options(deadline, 10, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), RegistryServer.MAX_MANIFEST_SIZE, 10_000), Clock.systemUTC());
+        ProxyCache.Options cacheOptions = new ProxyCache.Options(deadline, 10, Duration.ofSeconds(30),
+                Duration.ofSeconds(10), RegistryServer.MAX_MANIFEST_SIZE, 10_000);
+        this.cache = new ProxyCache(server.registry(),
+                project -> PROJECT.equals(project) ? Optional.of(settings) : Optional.empty(),
+                id -> clients.of(endpoint), fetches, spool, cacheOptions, Clock.systemUTC());
         server.registry().repositories().serve(ProjectKind.PROXY, cache);
     }
 

@@ -34,9 +34,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Blob downloads that break on the way from Docker Hub's CDN to a client of the proxy project
  * {@code hub}: a connection reset mid-blob, a body cut short of its Content-Length, the wrong
- * bytes, a stall. The client's transfer always breaks (a short read, or an error before the
- * body), never a complete-looking 200; nothing is cached, no spool file is left, and the next
- * pull, from a healthy CDN, fetches the blob again and gets the right bytes.
+ * bytes, a stall in the body or before the headers, a 500 or 429 instead of the redirect. The
+ * client's transfer always breaks (a short read, or an error before the body), never a
+ * complete-looking 200; nothing is cached, no spool file is left, and the next pull, from a
+ * healthy CDN, fetches the blob again and gets the right bytes.
  */
 class HubBlobFaultsTest {
     private static final String REPOSITORY = "library/alpine";
@@ -145,6 +146,28 @@ class HubBlobFaultsTest {
             assertEquals(1, stallOver.getCount(), "the transfer broke while the CDN still stalled, not at its end");
             stallOver.countDown();
         }
+        assertNothingCached_andAHealthyPullFetchesAgain(blob);
+    }
+
+    @Test
+    void stallBeforeTheHeaders_isUnavailableByTheDeadline_whileTheCdnStillStalls() throws Exception {
+        proxy.close();
+        proxy = HubProxy.open(SERVER, endpoint, hub.registryUrl(), HubProxy.upstreamOptions(Duration.ofSeconds(20)),
+                Duration.ofSeconds(2));
+        byte[] blob = TestContent.bytes(607, SIZE);
+        CountDownLatch stallOver = new CountDownLatch(1);
+        try (RawHttpServer cdn = new RawHttpServer((head, socket, out) -> stallOver.await(30, TimeUnit.SECONDS))) {
+            HubContent.blobRedirect(hub, REPOSITORY, TestContent.digest(blob), cdn.url() + "/blobs/silent");
+
+            HttpResponse<byte[]> answer = SERVER.client().get(path(TestContent.digest(blob)));
+
+            OciAssertions.assertError(answer, 503, "UNAVAILABLE");
+            OciAssertions.assertHeader("2", answer, "Retry-After");
+            assertEquals(1, stallOver.getCount(), "answered while the CDN still stalled");
+            stallOver.countDown();
+        }
+        proxy.close(); // ends the fill that still waits for the CDN
+        proxy = openProxy(Duration.ofSeconds(20));
         assertNothingCached_andAHealthyPullFetchesAgain(blob);
     }
 

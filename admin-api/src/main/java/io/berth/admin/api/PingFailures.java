@@ -35,8 +35,8 @@ final class PingFailures {
                     + " later", null);
             case RATE_LIMITED -> unavailable(tried + "it is rate-limiting Berth" + reason + ". Try again later, or"
                     + " give credentials with a larger pull allowance", e.retryAfter().orElse(null));
-            case UNAUTHORIZED -> invalid(tried + "it refused the credentials" + reason + ". Set the right ones with"
-                    + " PUT /api/v1/registries/" + endpoint.id());
+            case UNAUTHORIZED, REPOSITORY_REFUSED -> invalid(tried + "it refused the credentials" + reason
+                    + ". Set the right ones with PUT /api/v1/registries/" + endpoint.id());
             case INVALID_RESPONSE -> invalid(tried + "its answer is not a registry's" + reason + ". Check that the URL"
                     + " is the registry's base URL (where /v2/ answers)");
             case NOT_ASKED -> unavailable(tried + "Berth did not ask it" + reason + ". Try again later", null);

@@ -15,9 +15,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * What the proxy makes of a failed upstream call: one log line (kind, status, the upstream's name:
  * never a credential), and, when nothing cached can stand in, the client's error. A rate-limited
- * upstream is {@code TOOMANYREQUESTS} with the upstream's {@code Retry-After}; every other failure
- * is {@code UPSTREAM_UNAVAILABLE} (503), answered at once so that mirror clients try their next
- * endpoint.
+ * upstream is {@code TOOMANYREQUESTS} with the upstream's {@code Retry-After}; a repository it
+ * refuses although Berth signed in is {@code NAME_UNKNOWN} (404: Docker Hub answers 401 for a
+ * repository it does not have, and passing that on would make docker ask the user to log in);
+ * every other failure is {@code UPSTREAM_UNAVAILABLE} (503), answered at once so that mirror
+ * clients try their next endpoint.
  */
 final class UpstreamFailures {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamFailures.class);
@@ -40,10 +42,18 @@ final class UpstreamFailures {
             return RegistryException.retryLater(ErrorCode.UNAVAILABLE, "the registry is stopping: try again",
                     Duration.ofSeconds(1));
         }
-        LOG.warn("proxy {}: {} of {} from upstream '{}' failed ({}); nothing cached to serve instead",
-                context.project(), what, context.upstreamName(), context.upstreamLabel(), describe(failure));
         String tried = "Tried to " + what + " of " + context.upstreamName() + " from upstream registry '"
                 + context.upstreamLabel() + "' but ";
+        if (failure instanceof UpstreamException e && e.kind() == UpstreamException.Kind.REPOSITORY_REFUSED) {
+            // Docker Hub's 401 for a repository it does not have: a sign-in prompt would mislead the user.
+            LOG.info("proxy {}: {} of {} from upstream '{}' was refused ({})", context.project(), what,
+                    context.upstreamName(), context.upstreamLabel(), describe(failure));
+            return new RegistryException(ErrorCode.NAME_UNKNOWN, tried + "it has no such repository or refuses"
+                    + " access to it: check the image name, or ask an administrator to give the registry endpoint"
+                    + " credentials that may pull it", context.upstreamName());
+        }
+        LOG.warn("proxy {}: {} of {} from upstream '{}' failed ({}); nothing cached to serve instead",
+                context.project(), what, context.upstreamName(), context.upstreamLabel(), describe(failure));
         if (failure instanceof TimeoutException) {
             return new RegistryException(ErrorCode.UPSTREAM_UNAVAILABLE, tried + "it did not answer within "
                     + deadline.budget().toMillis() + " ms; Berth keeps trying in the background: pull again shortly",
@@ -97,6 +107,7 @@ final class UpstreamFailures {
                     + " not pull this repository, or it does not exist there"
                     : "it refused anonymous access" + status + ": the repository does not exist there, or the"
                     + " registry endpoint needs credentials";
+            case REPOSITORY_REFUSED -> "it has no such repository or refuses access to it" + status;
             case INVALID_RESPONSE -> "its answer was refused (" + e.getMessage() + ")";
             case NOT_ASKED -> "Berth is holding back requests to it (it failed repeatedly or is at its request cap)";
         };

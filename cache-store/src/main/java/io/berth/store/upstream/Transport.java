@@ -100,10 +100,15 @@ final class Transport {
         if (response.status() == 401 && CredentialBoundary.sameOrigin(base, response.uri())) {
             List<String> challenges = response.headers().allValues("WWW-Authenticate");
             String refusal = said(response);
-            String answer = auth.answer(base, challenges, call.scope(), authorization, refusal);
-            response = hops.send(base, uri, call, Optional.of(answer));
+            authorization = Optional.of(auth.answer(base, challenges, call.scope(), authorization, refusal));
+            response = hops.send(base, uri, call, authorization);
         }
         int status = response.status();
+        if (status == 401 && refusedWithIssuedToken(base, call, authorization, response)) {
+            throw new UpstreamException(Kind.REPOSITORY_REFUSED, status, null, "the upstream refused a pull with a"
+                    + " token its token service issued (401" + said(response) + "): it has no such repository, or"
+                    + " the endpoint's credentials may not pull it", null);
+        }
         if (status == 401 || status == 403) {
             throw new UpstreamException(Kind.UNAUTHORIZED, status, null, "the upstream refused access ("
                     + status + said(response) + ")", null);
@@ -116,6 +121,17 @@ final class Transport {
                     + " failed with " + status + said(response), null);
         }
         return response;
+    }
+
+    /**
+     * Whether a 401 of the registry itself answered a repository's pull that carried a Bearer token
+     * from its token service (a static token refused never gets here: the authenticator refuses it
+     * first): Berth was signed in, so the refusal is about the repository, not the credentials.
+     */
+    private static boolean refusedWithIssuedToken(URI base, Call call, Optional<String> authorization,
+                                                  UpstreamResponse response) {
+        return call.scope() != null && CredentialBoundary.sameOrigin(base, response.uri())
+                && authorization.filter(a -> a.startsWith("Bearer ")).isPresent();
     }
 
     /** Waits before try {@code attempt}; false when the upstream asked for a longer wait than allowed. */

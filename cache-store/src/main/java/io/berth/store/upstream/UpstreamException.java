@@ -21,8 +21,14 @@ public final class UpstreamException extends IOException {
         SERVER_ERROR,
         /** 429 (or Docker Hub's rate-limit error): {@link #retryAfter} says how long to wait, when known. */
         RATE_LIMITED,
-        /** The upstream refused the credentials (401 after the token dance, or 403). */
+        /** The upstream refused the credentials (its token service, a Basic sign-in, a static token), or 403. */
         UNAUTHORIZED,
+        /**
+         * Signed in with a token the upstream's token service issued, and still refused (401) the
+         * repository: Docker Hub's answer for a repository that does not exist, as for one the
+         * credentials may not pull (it says 404 to neither). For the client, an unknown repository.
+         */
+        REPOSITORY_REFUSED,
         /** An answer Berth refuses: too large, wrong digest, bad redirect, malformed JSON, a token realm elsewhere. */
         INVALID_RESPONSE,
         /** The circuit breaker is open or the concurrency/rate cap is full: the upstream was not asked. */

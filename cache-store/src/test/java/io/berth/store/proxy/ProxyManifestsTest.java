@@ -225,6 +225,9 @@ class ProxyManifestsTest extends ProxyTestBase {
             assertEquals(ErrorCode.TOOMANYREQUESTS, e.code());
             assertEquals("42", e.headers().get(RegistryException.RETRY_AFTER));
             assertTrue(e.getMessage().contains("retry after 42 s"), e.getMessage());
+        } else if (kind == UpstreamException.Kind.REPOSITORY_REFUSED) {
+            assertEquals(ErrorCode.NAME_UNKNOWN, e.code(), "Docker Hub's 401 for a missing repository is no sign-in prompt");
+            assertTrue(e.getMessage().contains("has no such repository or refuses access to it"), e.getMessage());
         } else {
             assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, e.code());
         }

@@ -24,13 +24,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * {@code auth.docker.io} (another server, as Docker Hub's is another host) and a blob CDN that
  * the registry redirects blob downloads to. Tests add the content stubs they need.
  */
-final class DockerHubEmulation implements AutoCloseable {
-    static final String SERVICE = "registry.docker.io";
-    static final String TOKEN = "hub-token-1";
+public final class DockerHubEmulation implements AutoCloseable {
+    public static final String SERVICE = "registry.docker.io";
+    public static final String TOKEN = "hub-token-1";
 
-    final WireMockServer registry = started();
-    final WireMockServer auth = started();
-    final WireMockServer cdn = started();
+    public final WireMockServer registry = started();
+    public final WireMockServer auth = started();
+    public final WireMockServer cdn = started();
 
     private static WireMockServer started() {
         WireMockServer server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
@@ -38,15 +38,15 @@ final class DockerHubEmulation implements AutoCloseable {
         return server;
     }
 
-    URI registryUrl() {
+    public URI registryUrl() {
         return URI.create("http://127.0.0.1:" + registry.port());
     }
 
-    String realm() {
+    public String realm() {
         return "http://127.0.0.1:" + auth.port() + "/token";
     }
 
-    String cdnUrl(String path) {
+    public String cdnUrl(String path) {
         return "http://127.0.0.1:" + cdn.port() + path;
     }
 
@@ -55,7 +55,7 @@ final class DockerHubEmulation implements AutoCloseable {
      * pull scope of its repository, none for {@code /v2/}); the token service hands out
      * {@code TOKEN} for any scope, valid {@code expiresIn} seconds (0: no {@code expires_in}).
      */
-    void requireTokens(int expiresIn) {
+    public void requireTokens(int expiresIn) {
         registry.stubFor(any(urlPathMatching("/v2/(.+)/(manifests|blobs|tags|referrers)/.*")).atPriority(100)
                 .willReturn(challenge("scope=\"repository:{{request.pathSegments.[1]}}/{{request.pathSegments.[2]}}:pull\"")));
         registry.stubFor(any(urlPathEqualTo("/v2/")).atPriority(100).willReturn(challenge(null)));
@@ -68,7 +68,7 @@ final class DockerHubEmulation implements AutoCloseable {
                         + ",\"issued_at\":\"2026-01-01T00:00:00Z\"}")));
     }
 
-    ResponseDefinitionBuilder challenge(String scope) {
+    public ResponseDefinitionBuilder challenge(String scope) {
         String value = "Bearer realm=\"" + realm() + "\",service=\"" + SERVICE + "\"" + (scope == null ? "" : "," + scope);
         return aResponse().withStatus(401).withHeader("WWW-Authenticate", value)
                 .withHeader("Content-Type", "application/json")
@@ -76,16 +76,32 @@ final class DockerHubEmulation implements AutoCloseable {
                 .withTransformers("response-template");
     }
 
+    /**
+     * Answers as Docker Hub does for a repository that does not exist, or that the caller may not
+     * pull: 401 with {@code error="insufficient_scope"} and an {@code UNAUTHORIZED} error, even to
+     * requests carrying a token its token service issued (it never says 404 to such callers).
+     */
+    public void withoutRepository(String repository) {
+        String scope = "repository:" + repository + ":pull";
+        registry.stubFor(authorized(any(urlPathMatching("/v2/" + repository + "/.*"))).willReturn(aResponse()
+                .withStatus(401).withHeader("Content-Type", "application/json")
+                .withHeader("WWW-Authenticate", "Bearer realm=\"" + realm() + "\",service=\"" + SERVICE
+                        + "\",scope=\"" + scope + "\",error=\"insufficient_scope\"")
+                .withBody("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\","
+                        + "\"detail\":[{\"Type\":\"repository\",\"Class\":\"\",\"Name\":\"" + repository
+                        + "\",\"Action\":\"pull\"}]}]}")));
+    }
+
     /** A stub that answers only requests carrying the emulation's token. */
-    static MappingBuilder authorized(MappingBuilder request) {
+    public static MappingBuilder authorized(MappingBuilder request) {
         return request.atPriority(1).withHeader("Authorization", equalTo("Bearer " + TOKEN));
     }
 
-    int tokenRequests() {
+    public int tokenRequests() {
         return auth.findAll(anyRequestedFor(anyUrl())).size();
     }
 
-    List<LoggedRequest> cdnRequests() {
+    public List<LoggedRequest> cdnRequests() {
         return cdn.findAll(anyRequestedFor(anyUrl()));
     }
 

@@ -208,6 +208,23 @@ class DockerHubTokenDanceTest {
     }
 
     @Test
+    void repositoryRefusedWithAnIssuedToken_isRepositoryRefused_notUnauthorized() throws Exception {
+        hub.requireTokens(300);
+        hub.withoutRepository("library/no-such-image");
+        try (RegistryClient client = new RegistryClient(endpoint(hub.registryUrl()), fastOptions(), clock)) {
+            for (int pull = 1; pull <= 2; pull++) { // the second sends its token up front
+                UpstreamException e = assertThrows(UpstreamException.class,
+                        () -> client.getManifest("library/no-such-image", "latest", 1 << 20));
+
+                assertEquals(Kind.REPOSITORY_REFUSED, e.kind());
+                assertEquals(401, e.status());
+                assertTrue(e.getMessage().contains("no such repository"), e.getMessage());
+                assertFalse(e.getMessage().contains(DockerHubEmulation.TOKEN), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void ping_signsInWithoutScope() throws Exception {
         hub.requireTokens(300);
         try (RegistryClient client = new RegistryClient(endpoint(hub.registryUrl()), fastOptions(), clock)) {

@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Content-Length, a connection reset in the middle of a body, a stall after the first bytes, an
  * endless body. Each connection serves one request with the test's {@link Responder}, then closes.
  */
-final class RawHttpServer implements AutoCloseable {
+public final class RawHttpServer implements AutoCloseable {
     /** Writes one response (or a broken one) for a request whose head is given. */
     @FunctionalInterface
-    interface Responder {
+    public interface Responder {
         void respond(String requestHead, Socket socket, OutputStream out) throws IOException, InterruptedException;
     }
 
@@ -31,17 +31,17 @@ final class RawHttpServer implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
-    RawHttpServer(Responder responder) throws IOException {
+    public RawHttpServer(Responder responder) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.responder = responder;
         this.acceptor = Thread.ofVirtual().start(this::acceptLoop);
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
-    int requests() {
+    public int requests() {
         return requests.get();
     }
 
@@ -79,7 +79,7 @@ final class RawHttpServer implements AutoCloseable {
     }
 
     /** The head of an answer with the given headers (each "Name: value"); the connection closes after it. */
-    static byte[] head(int status, String... headers) {
+    public static byte[] head(int status, String... headers) {
         StringBuilder s = new StringBuilder("HTTP/1.1 " + status + " X\r\nConnection: close\r\n");
         for (String h : headers) {
             s.append(h).append("\r\n");

@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * First another Berth (authentication on, its token service): its private project {@code vault}
  * is mirrored with the credentials of a robot that may only pull there; skopeo, podman and docker
  * pull through the proxy and get the upstream's digest, the upstream's audit log shows the robot's
- * pull, the robot's rights bound what the proxy can fetch, and wrong credentials give the client a
- * clear 503 {@code UNAVAILABLE}. Then CNCF Distribution with token authentication, its tokens issued
+ * pull, the robot's rights bound what the proxy can fetch (a name beyond them is unknown, 404), and
+ * wrong credentials give the client a clear 503 {@code UNAVAILABLE}. Then CNCF Distribution with token authentication, its tokens issued
  * by a test {@link TokenIssuer} and reached through a {@link RecordingRelay}: the issuer is asked
  * for {@code repository:<name>:pull} with the endpoint's credentials, and the registry only ever
  * sees Bearer tokens. Each upstream is finally stopped, and what was pulled is still served by tag
@@ -175,12 +175,16 @@ class ProxyUpstreamAuthIT {
         assertEquals("success", line.path("result").asText(), line.toString());
     }
 
-    /** The robot may pull only in vault: the same upstream's private project other is not served through the proxy. */
+    /**
+     * The robot may pull only in vault: the same upstream's private project other is not served
+     * through the proxy. The upstream refuses the token it issued, as Docker Hub does for a name it
+     * lacks, so the client hears of an unknown name (404), not of a broken upstream.
+     */
     @Test
     @Order(5)
     void berthUpstream_theRobotsRightsBoundWhatTheProxyFetches() {
         V2Client.Manifest refused = berth.v2().manifest("berthmirror/other/app", "v1");
-        assertError(refused, 503, "UNAVAILABLE", "refused access with the registry endpoint's credentials");
+        assertError(refused, 404, "NAME_UNKNOWN", "has no such repository or refuses access to it");
         assertFalse(skopeo.run("inspect", "--tls-verify=false", "docker://" + berth.hostPort()
                 + "/berthmirror/other/app:v1").ok(), "other/app must not come through the robot's proxy");
     }

@@ -34,7 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Readers ({@link SpoolReader}) read the spool file as bytes arrive, from any offset. The fill
  * hashes while it writes, and checks size and digest at the end; until then no reader gets the
  * last byte of its span, so a blob that turns out corrupt (or an upstream that fails mid-way)
- * breaks every reader's transfer instead of completing one. A verified blob is fsynced, adopted by
+ * breaks every reader's transfer instead of completing one. Readers finish as soon as the digest
+ * is verified, without waiting for the disk; the verified blob is then fsynced, adopted by
  * the blob store and linked into every repository that joined; a failed one is deleted and
  * nothing is cached.
  */
@@ -67,7 +68,6 @@ final class BlobFill implements Runnable {
     private long written;
     private boolean absent;
     private boolean verified;
-    private boolean handedOff;
     private boolean committed;
     private Exception failure;
 
@@ -88,11 +88,14 @@ final class BlobFill implements Runnable {
         return context.project();
     }
 
-    /** Adds a repository to link the blob into; while the blob is being committed, waits (briefly) for it. */
+    /**
+     * Adds a repository to link the blob into; once the blob is verified, waits for it to be committed
+     * (its fsync), so that the caller reads it from the store.
+     */
     Joined join(RepositoryName repository) throws InterruptedIOException {
         lock.lock();
         try {
-            while (handedOff && !committed && failure == null) {
+            while (verified && !committed && failure == null) {
                 awaitChange();
             }
             if (failure != null) {
@@ -152,7 +155,7 @@ final class BlobFill implements Runnable {
     Optional<SpoolReader> openReader(long offset, long length) throws IOException {
         lock.lock();
         try {
-            while (handedOff && !committed && failure == null) {
+            while (verified && !committed && failure == null) {
                 awaitChange();
             }
             if (failure != null) {
@@ -264,7 +267,10 @@ final class BlobFill implements Runnable {
         }
     }
 
-    /** Writes the body into the spool file, hashing it, and checks its size and digest; fsyncs it. */
+    /**
+     * Writes the body into the spool file, hashing it, and checks its size and digest; lets readers
+     * read to the end once it is verified, then fsyncs it.
+     */
     private void spoolFrom(InputStream in, long expected) throws IOException {
         MessageDigest hasher = digest.algorithm().newHasher();
         try (FileChannel out = FileChannel.open(spool, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -295,6 +301,9 @@ final class BlobFill implements Runnable {
                 throw new UpstreamException(UpstreamException.Kind.INVALID_RESPONSE, "the upstream sent content"
                         + " with digest " + actual + " for blob " + digest);
             }
+            // Readers may finish now: what they read is verified. Only the store waits for the fsync,
+            // which for a large layer takes long enough to stall every client at its last byte.
+            update(() -> verified = true);
             out.force(true);
         }
     }
@@ -307,7 +316,6 @@ final class BlobFill implements Runnable {
             size = verifiedSize;
             written = verifiedSize;
             verified = true;
-            handedOff = true;
             into = List.copyOf(repositories);
             changed.signalAll();
         } finally {

@@ -41,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class BlobFill implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BlobFill.class);
-    private static final int BUFFER = 64 << 10;
+    private static final int BUFFER = 256 << 10;
 
     /** What joining a fill found. */
     enum Joined {

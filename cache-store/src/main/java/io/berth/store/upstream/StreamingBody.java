@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A response body as a blocking stream, fed by the HTTP client's publisher one batch of buffers at
- * a time (so a slow reader slows the upstream down instead of filling memory). It is its own idle
+ * A response body as a blocking stream, fed by the HTTP client's publisher a bounded number of
+ * batches of buffers ahead of the reader (so a slow reader slows the upstream down instead of
+ * filling memory); a read takes what has arrived, up to its length, and blocks only for the first byte. It is its own idle
  * watchdog: a read that waits longer than the idle timeout for the next bytes fails with
  * {@link Kind#TIMEOUT} and drops the connection, however long the transfer has run as a whole. A
  * body that ends before its {@code Content-Length} fails with an {@link IOException}: never a
@@ -24,6 +25,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class StreamingBody extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
     private static final Object END = new Object();
+    /**
+     * Batches asked of the client ahead of the reader: enough that the connection keeps flowing
+     * while the reader writes and hashes (one at a time made every batch a round trip between
+     * threads), few enough to bound memory (the client's batches hold a few 16 KiB buffers).
+     */
+    static final int WINDOW = 16;
 
     private final BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
     private final long expectedLength;
@@ -70,7 +77,7 @@ final class StreamingBody extends InputStream implements Flow.Subscriber<List<By
         if (closed.get()) {
             s.cancel();
         } else {
-            s.request(1);
+            s.request(WINDOW);
         }
     }
 
@@ -104,20 +111,25 @@ final class StreamingBody extends InputStream implements Flow.Subscriber<List<By
         if (failure != null) {
             throw failure;
         }
-        if (len == 0) {
-            return 0;
-        }
-        while (current == null || !current.hasRemaining()) {
+        int copied = 0;
+        while (copied < len) {
+            if (current != null && current.hasRemaining()) {
+                int n = Math.min(len - copied, current.remaining());
+                current.get(b, off + copied, n);
+                copied += n;
+                received += n;
+                continue;
+            }
             if (batch != null && batch.hasNext()) {
                 current = batch.next();
                 continue;
             }
-            if (ended) {
-                return -1;
-            }
             if (batch != null) {
                 batch = null;
-                subscription.request(1);
+                subscription.request(1); // keeps WINDOW batches asked for ahead of this reader
+            }
+            if (ended || copied > 0 && !(arrivals.peek() instanceof List<?>)) {
+                break; // what was copied goes out now; the end or a failure comes with the next read
             }
             Object next = awaitNext();
             if (next == END) {
@@ -126,7 +138,7 @@ final class StreamingBody extends InputStream implements Flow.Subscriber<List<By
                     throw fail(new UpstreamException(Kind.UNREACHABLE, 0, null, source + " ended the body after "
                             + received + " of its " + expectedLength + " bytes", null));
                 }
-                return -1;
+                break;
             }
             if (next instanceof Throwable t) {
                 throw fail(new UpstreamException(Kind.UNREACHABLE, 0, null, "the connection to " + source
@@ -138,10 +150,7 @@ final class StreamingBody extends InputStream implements Flow.Subscriber<List<By
             batch = buffers.iterator();
             current = null;
         }
-        int n = Math.min(len, current.remaining());
-        current.get(b, off, n);
-        received += n;
-        return n;
+        return copied == 0 && len > 0 ? -1 : copied;
     }
 
     @Override

@@ -52,17 +52,33 @@ class StreamingBodyTest {
     }
 
     @Test
-    void wholeBody_readsToTheEnd_askingForOneBatchAtATime() throws IOException {
+    void wholeBody_readsToTheEnd_keepingABoundedWindowOfBatchesAskedFor() throws IOException {
         Subscription subscription = new Subscription();
         StreamingBody body = body(6, subscription);
-        assertEquals(1, subscription.requested.get());
+        assertEquals(StreamingBody.WINDOW, subscription.requested.get());
         body.onNext(List.of(ByteBuffer.wrap(new byte[] {1, 2}), ByteBuffer.wrap(new byte[] {3})));
         body.onNext(List.of(ByteBuffer.wrap(new byte[] {4, 5, 6})));
         body.onComplete();
 
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, body.readAllBytes());
         assertEquals(-1, body.read());
-        assertEquals(3, subscription.requested.get(), "one request per batch consumed, never more in advance");
+        assertEquals(StreamingBody.WINDOW + 2, subscription.requested.get(), "one more asked per batch consumed");
+    }
+
+    @Test
+    void aRead_takesEveryBufferThatHasArrived_upToItsLength_andBlocksOnlyForTheFirst() throws IOException {
+        StreamingBody body = body(7, new Subscription());
+        body.onNext(List.of(ByteBuffer.wrap(new byte[] {1, 2}), ByteBuffer.wrap(new byte[] {3})));
+        body.onNext(List.of(ByteBuffer.wrap(new byte[] {4, 5})));
+        byte[] into = new byte[4];
+
+        assertEquals(4, body.read(into, 0, 4));
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, into);
+        assertEquals(1, body.read(into, 0, 4), "what has arrived, without waiting for more");
+        body.onNext(List.of(ByteBuffer.wrap(new byte[] {6, 7})));
+        body.onComplete();
+        assertEquals(2, body.read(into, 0, 4));
+        assertEquals(-1, body.read(into, 0, 4));
     }
 
     @Test

@@ -28,9 +28,10 @@ final class StreamingBody extends InputStream implements Flow.Subscriber<List<By
     /**
      * Batches asked of the client ahead of the reader: enough that the connection keeps flowing
      * while the reader writes and hashes (one at a time made every batch a round trip between
-     * threads), few enough to bound memory (the client's batches hold a few 16 KiB buffers).
+     * threads), few enough to bound memory (a batch holds about one socket read, up to
+     * {@link RegistryClient#SOCKET_BUFFER}: a few MiB per body at most).
      */
-    static final int WINDOW = 16;
+    static final int WINDOW = 4;
 
     private final BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
     private final long expectedLength;

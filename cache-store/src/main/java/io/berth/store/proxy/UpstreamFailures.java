@@ -88,6 +88,7 @@ final class UpstreamFailures {
             case UNAUTHORIZED -> "it refused Berth's credentials" + status;
             case INVALID_RESPONSE -> "its answer was refused (" + e.getMessage() + ")";
             case NOT_ASKED -> "Berth is holding back requests to it (it failed repeatedly or is at its request cap)";
+            case REJECTED, UNSUPPORTED -> "it refused the request" + status + " (" + e.getMessage() + ")";
         };
     }
 

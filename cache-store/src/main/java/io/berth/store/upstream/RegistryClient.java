@@ -30,6 +30,7 @@ public final class RegistryClient implements Upstream, AutoCloseable {
     private final RateLimits rateLimits;
     private final Transport transport;
     private final UpstreamStats stats;
+    private final RegistryWriter writer;
 
     /** A client for {@code endpoint}; IllegalArgumentException when its CA PEM cannot be read. */
     public RegistryClient(RegistryEndpoint endpoint, Options options) {
@@ -58,11 +59,17 @@ public final class RegistryClient implements Upstream, AutoCloseable {
         Authenticator auth = new Authenticator(endpoint.credential(),
                 new TokenService(hops, endpoint.credential(), options.maxJsonSize(), clock), clock);
         this.transport = new Transport(endpoint, options, hops, auth, guards, rateLimits);
+        this.writer = new RegistryWriter(endpoint, options, transport);
     }
 
     @Override
     public RegistryEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** The write side of this client (replication's pushes), sharing its connections, tokens, guards and counts. */
+    public UpstreamWriter writer() {
+        return writer;
     }
 
     @Override
@@ -193,7 +200,7 @@ public final class RegistryClient implements Upstream, AutoCloseable {
         return Optional.of(new TagPage(page.names(), page.more()));
     }
 
-    private static String path(String repository, String rest) {
+    static String path(String repository, String rest) {
         return "/v2/" + RepositoryName.parse(repository) + rest;
     }
 
@@ -201,7 +208,7 @@ public final class RegistryClient implements Upstream, AutoCloseable {
         return "repository:" + repository + ":pull";
     }
 
-    private static String named(String repository, Reference ref) {
+    static String named(String repository, Reference ref) {
         return repository + (ref.isDigest() ? "@" : ":") + ref;
     }
 }

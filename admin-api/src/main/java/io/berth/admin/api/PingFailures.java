@@ -40,6 +40,8 @@ final class PingFailures {
             case INVALID_RESPONSE -> invalid(tried + "its answer is not a registry's" + reason + ". Check that the URL"
                     + " is the registry's base URL (where /v2/ answers)");
             case NOT_ASKED -> unavailable(tried + "Berth did not ask it" + reason + ". Try again later", null);
+            case REJECTED, UNSUPPORTED -> invalid(tried + "it refused the request" + reason + ". Check that the URL"
+                    + " is the registry's base URL (where /v2/ answers)");
         };
     }
 

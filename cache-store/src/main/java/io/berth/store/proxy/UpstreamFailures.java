@@ -110,6 +110,7 @@ final class UpstreamFailures {
             case REPOSITORY_REFUSED -> "it has no such repository or refuses access to it" + status;
             case INVALID_RESPONSE -> "its answer was refused (" + e.getMessage() + ")";
             case NOT_ASKED -> "Berth is holding back requests to it (it failed repeatedly or is at its request cap)";
+            case REJECTED, UNSUPPORTED -> "it refused the request" + status + " (" + e.getMessage() + ")";
         };
     }
 

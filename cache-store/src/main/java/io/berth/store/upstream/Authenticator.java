@@ -116,13 +116,13 @@ final class Authenticator {
 
     private static TreeSet<String> scopes(String ours, String challenged) {
         TreeSet<String> scopes = new TreeSet<>();
-        if (ours != null) {
-            scopes.add(ours);
-        }
-        if (challenged != null) {
-            for (String s : challenged.trim().split("\\s+")) {
-                if (!s.isEmpty()) {
-                    scopes.add(s);
+        // Several scopes (a mount's pull on the source repository) are one token request, as docker asks.
+        for (String given : new String[] {ours, challenged}) {
+            if (given != null) {
+                for (String s : given.trim().split("\\s+")) {
+                    if (!s.isEmpty()) {
+                        scopes.add(s);
+                    }
                 }
             }
         }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An upstream's error body in one line for a message: the registry's {@code errors} (code and
@@ -49,6 +50,24 @@ final class ErrorSummary {
             }
         }
         return cut(String.join("; ", parts.stream().filter(p -> !p.isBlank()).toList()));
+    }
+
+    /** The code of the first of the registry's {@code errors}, when the body has one. */
+    static Optional<String> firstCode(byte[] body) {
+        try {
+            JsonNode root = body == null || body.length == 0 ? null : JSON.readTree(body);
+            if (root != null) {
+                for (JsonNode error : root.path("errors")) {
+                    String code = error.path("code").asText("").strip();
+                    if (!code.isEmpty()) {
+                        return Optional.of(code.length() > 64 ? code.substring(0, 64) : code);
+                    }
+                }
+            }
+        } catch (IOException notJson) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     /** Whether the body is Docker Hub's pull-rate-limit error ({@code TOOMANYREQUESTS}). */

@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * Sends requests and follows redirects by hand (the HTTP client follows none): at most
  * {@value #MAX_REDIRECTS}, to {@code http} or {@code https} only, never back to a URL already
  * visited, and with the {@code Authorization} header only on the registry's own origin, so blob
- * storage and CDNs never see credentials. Transport failures become {@link UpstreamException}s:
+ * storage and CDNs never see credentials; a write follows only a 307 or 308 that stays on the
+ * registry's origin. Transport failures become {@link UpstreamException}s:
  * no connection is {@link Kind#UNREACHABLE}, no headers in time is {@link Kind#TIMEOUT}.
  */
 final class Hops {
@@ -68,6 +69,9 @@ final class Hops {
             Optional<String> location = response.header("Location");
             response.discard();
             URI next = target(current, location);
+            if (!call.isRead()) {
+                refuseWriteRedirect(base, call, response.status(), next);
+            }
             if (hop + 1 > MAX_REDIRECTS) {
                 throw invalid("the upstream redirected more than " + MAX_REDIRECTS + " times");
             }
@@ -117,10 +121,17 @@ final class Hops {
     }
 
     HttpRequest.Builder request(URI uri, Call call) {
+        Call.Body body = call.body();
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .method(call.method(), HttpRequest.BodyPublishers.noBody())
-                .timeout(options.headersTimeout())
+                .method(call.method(), body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher().get())
+                .timeout(body == null || body.timeout() == null ? options.headersTimeout() : body.timeout())
                 .header("User-Agent", USER_AGENT);
+        if (body != null) {
+            builder.header("Content-Type", body.contentType());
+            if (body.contentRange() != null) {
+                builder.header("Content-Range", body.contentRange());
+            }
+        }
         if (!call.accept().isEmpty()) {
             builder.header("Accept", String.join(", ", call.accept()));
         }
@@ -146,6 +157,20 @@ final class Hops {
                     + " URL; only http and https are followed");
         }
         return next;
+    }
+
+    /**
+     * A write is sent again elsewhere only where the spec allows it: a 307 or 308 (which keep the
+     * method and body) to the registry's own origin. Anything else would re-send an upload or a
+     * manifest where Berth cannot vouch for it, or turn a PUT into a GET.
+     */
+    private static void refuseWriteRedirect(URI base, Call call, int status, URI next) throws UpstreamException {
+        if ((status == 307 || status == 308) && CredentialBoundary.sameOrigin(base, next)) {
+            return;
+        }
+        throw invalid("the registry answered the " + call.method() + " with a redirect (" + status + ") to "
+                + CredentialBoundary.origin(next) + "; Berth follows the redirects of writes only when they are 307"
+                + " or 308 and stay on the registry's own origin");
     }
 
     private static boolean isRedirect(int status) {

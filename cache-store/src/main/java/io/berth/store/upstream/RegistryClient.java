@@ -1,7 +1,5 @@
 package io.berth.store.upstream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.MediaTypes;
 import io.berth.store.oci.Reference;
@@ -9,13 +7,11 @@ import io.berth.store.oci.RepositoryName;
 import io.berth.store.upstream.UpstreamClients.Options;
 import io.berth.store.upstream.UpstreamException.Kind;
 
-import java.io.IOException;
 import java.net.ProxySelector;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -27,7 +23,6 @@ import java.util.OptionalLong;
  * holds one of the endpoint's request slots until it is closed, so callers must close them.
  */
 public final class RegistryClient implements Upstream, AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * The JDK client reads sockets into buffers of this size (its default, 16 KiB, made a 256 MiB
      * layer take about three times as long as curl on loopback; 512 KiB comes close to curl). It is
@@ -49,6 +44,7 @@ public final class RegistryClient implements Upstream, AutoCloseable {
     private final RateLimits rateLimits;
     private final Transport transport;
     private final UpstreamStats stats;
+    private final RegistryWriter writer;
 
     /** A client for {@code endpoint}; IllegalArgumentException when its CA PEM cannot be read. */
     public RegistryClient(RegistryEndpoint endpoint, Options options) {
@@ -77,11 +73,17 @@ public final class RegistryClient implements Upstream, AutoCloseable {
         Authenticator auth = new Authenticator(endpoint.credential(),
                 new TokenService(hops, endpoint.credential(), options.maxJsonSize(), clock), clock);
         this.transport = new Transport(endpoint, options, hops, auth, guards, rateLimits);
+        this.writer = new RegistryWriter(endpoint, options, transport);
     }
 
     @Override
     public RegistryEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** The write side of this client (replication's pushes), sharing its connections, tokens, guards and counts. */
+    public UpstreamWriter writer() {
+        return writer;
     }
 
     @Override
@@ -207,28 +209,12 @@ public final class RegistryClient implements Upstream, AutoCloseable {
         if (r.status() != 200) {
             throw r.unexpected(what);
         }
-        boolean more = ResponseHeaders.hasNextLink(r.headers());
-        JsonNode root;
-        try {
-            root = JSON.readTree(r.readAtMost(maxSize, "the answer to " + what));
-        } catch (UpstreamException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new UpstreamException(Kind.INVALID_RESPONSE, "the upstream's tag list is malformed JSON");
-        }
-        List<String> tags = new ArrayList<>();
-        for (JsonNode tag : root == null ? JSON.createArrayNode() : root.path("tags")) {
-            if (tag.isTextual() && Reference.isValidTag(tag.asText())) {
-                tags.add(tag.asText());
-            }
-        }
-        if (limit > 0 && tags.size() > limit) {
-            return Optional.of(new TagPage(tags.subList(0, limit), true));
-        }
-        return Optional.of(new TagPage(tags, more));
+        NamePages.Page page = NamePages.read(r, "tags", Reference::isValidTag, limit, maxSize, what,
+                "the upstream's tag list");
+        return Optional.of(new TagPage(page.names(), page.more()));
     }
 
-    private static String path(String repository, String rest) {
+    static String path(String repository, String rest) {
         return "/v2/" + RepositoryName.parse(repository) + rest;
     }
 
@@ -236,7 +222,7 @@ public final class RegistryClient implements Upstream, AutoCloseable {
         return "repository:" + repository + ":pull";
     }
 
-    private static String named(String repository, Reference ref) {
+    static String named(String repository, Reference ref) {
         return repository + (ref.isDigest() ? "@" : ":") + ref;
     }
 }

@@ -78,7 +78,8 @@ final class ResponseHeaders {
         return headers.allValues("Link").stream().anyMatch(v -> NEXT_LINK.matcher(v.toLowerCase(Locale.ROOT)).find());
     }
 
-    private static OptionalLong number(String text) {
+    /** A non-negative number of up to 18 digits, or empty. */
+    static OptionalLong number(String text) {
         if (text == null || text.isBlank() || text.trim().length() > 18) {
             return OptionalLong.empty();
         }

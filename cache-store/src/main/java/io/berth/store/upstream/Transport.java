@@ -16,10 +16,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Carries one {@link Call} to an endpoint: through its guards, to each of its URLs in order
  * (failover on unreachable, timeout and 5xx), through the token dance, and again after a backoff
- * (or the upstream's {@code Retry-After}, up to a cap) while tries are left. Every call is a GET or
- * a HEAD, so any of them may be retried, but only until its body is handed to a caller: a handler
- * that reads a whole (small) body inside the loop is retried when the body breaks off; a blob
- * stream, once handed on, never is.
+ * (or the upstream's {@code Retry-After}, up to a cap) while tries are left. The calls given to
+ * {@link #execute} are those that may be repeated (reads, a manifest PUT, a DELETE, an upload's
+ * POST), but only until a response body is handed to a caller: a handler that reads a whole
+ * (small) body inside the loop is retried when the body breaks off; a blob stream, once handed on,
+ * never is. The requests of an upload session go through {@link #once}: one URL, one try.
  */
 final class Transport {
     private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
@@ -92,9 +93,33 @@ final class Transport {
         }
     }
 
-    /** The answer of one URL, after the token dance; 5xx, 429 and a refused sign-in are thrown. */
+    /**
+     * Sends {@code call} to {@code target} (an upload session's location on the registry at
+     * {@code base}) once, through the guards and the token dance, without retry or failover.
+     */
+    <T> T once(URI base, URI target, Call call, Handler<T> handler) throws UpstreamException {
+        UpstreamGuards.Permit permit = guards.enter(call.what());
+        try (UpstreamResponse response = answer(base, target, call)) {
+            T result = handler.handle(response);
+            permit.judge(null);
+            return result;
+        } catch (UpstreamException e) {
+            // A body the uploader itself broke off (its source failed, a stop) says nothing of the registry.
+            if (!SourcePublisher.brokenOffByUs(e)) {
+                permit.judge(e);
+            }
+            throw failed(call, e, 1);
+        } finally {
+            permit.abandon();
+        }
+    }
+
     private UpstreamResponse answer(URI base, Call call) throws UpstreamException {
-        URI uri = resolve(base, call.pathAndQuery());
+        return answer(base, resolve(base, call.pathAndQuery()), call);
+    }
+
+    /** The answer of one URL, after the token dance; 5xx, 429 and a refused sign-in are thrown. */
+    private UpstreamResponse answer(URI base, URI uri, Call call) throws UpstreamException {
         Optional<String> authorization = auth.preemptive(base, call.scope());
         UpstreamResponse response = hops.send(base, uri, call, authorization);
         if (response.status() == 401 && CredentialBoundary.sameOrigin(base, response.uri())) {
@@ -110,8 +135,13 @@ final class Transport {
                     + " the endpoint's credentials may not pull it", null);
         }
         if (status == 401 || status == 403) {
-            throw new UpstreamException(Kind.UNAUTHORIZED, status, null, "the upstream refused access ("
-                    + status + said(response) + ")", null);
+            Optional<String> scopeError = Challenge.pick(response.headers().allValues("WWW-Authenticate"))
+                    .flatMap(c -> c.param("error"));
+            byte[] body = response.errorBody();
+            String summary = ErrorSummary.of(body);
+            throw new UpstreamException(Kind.UNAUTHORIZED, status, null,
+                    scopeError.or(() -> ErrorSummary.firstCode(body)).orElse(null), "the upstream refused access ("
+                    + status + (summary.isEmpty() ? "" : ": " + summary) + ")", null);
         }
         if (status == 429) {
             throw rateLimits.tooManyRequests(response, endpoint.name());
@@ -130,7 +160,10 @@ final class Transport {
      */
     private static boolean refusedWithIssuedToken(URI base, Call call, Optional<String> authorization,
                                                   UpstreamResponse response) {
-        return call.scope() != null && CredentialBoundary.sameOrigin(base, response.uri())
+        String scope = call.scope();
+        boolean pullOfOneRepository = scope != null && scope.startsWith("repository:") && scope.endsWith(":pull")
+                && !scope.contains(" ");
+        return pullOfOneRepository && CredentialBoundary.sameOrigin(base, response.uri())
                 && authorization.filter(a -> a.startsWith("Bearer ")).isPresent();
     }
 
@@ -162,8 +195,9 @@ final class Transport {
                 : endpoint.urls().size() + " URLs";
         String attempts = tries > 1 ? " (" + tries + " requests to " + where + ")" : " (" + where + ")";
         return new UpstreamException(cause.kind(), cause.status(), cause.retryAfter().orElse(null),
-                "Tried to " + call.what() + " from upstream '" + endpoint.name() + "' but failed because: "
-                        + cause.getMessage() + attempts, cause);
+                cause.registryCode().orElse(null), "Tried to " + call.what() + (call.isRead() ? " from upstream '"
+                        : " at registry '") + endpoint.name() + "' but failed because: " + cause.getMessage() + attempts,
+                cause);
     }
 
     static URI resolve(URI base, String pathAndQuery) {

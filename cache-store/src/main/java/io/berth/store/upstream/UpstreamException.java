@@ -32,18 +32,33 @@ public final class UpstreamException extends IOException {
         /** An answer Berth refuses: too large, wrong digest, bad redirect, malformed JSON, a token realm elsewhere. */
         INVALID_RESPONSE,
         /** The circuit breaker is open or the concurrency/rate cap is full: the upstream was not asked. */
-        NOT_ASKED
+        NOT_ASKED,
+        /**
+         * The registry refused what Berth sent (a 4xx to a write: a manifest it finds invalid or whose
+         * blobs it lacks, a name it does not know, a digest it disputes); {@link #registryCode} says why.
+         */
+        REJECTED,
+        /** The registry does not offer the operation (405, or {@code UNSUPPORTED}: deletes turned off, a read-only mirror). */
+        UNSUPPORTED
     }
 
     private final Kind kind;
     private final int status;
     private final Duration retryAfter;
+    private final String registryCode;
 
     public UpstreamException(Kind kind, int status, Duration retryAfter, String message, Throwable cause) {
+        this(kind, status, retryAfter, null, message, cause);
+    }
+
+    /** @param registryCode the error code the registry gave (see {@link #registryCode}), or null */
+    public UpstreamException(Kind kind, int status, Duration retryAfter, String registryCode, String message,
+                             Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.status = status;
         this.retryAfter = retryAfter;
+        this.registryCode = registryCode;
     }
 
     public UpstreamException(Kind kind, String message) {
@@ -62,5 +77,14 @@ public final class UpstreamException extends IOException {
     /** How long the upstream asked to wait (Retry-After), when it said. */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
+    }
+
+    /**
+     * The error code the registry gave, when it gave one: the first {@code errors[].code} of its
+     * answer ({@code MANIFEST_BLOB_UNKNOWN}, {@code DENIED}, …), or for a Bearer token it found
+     * lacking, its challenge's {@code error} ({@code insufficient_scope}).
+     */
+    public Optional<String> registryCode() {
+        return Optional.ofNullable(registryCode);
     }
 }

@@ -1,7 +1,6 @@
 package io.berth.store.upstream;
 
 import io.berth.store.oci.Digest;
-import io.berth.store.testing.Requirements;
 import io.berth.store.upstream.Upstream.BlobStream;
 import io.berth.store.upstream.Upstream.Manifest;
 import io.berth.store.upstream.Upstream.ManifestHead;
@@ -11,19 +10,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import static io.berth.store.upstream.UpstreamTesting.IMAGE_CONFIG;
 import static io.berth.store.upstream.UpstreamTesting.MANIFEST_TYPE;
+import static io.berth.store.upstream.UpstreamTesting.imageManifest;
 import static io.berth.store.upstream.UpstreamTesting.randomBytes;
 import static io.berth.store.upstream.UpstreamTesting.sha256;
 import static io.berth.store.upstream.UpstreamTesting.utf8;
@@ -36,72 +33,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on 127.0.0.1 with a small image pushed to it with plain HTTP calls.
  */
 class DistributionUpstreamTest {
-    private static final byte[] CONFIG = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":"
-            + "\"layers\",\"diff_ids\":[]}}");
     private static final byte[] LAYER = randomBytes(200_000, 42);
-    private static final byte[] MANIFEST = utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MANIFEST_TYPE + "\","
-            + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + sha256(CONFIG)
-            + "\",\"size\":" + CONFIG.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
-            + "\"digest\":\"" + sha256(LAYER) + "\",\"size\":" + LAYER.length + "}]}");
+    private static final byte[] MANIFEST = imageManifest(IMAGE_CONFIG, LAYER);
 
-    private static Process registry;
+    private static LocalDistribution registry;
     private static URI url;
     private static RegistryClient client;
 
     @BeforeAll
     static void startDistribution(@TempDir Path dir) throws Exception {
-        String binary = Requirements.executable("docker-registry");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Path config = dir.resolve("config.yml");
-        Files.writeString(config, String.join("\n", "version: 0.1", "log:", "  level: warn", "storage:",
-                "  filesystem:", "    rootdirectory: " + dir.resolve("data"), "  delete:", "    enabled: true",
-                "http:", "  addr: 127.0.0.1:" + port, ""));
-        registry = new ProcessBuilder(binary, "serve", config.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("registry.log").toFile()).start();
-        url = URI.create("http://127.0.0.1:" + port);
-        awaitUp();
+        registry = LocalDistribution.start(dir, true);
+        url = registry.url();
         push("test/app", "v1");
         push("test/app", "v2");
-        client = new RegistryClient(new RegistryEndpoint(1, "distribution", RegistryEndpoint.Type.V2, List.of(url),
-                false, null, null, null), UpstreamTesting.fastOptions());
+        client = registry.client();
     }
 
     @AfterAll
     static void stopDistribution() throws InterruptedException {
-        if (client != null) {
-            client.close();
-        }
         if (registry != null) {
-            registry.destroy();
-            registry.waitFor();
+            registry.close();
         }
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static void awaitUp() throws Exception {
-        for (int i = 0; i < 200; i++) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(url.resolve("/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            if (!registry.isAlive()) {
-                throw new IllegalStateException("docker-registry exited with " + registry.exitValue());
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("docker-registry did not start on " + url);
-    }
-
     private static void push(String repository, String tag) throws Exception {
-        for (byte[] blob : List.of(CONFIG, LAYER)) {
+        for (byte[] blob : List.of(IMAGE_CONFIG, LAYER)) {
             HttpResponse<Void> started = HTTP.send(HttpRequest.newBuilder(url.resolve("/v2/" + repository
                     + "/blobs/uploads/")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding());

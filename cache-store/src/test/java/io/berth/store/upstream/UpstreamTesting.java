@@ -52,6 +52,18 @@ final class UpstreamTesting {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A minimal image config blob. */
+    static final byte[] IMAGE_CONFIG = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":"
+            + "\"layers\",\"diff_ids\":[]}}");
+
+    /** An OCI image manifest of {@code config} and one gzip layer {@code layer}. */
+    static byte[] imageManifest(byte[] config, byte[] layer) {
+        return utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MANIFEST_TYPE + "\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + sha256(config) + "\",\"size\":"
+                + config.length + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
+                + "\"digest\":\"" + sha256(layer) + "\",\"size\":" + layer.length + "}]}");
+    }
+
     /** A small OCI image manifest, distinct per {@code salt}. */
     static byte[] imageManifest(String salt) {
         return utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MANIFEST_TYPE + "\",\"config\":{\"mediaType\":"

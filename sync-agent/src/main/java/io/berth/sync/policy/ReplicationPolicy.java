@@ -32,14 +32,6 @@ public record ReplicationPolicy(long id, String name, String description, Long s
         filters = List.copyOf(filters);
     }
 
-    /** A stored policy with the settings {@code draft} gave it. */
-    static ReplicationPolicy of(long id, PolicyDraft draft, Instant createdAt, Instant updatedAt) {
-        return new ReplicationPolicy(id, draft.name(), draft.description(), draft.sourceRegistryId(),
-                draft.destRegistryId(), draft.filters(), draft.trigger(), draft.destNamespace(),
-                draft.destNamespaceReplaceCount(), draft.override(), draft.replicateDeletion(), draft.copyReferrers(),
-                draft.bandwidthLimitKiBps(), draft.concurrency(), draft.enabled(), createdAt, updatedAt);
-    }
-
     /** Push when the source is this Berth, pull when the destination is. */
     public Mode mode() {
         return sourceRegistryId == null ? Mode.PUSH : Mode.PULL;

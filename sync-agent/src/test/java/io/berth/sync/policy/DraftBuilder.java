@@ -2,6 +2,7 @@ package io.berth.sync.policy;
 
 import io.berth.sync.filter.PolicyFilter;
 
+import java.time.Instant;
 import java.util.List;
 
 /** A valid push policy to change one field of at a time, for tests. */
@@ -23,6 +24,15 @@ final class DraftBuilder {
 
     DraftBuilder(long destRegistryId) {
         this.destRegistryId = destRegistryId;
+    }
+
+    /** The policy this draft stored as {@code id} should read back as. */
+    ReplicationPolicy stored(long id, Instant createdAt, Instant updatedAt) {
+        PolicyDraft d = build();
+        return new ReplicationPolicy(id, d.name(), d.description(), d.sourceRegistryId(), d.destRegistryId(),
+                d.filters(), d.trigger(), d.destNamespace(), d.destNamespaceReplaceCount(), d.override(),
+                d.replicateDeletion(), d.copyReferrers(), d.bandwidthLimitKiBps(), d.concurrency(), d.enabled(),
+                createdAt, updatedAt);
     }
 
     PolicyDraft build() {

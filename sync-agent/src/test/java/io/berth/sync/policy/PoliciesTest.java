@@ -81,7 +81,7 @@ class PoliciesTest extends DatabaseTestBase {
 
         assertTrue(created.id() > 0);
         ReplicationPolicy read = policies.get(created.id());
-        assertEquals(ReplicationPolicy.of(created.id(), draft.build(), T0, T0), read);
+        assertEquals(draft.stored(created.id(), T0, T0), read);
         assertEquals(ReplicationPolicy.Mode.PUSH, read.mode());
         assertEquals("mirror/app", read.destinationName("team/app"));
         assertTrue(read.selection().repositoryPasses("team/app"));
@@ -145,7 +145,7 @@ class PoliciesTest extends DatabaseTestBase {
 
         ReplicationPolicy updated = policies.update(id, changed.build());
 
-        assertEquals(ReplicationPolicy.of(id, changed.build(), T0, T0.plus(Duration.ofMinutes(5))), updated);
+        assertEquals(changed.stored(id, T0, T0.plus(Duration.ofMinutes(5))), updated);
         assertEquals(updated, policies.get(id));
     }
 

@@ -18,10 +18,12 @@ WORKDIR /src
 COPY pom.xml ./
 COPY cache-store/pom.xml cache-store/
 COPY gateway/pom.xml gateway/
+COPY sync-agent/pom.xml sync-agent/
 COPY admin-api/pom.xml admin-api/
 RUN mvn -B -ntp -q -DskipTests package && rm -rf target */target
 COPY cache-store/src cache-store/src
 COPY gateway/src gateway/src
+COPY sync-agent/src sync-agent/src
 COPY admin-api/src admin-api/src
 RUN mvn -B -ntp -q -DskipTests package
 

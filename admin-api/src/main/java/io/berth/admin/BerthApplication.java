@@ -47,6 +47,7 @@ import io.berth.store.proxy.preheat.PreheatJobs;
 import io.berth.store.upstream.RegistryEndpoints;
 import io.berth.store.upstream.UpstreamClients;
 import io.berth.store.upstream.UpstreamFactory;
+import io.berth.sync.policy.Policies;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -191,13 +192,15 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         };
         ProxyCaches caches = new ProxyCaches(registry.transactions());
         if (identity != null) {
-            AdminApi.register(env.jersey(), registry.inventory(), identity, config.auth.projectCreation,
-                    config.auth.selfRegistration, audit, caches, preheats, clock, projectChanged);
+            AdminApi.register(env.jersey(), registry.inventory(), registry.labels(), identity,
+                    config.auth.projectCreation, config.auth.selfRegistration, audit, caches, preheats, clock,
+                    projectChanged);
         } else {
-            AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.transactions(), clock, caches,
-                    preheats, projectChanged);
+            AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.labels(), registry.transactions(), clock,
+                    caches, preheats, projectChanged);
         }
         AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
+        AdminApi.registerReplication(env.jersey(), new Policies(registry.transactions(), clock));
         env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
     }
 

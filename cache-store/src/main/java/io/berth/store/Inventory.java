@@ -1,5 +1,6 @@
 package io.berth.store;
 
+import io.berth.store.label.Labels;
 import io.berth.store.meta.ArtifactDao;
 import io.berth.store.meta.ArtifactRow;
 import io.berth.store.meta.ProjectDao;
@@ -38,10 +39,13 @@ public final class Inventory {
         }
     }
 
-    /** An artifact with the tags that point at it, and whether it is pinned in a proxy project's cache. */
+    /**
+     * An artifact with the tags that point at it, whether it is pinned in a proxy project's cache, and
+     * the labels it carries (sorted).
+     */
     public record ArtifactSummary(String digest, String mediaType, long size, String artifactType,
                                   String subjectDigest, List<String> tags, Instant pushedAt, Instant pulledAt,
-                                  boolean pinned) {
+                                  boolean pinned, List<String> labels) {
     }
 
     /** Projects by name; {@code page} counts from 1. */
@@ -68,14 +72,16 @@ public final class Inventory {
             ArtifactDao artifacts = h.attach(ArtifactDao.class);
             List<ArtifactRow> rows = artifacts.list(id, pageSize, offset(page, pageSize));
             Map<Long, List<String>> tags = new HashMap<>();
+            List<Long> ids = rows.stream().map(ArtifactRow::id).toList();
             if (!rows.isEmpty()) {
-                for (TagDao.ArtifactTag t : h.attach(TagDao.class).tagsOf(rows.stream().map(ArtifactRow::id).toList())) {
+                for (TagDao.ArtifactTag t : h.attach(TagDao.class).tagsOf(ids)) {
                     tags.computeIfAbsent(t.artifactId(), k -> new ArrayList<>()).add(t.name());
                 }
             }
+            Map<Long, List<String>> labels = Labels.namesOf(h, ids);
             List<ArtifactSummary> summaries = rows.stream().map(r -> new ArtifactSummary(r.digest(), r.mediaType(),
                     r.size(), r.artifactType(), r.subjectDigest(), tags.getOrDefault(r.id(), List.of()), r.pushedAt(),
-                    r.pulledAt(), r.pinned())).toList();
+                    r.pulledAt(), r.pinned(), labels.getOrDefault(r.id(), List.of()))).toList();
             return new Listing<>(summaries, artifacts.count(id));
         });
     }

@@ -7,6 +7,7 @@ import io.berth.store.content.ProjectKind;
 import io.berth.store.content.RepositoryResolver;
 import io.berth.store.event.Outbox;
 import io.berth.store.event.PullRecorder;
+import io.berth.store.label.Labels;
 import io.berth.store.meta.Admission;
 import io.berth.store.meta.Database;
 import io.berth.store.meta.ProjectDao;
@@ -30,6 +31,7 @@ public final class Registry implements AutoCloseable {
     private final CachedTags cachedTags;
     private final Listings listings;
     private final Inventory inventory;
+    private final Labels labels;
     private final Outbox outbox;
     private final PullRecorder pulls;
     private final UploadJanitor janitor;
@@ -46,6 +48,7 @@ public final class Registry implements AutoCloseable {
         this.cachedTags = new CachedTags(tx, repositories, manifests, clock);
         this.listings = new Listings(tx, repositories);
         this.inventory = new Inventory(tx, repositories);
+        this.labels = new Labels(tx, outbox, clock);
         this.janitor = new UploadJanitor(tx, uploads, store, options.uploadExpiry(), clock);
         // Until a kind registers its own sources (a proxy its upstream), it reads from this store, read-only.
         this.resolver = new RepositoryResolver(
@@ -97,6 +100,11 @@ public final class Registry implements AutoCloseable {
 
     public Inventory inventory() {
         return inventory;
+    }
+
+    /** Labels on artifacts, each change recorded as an event. */
+    public Labels labels() {
+        return labels;
     }
 
     /** Where changes are recorded as events; consumers subscribe to its commits to wake up at once. */

@@ -18,11 +18,13 @@ import io.berth.gateway.auth.projects.Projects;
 import io.berth.gateway.auth.projects.ProxyProjects;
 import io.berth.store.Inventory;
 import io.berth.store.audit.AuditLog;
+import io.berth.store.label.Labels;
 import io.berth.store.meta.Transactions;
 import io.berth.store.proxy.eviction.ProxyCaches;
 import io.berth.store.proxy.preheat.PreheatJobs;
 import io.berth.store.upstream.RegistryEndpoints;
 import io.berth.store.upstream.UpstreamFactory;
+import io.berth.sync.policy.Policies;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import org.eclipse.jetty.server.Server;
@@ -35,8 +37,8 @@ import java.util.function.Consumer;
  * The admin REST API ({@code /api/v1}) put together: its error mappers, how callers sign in, and
  * its resources. With identity, every caller signs in (or is anonymous, seeing public projects
  * only) and accounts, members, robots, the audit log and the directory check are served; without
- * it, the API is open as the registry is, and serves projects and their content, and registry
- * endpoints, only.
+ * it, the API is open as the registry is, and serves projects and their content (labels included),
+ * registry endpoints and replication policies only.
  */
 public final class AdminApi {
     private AdminApi() {
@@ -49,7 +51,7 @@ public final class AdminApi {
      * @param projectChanged told the name of each project the API created, changed or deleted (the
      *                       registry forgets what it knew of it)
      */
-    public static void register(JerseyEnvironment jersey, Inventory inventory, Identity identity,
+    public static void register(JerseyEnvironment jersey, Inventory inventory, Labels labels, Identity identity,
                                 Grants.ProjectCreation creation, boolean selfRegistration, AuditLog audit,
                                 ProxyCaches caches, PreheatJobs preheats, Clock clock,
                                 Consumer<String> projectChanged) {
@@ -57,7 +59,7 @@ public final class AdminApi {
         jersey.register(new SignInFilter(identity.authenticator(), identity.tokens()));
         ProjectAccess access = new ProjectAccess(identity.projects(), identity.members());
         Members members = identity.members();
-        registerProjects(jersey, inventory, identity.projects(), identity.proxyProjects(), access,
+        registerProjects(jersey, inventory, labels, identity.projects(), identity.proxyProjects(), access,
                 (name, isPublic, proxy, creator, actor) -> members.as(actor).createProject(name, isPublic,
                         creator.name(), proxy), creation, projectChanged);
         jersey.register(new ProxyCacheResource(caches, access, clock));
@@ -76,13 +78,14 @@ public final class AdminApi {
      *
      * @param projectChanged as for {@link #register}
      */
-    public static void registerOpen(JerseyEnvironment jersey, Inventory inventory, Transactions tx, Clock clock,
-                                    ProxyCaches caches, PreheatJobs preheats, Consumer<String> projectChanged) {
+    public static void registerOpen(JerseyEnvironment jersey, Inventory inventory, Labels labels, Transactions tx,
+                                    Clock clock, ProxyCaches caches, PreheatJobs preheats,
+                                    Consumer<String> projectChanged) {
         registerErrorMappers(jersey);
         jersey.register(new OpenAccessFilter());
         Projects projects = new Projects(tx, clock);
         ProjectAccess access = new ProjectAccess(projects, new Members(tx, clock));
-        registerProjects(jersey, inventory, projects, new ProxyProjects(tx, clock), access,
+        registerProjects(jersey, inventory, labels, projects, new ProxyProjects(tx, clock), access,
                 (name, isPublic, proxy, creator, actor) -> projects.as(actor).create(name, isPublic, proxy),
                 Grants.ProjectCreation.EVERYONE, projectChanged);
         jersey.register(new ProxyCacheResource(caches, access, clock));
@@ -99,11 +102,21 @@ public final class AdminApi {
         jersey.register(new RegistriesResource(endpoints, upstreams));
     }
 
-    private static void registerProjects(JerseyEnvironment jersey, Inventory inventory, Projects projects,
-                                         ProxyProjects proxies, ProjectAccess access, ProjectsResource.Creator creator,
-                                         Grants.ProjectCreation creation, Consumer<String> projectChanged) {
+    /**
+     * The replication policies ({@code /api/v1/replication/policies}), in both modes as registry
+     * endpoints are: for system admins with sign-in, open without it.
+     */
+    public static void registerReplication(JerseyEnvironment jersey, Policies policies) {
+        jersey.register(new ReplicationPoliciesResource(policies));
+    }
+
+    private static void registerProjects(JerseyEnvironment jersey, Inventory inventory, Labels labels,
+                                         Projects projects, ProxyProjects proxies, ProjectAccess access,
+                                         ProjectsResource.Creator creator, Grants.ProjectCreation creation,
+                                         Consumer<String> projectChanged) {
         jersey.register(new ProjectsResource(inventory, projects, proxies, access, creator, creation, projectChanged));
         jersey.register(new RepositoriesResource(inventory, access));
+        jersey.register(new LabelsResource(labels, access));
         jersey.register(new OpenApiResource());
     }
 

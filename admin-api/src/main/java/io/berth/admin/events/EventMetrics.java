@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * The events seam's first consumer: counts what happened to the registry's content as metrics
  * ({@code berth.events.pushed}, {@code .pulled} counting coalesced pulls one by one,
- * {@code .deleted}, {@code .tag_deleted}), read from the outbox after a durable cursor like every
- * other consumer, so with several instances each event is counted by one of them.
+ * {@code .deleted}, {@code .tag_deleted}, {@code .label_added}, {@code .label_removed}), read from
+ * the outbox after a durable cursor like every other consumer, so with several instances each event
+ * is counted by one of them.
  */
 public final class EventMetrics implements EventConsumer {
     private final Map<EventType, Meter> meters = new EnumMap<>(EventType.class);

@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * who did not sign in and 403 for one who did. X is a private proxy project whose members hold the
  * same roles; {@code #proxy} marks a request with proxy settings, which only system admins give. The
  * cache and pin routes find the project P made a proxy project holding {@code app:1}; J is a preheat
- * job of X (its upstream is unreachable, so it fails, which reading it does not mind).
+ * job of X (its upstream is unreachable, so it fails, which reading it does not mind). Y is a
+ * replication policy pushing to X's endpoint; the label routes find {@code app:1} pushed into P, carrying the
+ * label L.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class AuthorizationTableTest {
@@ -74,6 +76,13 @@ class AuthorizationTableTest {
             PUT    /registries/E             401  403      403          403   403       403        403          200      403
             DELETE /registries/E             401  403      403          403   403       403        403          204      403
             POST   /registries/E/ping        401  403      403          403   403       403        403          503      403
+            GET    /replication/policies     401  403      403          403   403       403        403          200      403
+            POST   /replication/policies     401  403      403          403   403       403        403          201      403
+            GET    /replication/policies/Y   401  403      403          403   403       403        403          200      403
+            PUT    /replication/policies/Y   401  403      403          403   403       403        403          200      403
+            DELETE /replication/policies/Y   401  403      403          403   403       403        403          204      403
+            POST   /repositories/P/app/artifacts/1/labels    401  403  403  403  403  201  201  201  403
+            DELETE /repositories/P/app/artifacts/1/labels/L  401  403  403  403  403  204  204  204  403
             """;
     private static final List<String> ROLES = List.of("limitedGuest", "guest", "developer", "maintainer",
             "projectAdmin");
@@ -119,7 +128,7 @@ class AuthorizationTableTest {
      * proxy project X with the same members.
      */
     private record Fixture(String project, String proxy, long robotId, String robotName, String robotSecret,
-                           long registryId, long preheatId) {
+                           long registryId, long preheatId, long policyId) {
     }
 
     private static Fixture fixture() {
@@ -141,9 +150,17 @@ class AuthorizationTableTest {
         assertEquals(201, endpoint.status(), endpoint.toString());
         Answer preheat = APP.admin().post("/api/v1/projects/" + proxy + "/preheat", preheatBody());
         assertEquals(202, preheat.status(), preheat.toString());
+        long registryId = endpoint.json().get("id").asLong();
+        Answer policy = APP.admin().post("/api/v1/replication/policies", policyBody());
+        assertEquals(201, policy.status(), policy.toString());
         return new Fixture(project, proxy, robotCreated.get("id").asLong(), robotCreated.get("name").asText(),
-                robotCreated.get("secret").asText(), endpoint.json().get("id").asLong(),
-                preheat.json().get("id").asLong());
+                robotCreated.get("secret").asText(), registryId, preheat.json().get("id").asLong(),
+                policy.json().get("id").asLong());
+    }
+
+    /** A policy pushing to the proxies' endpoint (E must stay free to be deleted). */
+    private static String policyBody() {
+        return json("name", ApiApp.unique("policy"), "destRegistryId", registry);
     }
 
     private static String preheatBody() {
@@ -155,6 +172,24 @@ class AuthorizationTableTest {
     }
 
     private static final Set<String> PROXIES = new HashSet<>();
+    private static final Set<String> LABELLED = new HashSet<>();
+
+    /** Pushes app:1 into the fixture's project, unless it holds it as a proxy already, and labels it L (once). */
+    private static void labelled(Fixture fixture) {
+        if (LABELLED.add(fixture.project())) {
+            try {
+                if (!PROXIES.contains(fixture.project())) {
+                    Registry.pushImage(APP, BerthApplicationTest.adminBasic(APP.data), fixture.project() + "/app",
+                            "1");
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            Answer labelled = APP.admin().post("/api/v1/repositories/" + fixture.project() + "/app/artifacts/1/labels",
+                    json("name", "l"));
+            assertEquals(201, labelled.status(), labelled.toString());
+        }
+    }
 
     /** Makes the fixture's project a proxy project that holds app:1 (once). */
     private static void cached(Fixture fixture) {
@@ -181,10 +216,14 @@ class AuthorizationTableTest {
         if (route.endsWith("/cache") || route.endsWith("/pin")) {
             cached(fixture);
         }
+        if (route.contains("/labels")) {
+            labelled(fixture);
+        }
         String path = "/api/v1" + route.replace("#proxy", "").replace("P", fixture.project())
                 .replace("X", fixture.proxy()).replace("M", USERS.get("target"))
                 .replace("R", String.valueOf(fixture.robotId())).replace("E", String.valueOf(fixture.registryId()))
-                .replace("J", String.valueOf(fixture.preheatId()));
+                .replace("J", String.valueOf(fixture.preheatId())).replace("Y", String.valueOf(fixture.policyId()))
+                .replace("L", "l");
         String body = switch (method + " " + route) {
             case "PUT /projects/P", "PUT /projects/X" -> json("public", false);
             case "POST /projects#proxy" -> json("name", ApiApp.unique("newproxy"), "proxy", Map.of("registryId", registry));
@@ -197,6 +236,8 @@ class AuthorizationTableTest {
             case "POST /users" -> json("username", ApiApp.unique("made"), "password", ApiApp.PASSWORD);
             case "POST /registries", "PUT /registries/E" -> registryBody();
             case "POST /projects/X/preheat" -> preheatBody();
+            case "POST /replication/policies", "PUT /replication/policies/Y" -> policyBody();
+            case "POST /repositories/P/app/artifacts/1/labels" -> json("name", "m");
             default -> null;
         };
         return as.send(method, path, body, body == null ? null : "application/json");

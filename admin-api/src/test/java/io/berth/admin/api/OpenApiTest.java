@@ -2,8 +2,13 @@ package io.berth.admin.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.admin.api.ApiClient.Answer;
+import io.berth.admin.api.json.ArtifactLabels;
+import io.berth.admin.api.json.LabelRequest;
+import io.berth.admin.api.json.PolicyRequest;
+import io.berth.admin.api.json.PolicyView;
 import io.berth.admin.api.json.ProxyRequest;
 import io.berth.admin.api.json.ProxyView;
+import io.berth.store.Inventory;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import jakarta.ws.rs.Path;
@@ -86,6 +91,20 @@ class OpenApiTest {
         assertEquals("#/components/schemas/ProxySettings",
                 schemas.get("Project").get("properties").get("proxy").get("$ref").asText());
         assertTrue(!schemas.get("ProjectChange").has("required"), "public or proxy, either may be left out");
+    }
+
+    @Test
+    void theReplicationPolicies_andLabels_areDocumented_fieldForField() {
+        JsonNode schemas = APP.api().get("/api/v1/openapi.json").json().get("components").get("schemas");
+
+        Set<String> request = recordFields(PolicyRequest.class);
+        request.addAll(List.of("id", "createdAt", "updatedAt")); // ignored when sent back
+        assertEquals(request, fieldNames(schemas.get("ReplicationPolicyCreate")));
+        assertEquals(recordFields(PolicyView.class), fieldNames(schemas.get("ReplicationPolicy")));
+        assertEquals(recordFields(PolicyRequest.TriggerRequest.class), fieldNames(schemas.get("ReplicationTrigger")));
+        assertEquals(recordFields(LabelRequest.class), fieldNames(schemas.get("LabelRequest")));
+        assertEquals(recordFields(ArtifactLabels.class), fieldNames(schemas.get("ArtifactLabels")));
+        assertEquals(recordFields(Inventory.ArtifactSummary.class), fieldNames(schemas.get("Artifact")));
     }
 
     private static Set<String> recordFields(Class<? extends Record> type) {

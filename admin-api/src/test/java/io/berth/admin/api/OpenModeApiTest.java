@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * With {@code auth.enabled: false} the admin API is open, as the registry is, and serves projects
- * and registry endpoints (which proxy projects need) only.
+ * (artifact labels included), registry endpoints (which proxy projects need) and replication policies only.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class OpenModeApiTest {
@@ -49,6 +49,26 @@ class OpenModeApiTest {
         assertEquals(200, read.status(), read.toString());
         assertFalse(created.body().contains("Open-Mode-Token") || read.body().contains("Open-Mode-Token"));
         assertEquals(204, APP.api().delete(path).status());
+    }
+
+    @Test
+    void anyone_managesReplicationPoliciesAndLabels_withoutSigningIn() throws Exception {
+        long registry = APP.registryEndpoint("v2", "https://site-b.example.org");
+        Answer created = APP.api().post("/api/v1/replication/policies", json("name", ApiApp.unique("open-policy"),
+                "destRegistryId", registry));
+        assertEquals(201, created.status(), created.toString());
+        String policy = "/api/v1/replication/policies/" + created.json().get("id").asLong();
+        assertEquals(200, APP.api().get(policy).status());
+        assertEquals(204, APP.api().delete(policy).status());
+
+        String project = ApiApp.unique("openlabels");
+        APP.api().post("/api/v1/projects", json("name", project));
+        Registry.pushImage(APP, ApiClient.basic("anyone", "ignored"), project + "/app", "1"); // nobody signs in
+        Answer labelled = APP.api().post("/api/v1/repositories/" + project + "/app/artifacts/1/labels",
+                json("name", "prod"));
+        assertEquals(201, labelled.status(), labelled.toString());
+        assertEquals(204, APP.api().delete("/api/v1/repositories/" + project + "/app/artifacts/1/labels/prod")
+                .status());
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.berth.store.meta.Transactions;
 import java.util.List;
 
 /**
- * Copies the registry's events (pushes, pulls, deletes) from the outbox into the audit log, from
+ * Copies the registry's events (pushes, pulls, deletes, label changes) from the outbox into the audit log, from
  * the oldest event retention kept. A batch is written in one transaction; an event delivered again
  * is not written twice.
  */
@@ -38,7 +38,8 @@ public final class AuditConsumer implements EventConsumer {
     /**
      * The audit line for an event. A push or pull by tag names the tag as its resource and the
      * digest the tag stood for as its detail: tags move (a proxy's with its upstream), and the log
-     * must say which content was pushed or served.
+     * must say which content was pushed or served. A label change is an update of the artifact,
+     * the label named in the detail.
      */
     static AuditEntry entry(RegistryEvent e) {
         String project = e.repository().contains("/") ? e.repository().substring(0, e.repository().indexOf('/'))
@@ -51,6 +52,10 @@ public final class AuditConsumer implements EventConsumer {
             case TAG_DELETED -> line(e, "delete", "tag", e.repository() + ":" + e.tag(), project,
                     e.digest() == null ? null : "was " + e.digest());
             case DELETED -> line(e, "delete", "artifact", e.repository() + "@" + e.digest(), project, null);
+            case LABEL_ADDED -> line(e, "update", "artifact", e.repository() + "@" + e.digest(), project,
+                    "label '" + e.label() + "' added");
+            case LABEL_REMOVED -> line(e, "update", "artifact", e.repository() + "@" + e.digest(), project,
+                    "label '" + e.label() + "' removed");
         };
     }
 

@@ -9,5 +9,9 @@ public enum EventType {
     /** An artifact was deleted by digest, and its tags with it. */
     DELETED,
     /** A manifest was served; identical pulls close together are one event with a count. */
-    PULLED
+    PULLED,
+    /** An artifact (by digest) was given a label, named in the event's detail ({@link RegistryEvent#label}). */
+    LABEL_ADDED,
+    /** A label (named in the event's detail) was taken off an artifact (by digest). */
+    LABEL_REMOVED
 }

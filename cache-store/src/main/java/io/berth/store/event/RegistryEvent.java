@@ -1,11 +1,15 @@
 package io.berth.store.event;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.store.Caller;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,10 +26,14 @@ import java.util.Objects;
  * @param tag        the tag pushed, pulled or deleted; null for actions by digest
  * @param caller     who did it, and from where
  * @param count      how many identical events this entry stands for (pulls); 1 otherwise
- * @param detail     a JSON object with what a later kind of event needs beyond these fields, or null
+ * @param detail     a JSON object with what a later kind of event needs beyond these fields, or null;
+ *                   for a label change {@code {"label": name}}
  */
 public record RegistryEvent(long id, EventType type, Instant occurredAt, String repository, String digest,
                             String mediaType, String tag, Caller caller, int count, String detail) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LABEL = "label";
+
     public RegistryEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(repository, "repository");
@@ -61,6 +69,41 @@ public record RegistryEvent(long id, EventType type, Instant occurredAt, String 
                                        String tag, Caller caller, int count) {
         return new RegistryEvent(0, EventType.PULLED, at, repository.value(), digest.toString(), mediaType, tag,
                 caller, count, null);
+    }
+
+    /** The label {@code label} put on the artifact {@code digest} of {@code repository}. */
+    public static RegistryEvent labelAdded(Instant at, RepositoryName repository, Digest digest, String label,
+                                           Caller caller) {
+        return new RegistryEvent(0, EventType.LABEL_ADDED, at, repository.value(), digest.toString(), null, null,
+                caller, 1, labelDetail(label));
+    }
+
+    /** The label {@code label} taken off the artifact {@code digest} of {@code repository}. */
+    public static RegistryEvent labelRemoved(Instant at, RepositoryName repository, Digest digest, String label,
+                                             Caller caller) {
+        return new RegistryEvent(0, EventType.LABEL_REMOVED, at, repository.value(), digest.toString(), null, null,
+                caller, 1, labelDetail(label));
+    }
+
+    /** The label a label change names; null for other events, or for a detail that names none. */
+    public String label() {
+        if (detail == null || (type != EventType.LABEL_ADDED && type != EventType.LABEL_REMOVED)) {
+            return null;
+        }
+        try {
+            JsonNode label = JSON.readTree(detail).get(LABEL);
+            return label != null && label.isTextual() ? label.asText() : null;
+        } catch (JsonProcessingException e) {
+            return null; // an old entry must never fail a reader
+        }
+    }
+
+    private static String labelDetail(String label) {
+        try {
+            return JSON.writeValueAsString(Map.of(LABEL, Objects.requireNonNull(label, "label")));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a label name that JSON cannot hold", e);
+        }
     }
 
     /** This event at position {@code position} of the log. */

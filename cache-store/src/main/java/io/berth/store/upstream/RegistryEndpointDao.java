@@ -44,6 +44,11 @@ interface RegistryEndpointDao {
     @SqlUpdate("UPDATE registry_endpoint SET credential = :credential WHERE id = :id")
     int setCredential(@Bind("id") long id, @Bind("credential") String credential);
 
+    /** The names of the replication policies that copy from or to the endpoint. */
+    @SqlQuery("SELECT name FROM replication_policy WHERE source_registry_id = :id OR dest_registry_id = :id"
+            + " ORDER BY name")
+    List<String> policiesUsing(@Bind("id") long id);
+
     @SqlUpdate("DELETE FROM registry_endpoint WHERE id = :id")
     int delete(@Bind("id") long id);
 

@@ -14,6 +14,7 @@ import org.jdbi.v3.core.JdbiException;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,8 +22,8 @@ import java.util.List;
  * listed, changed and deleted, each change audited in its own transaction. Credentials are sealed
  * with a {@link SecretBox} before they reach the database, and come back decrypted in the
  * {@link RegistryEndpoint}s returned here, for the upstream client; whoever shows one to people
- * shows the credential's type and user name only. An endpoint a proxy project mirrors cannot be
- * deleted. Methods block on the database.
+ * shows the credential's type and user name only. An endpoint a proxy project mirrors, or a
+ * replication policy copies from or to, cannot be deleted. Methods block on the database.
  */
 public final class RegistryEndpoints {
     private static final String RESOURCE_TYPE = "registry";
@@ -111,15 +112,15 @@ public final class RegistryEndpoints {
     }
 
     /**
-     * Deletes an endpoint; {@code CONFLICT} naming the proxy projects that mirror it, which must go
-     * (or mirror another endpoint) first.
+     * Deletes an endpoint; {@code CONFLICT} naming the proxy projects that mirror it and the
+     * replication policies that use it, which must go (or use another endpoint) first.
      */
     public void delete(long id) {
         try {
             tx.useTransaction(h -> {
                 RegistryEndpointDao dao = h.attach(RegistryEndpointDao.class);
                 RegistryEndpointDao.Row row = dao.byId(id).orElseThrow(() -> missing(id));
-                List<String> users = h.attach(ProxyProjectDao.class).usersOf(id);
+                Users users = users(h, id);
                 if (!users.isEmpty()) {
                     throw inUse(row.name(), users);
                 }
@@ -130,9 +131,14 @@ public final class RegistryEndpoints {
             if (!isForeignKeyViolation(e)) {
                 throw e;
             }
-            // A proxy project of it was created between the check and the delete.
-            throw inUse(get(id).name(), tx.withHandle(h -> h.attach(ProxyProjectDao.class).usersOf(id)));
+            // A proxy project or policy of it was created between the check and the delete.
+            throw inUse(get(id).name(), tx.withHandle(h -> users(h, id)));
         }
+    }
+
+    private static Users users(Handle h, long id) {
+        return new Users(h.attach(ProxyProjectDao.class).usersOf(id),
+                h.attach(RegistryEndpointDao.class).policiesUsing(id));
     }
 
     private RegistryEndpoint endpoint(RegistryEndpointDao.Row row) {
@@ -196,11 +202,27 @@ public final class RegistryEndpoints {
                 + " choose another name, or change that one");
     }
 
-    private static RegistryException inUse(String name, List<String> projects) {
-        return new RegistryException(ErrorCode.CONFLICT, "registry endpoint '" + name + "' is mirrored by the proxy"
-                + " project" + (projects.size() == 1 ? " " : "s ") + String.join(", ", projects) + ": delete "
-                + (projects.size() == 1 ? "it" : "them") + " first, or bind " + (projects.size() == 1 ? "it" : "them")
-                + " to another endpoint");
+    private static RegistryException inUse(String name, Users users) {
+        List<String> uses = new ArrayList<>();
+        if (!users.projects().isEmpty()) {
+            uses.add("mirrored by the proxy project" + (users.projects().size() == 1 ? " " : "s ")
+                    + String.join(", ", users.projects()));
+        }
+        if (!users.policies().isEmpty()) {
+            uses.add("used by the replication polic" + (users.policies().size() == 1 ? "y " : "ies ")
+                    + String.join(", ", users.policies()));
+        }
+        boolean one = users.projects().size() + users.policies().size() == 1;
+        return new RegistryException(ErrorCode.CONFLICT, "registry endpoint '" + name + "' is "
+                + String.join(" and ", uses) + ": delete " + (one ? "it" : "them") + " first, or bind "
+                + (one ? "it" : "them") + " to another endpoint");
+    }
+
+    /** What keeps an endpoint from being deleted: proxy projects mirroring it, replication policies using it. */
+    private record Users(List<String> projects, List<String> policies) {
+        boolean isEmpty() {
+            return projects.isEmpty() && policies.isEmpty();
+        }
     }
 
     /** An endpoint's URLs, parsed and as the column keeps them. */

@@ -97,6 +97,25 @@ class AuditLogTest extends DatabaseTestBase {
     }
 
     @Test
+    void labelChanges_areUpdatesOfTheArtifact_namingTheLabel() {
+        Digest digest = Digest.sha256("labelled".getBytes(StandardCharsets.UTF_8));
+        List<RegistryEvent> events = tx.inTransaction(h -> new Outbox().append(h, List.of(
+                RegistryEvent.labelAdded(T0, APP, digest, "prod", ALICE),
+                RegistryEvent.labelRemoved(T0.plusSeconds(1), APP, digest, "prod", ALICE))));
+
+        new AuditConsumer(tx).accept(events);
+
+        List<AuditEntry> lines = audit.find(AuditQuery.all(), 1, 10).entries().reversed();
+        assertEquals(List.of("update", "update"), lines.stream().map(AuditEntry::action).toList());
+        assertEquals(List.of("label 'prod' added", "label 'prod' removed"),
+                lines.stream().map(AuditEntry::detail).toList());
+        assertEquals("team/app@" + digest, lines.getFirst().resource());
+        assertEquals("artifact", lines.getFirst().resourceType());
+        assertEquals("team", lines.getFirst().project());
+        assertEquals(ALICE, lines.getFirst().who());
+    }
+
+    @Test
     void search_filtersByActorProjectActionResultAndTime_newestFirst_inPages() {
         audit.record(AuditEntry.of(T0, ALICE, "login", "user", "alice", null, true, null));
         audit.record(AuditEntry.of(T0.plusSeconds(10), new Caller("bob", Caller.Kind.USER, "10.0.0.8"), "login",

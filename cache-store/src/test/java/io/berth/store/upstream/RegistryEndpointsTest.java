@@ -187,6 +187,23 @@ class RegistryEndpointsTest extends DatabaseTestBase {
     }
 
     @Test
+    void delete_isRefusedWhileAReplicationPolicyUsesIt_andNamesThePolicy() {
+        long id = endpoints.create(draft("site-b", null)).id();
+        tx.useTransaction(h -> h.createUpdate("INSERT INTO replication_policy (name, dest_registry_id, filters,"
+                + " trigger_type, created_at, updated_at) VALUES ('to-site-b', :id, '[]', 'manual', :now, :now)")
+                .bind("id", id).bind("now", clock.instant()).execute());
+
+        RegistryException refused = assertThrows(RegistryException.class, () -> endpoints.delete(id));
+
+        assertEquals(ErrorCode.CONFLICT, refused.code());
+        assertTrue(refused.getMessage().contains("replication policy to-site-b"), refused.getMessage());
+        assertEquals("site-b", endpoints.get(id).name());
+        tx.useTransaction(h -> h.execute("DELETE FROM replication_policy"));
+        endpoints.delete(id);
+        assertFailure(ErrorCode.NO_SUCH_RESOURCE, () -> endpoints.get(id));
+    }
+
+    @Test
     void everyChange_isAudited_withoutTheSecret() {
         long id = endpoints.create(draft("up", BASIC)).id();
         endpoints.update(id, draft("up", null), true);

@@ -191,6 +191,14 @@ public final class Grants {
         return isSysadmin(who);
     }
 
+    /**
+     * Whether {@code who} may list, create, change and delete replication policies (which copy any
+     * project's content to and from other registries): system admins.
+     */
+    public static boolean mayManageReplication(Principal who) {
+        return isSysadmin(who);
+    }
+
     private static boolean isSysadmin(Principal who) {
         return who instanceof Principal.User user && user.sysadmin();
     }

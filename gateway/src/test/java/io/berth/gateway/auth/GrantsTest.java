@@ -165,6 +165,16 @@ class GrantsTest {
     }
 
     @Test
+    void replicationPolicies_areManagedBySystemAdminsOnly_evenRobotsWithEveryAction() {
+        Principal robot = new Principal.Robot("robot$ci", Map.of(Principal.ALL_PROJECTS, EnumSet.allOf(Action.class)));
+
+        assertTrue(Grants.mayManageReplication(ADMIN));
+        for (Principal other : new Principal[] {ALICE, ANONYMOUS, robot}) {
+            assertFalse(Grants.mayManageReplication(other), other.toString());
+        }
+    }
+
+    @Test
     void theOldPassword_isNeededExceptByAnAdminForSomeoneElse() {
         assertTrue(Grants.passwordChangeNeedsOldPassword(ALICE, "alice"));
         assertTrue(Grants.passwordChangeNeedsOldPassword(ADMIN, "admin"));

@@ -101,9 +101,11 @@ public final class ArtifactCopier {
             p.log.add("manifest " + digest + " is at the destination already");
         } else {
             JsonNode json = parse(manifest, digest);
+            boolean sparse = false;
             if (json.has("manifests") || MediaTypes.isIndex(manifest.mediaType())) {
                 List<JsonNode> children = settings.platforms().children(json);
-                if (children.size() < json.path("manifests").size()) {
+                sparse = children.size() < json.path("manifests").size();
+                if (sparse) {
                     p.log.add("index " + digest + ": copying " + children.size() + " of " + json.path("manifests")
                             .size() + " children (" + settings.platforms() + "); the index is copied unchanged");
                 }
@@ -117,7 +119,18 @@ public final class ArtifactCopier {
                 }
             }
             checkStop(p.stopped);
-            writer.putManifest(p.destRepository, digest.toString(), manifest.mediaType(), manifest.bytes());
+            try {
+                writer.putManifest(p.destRepository, digest.toString(), manifest.mediaType(), manifest.bytes());
+            } catch (UpstreamException e) {
+                if (sparse && e.kind() == Kind.REJECTED) {
+                    throw new UpstreamException(Kind.REJECTED, e.status(), null, e.registryCode().orElse(null), "the destination"
+                            + " refused the index " + digest + " without the children the platform filter left out"
+                            + " (it requires every child to be present): drop the platform filter, or let the"
+                            + " destination accept sparse indexes; rewriting the index is not offered yet ("
+                            + e.getMessage() + ")", e);
+                }
+                throw e;
+            }
             p.log.add("put manifest " + digest + " (" + manifest.mediaType() + ")");
         }
         if (settings.copyReferrers()) {
@@ -128,6 +141,13 @@ public final class ArtifactCopier {
 
     private void copyReferrers(Progress p, Digest subject) throws UpstreamException, BlobSourceException {
         Optional<Manifest> referrers = source.referrers(p.sourceRepository, subject, null);
+        String fallbackTag = subject.algorithm().prefix() + "-" + subject.hex();
+        if (referrers.isEmpty() || parse(referrers.get(), subject).path("manifests").isEmpty()) {
+            // No referrers API (Distribution 2.8, ...): the OCI fallback tag schema, an index tagged <alg>-<hex>.
+            referrers = source.getManifest(p.sourceRepository, fallbackTag, settings.maxManifestSize());
+        } else {
+            fallbackTag = null;
+        }
         if (referrers.isEmpty()) {
             return;
         }
@@ -137,6 +157,14 @@ public final class ArtifactCopier {
                 p.log.add("referrer " + digest + " of " + subject + " (" + referrer.path("artifactType").asText("")
                         + ")");
                 copyManifest(p, digest);
+            }
+        }
+        if (fallbackTag != null) {
+            Manifest index = referrers.get();
+            Optional<ManifestHead> there = destination.headManifest(p.destRepository, fallbackTag);
+            if (there.isEmpty() || !there.get().digest().equals(index.digest())) {
+                writer.putManifest(p.destRepository, fallbackTag, index.mediaType(), index.bytes());
+                p.log.add("tagged the referrers of " + subject + " as " + fallbackTag + " (fallback tag schema)");
             }
         }
     }

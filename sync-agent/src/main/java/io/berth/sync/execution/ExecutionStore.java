@@ -1,6 +1,9 @@
 package io.berth.sync.execution;
 
+import io.berth.store.Caller;
 import io.berth.store.Inventory.Listing;
+import io.berth.store.audit.AuditEntry;
+import io.berth.store.audit.AuditLog;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.Transactions;
@@ -21,6 +24,8 @@ public final class ExecutionStore {
     static final String ABANDONED = "the Berth instance running this execution stopped before it finished (a"
             + " restart?): start the policy again; what was copied stays at the destination";
 
+    private static final String RESOURCE_TYPE = "replication";
+
     private final Transactions tx;
     private final Clock clock;
     private final String owner;
@@ -32,8 +37,13 @@ public final class ExecutionStore {
         this.owner = owner;
     }
 
-    /** Stores a pending execution of a policy; CONFLICT when the policy has an active one. */
+    /** Stores a pending execution of a policy, audited as Berth's own; CONFLICT when the policy has an active one. */
     public Execution create(long policyId, Trigger.Type trigger) {
+        return create(policyId, trigger, Caller.system("berth"));
+    }
+
+    /** Stores a pending execution of a policy, audited as {@code who}'s; CONFLICT when the policy has an active one. */
+    public Execution create(long policyId, Trigger.Type trigger, Caller who) {
         Instant now = clock.instant();
         long id = tx.inTransaction(h -> {
             ExecutionDao dao = h.attach(ExecutionDao.class);
@@ -43,7 +53,10 @@ public final class ExecutionStore {
                         + " execution pending or running already: wait for it to finish, or stop it (PUT"
                         + " /api/v1/replication/executions/{id} {\"status\":\"Stopped\"}) and start again");
             }
-            return dao.insert(policyId, trigger.wireName(), owner, now);
+            long created = dao.insert(policyId, trigger.wireName(), owner, now);
+            AuditLog.record(h, AuditEntry.of(now, who, "start", RESOURCE_TYPE, "execution/" + created, null, true,
+                    "policy " + policyId + ", " + trigger.wireName()));
+            return created;
         });
         return get(id);
     }
@@ -89,8 +102,14 @@ public final class ExecutionStore {
      * Asks an active execution to stop (the instance running it sees the flag within seconds); an
      * execution that has ended already is left as it is. NO_SUCH_RESOURCE when there is none.
      */
-    public Execution requestStop(long id) {
-        tx.useTransaction(h -> h.attach(ExecutionDao.class).requestStop(id));
+    public Execution requestStop(long id, Caller who) {
+        get(id);
+        tx.useTransaction(h -> {
+            if (h.attach(ExecutionDao.class).requestStop(id) == 1) {
+                AuditLog.record(h, AuditEntry.of(clock.instant(), who, "stop", RESOURCE_TYPE, "execution/" + id, null,
+                        true, null));
+            }
+        });
         return get(id);
     }
 

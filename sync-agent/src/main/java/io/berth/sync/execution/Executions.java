@@ -1,5 +1,6 @@
 package io.berth.sync.execution;
 
+import io.berth.store.Caller;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.upstream.PushOptions;
@@ -105,13 +106,18 @@ public final class Executions implements AutoCloseable {
      * INVALID_INPUT for a disabled one, CONFLICT while the policy has an active execution.
      */
     public Execution start(long policyId, Trigger.Type trigger) {
+        return start(policyId, trigger, Caller.system("berth"));
+    }
+
+    /** As {@link #start(long, Trigger.Type)}, audited as {@code who}'s. */
+    public Execution start(long policyId, Trigger.Type trigger, Caller who) {
         ReplicationPolicy policy = policies.get(policyId);
         if (!policy.enabled()) {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "replication policy '" + policy.name() + "' is"
                     + " disabled: enable it (PUT /api/v1/replication/policies/" + policyId + " with \"enabled\":true)"
                     + " before running it");
         }
-        Execution execution = store.create(policyId, trigger);
+        Execution execution = store.create(policyId, trigger, who);
         StopSignal stop = new StopSignal(store, execution.id());
         running.put(execution.id(), stop);
         ExecutionRun run = new ExecutionRun(execution.id(), policy, endpoints, store, options, workers, stop, clock);
@@ -136,8 +142,8 @@ public final class Executions implements AutoCloseable {
      * Asks an execution to stop and returns it; its tasks not finished become Stopped within seconds.
      * One that has ended is returned as it is. NO_SUCH_RESOURCE when there is none.
      */
-    public Execution stop(long executionId) {
-        Execution execution = store.requestStop(executionId);
+    public Execution stop(long executionId, Caller who) {
+        Execution execution = store.requestStop(executionId, who);
         StopSignal local = running.get(executionId);
         if (local != null) {
             local.stop();

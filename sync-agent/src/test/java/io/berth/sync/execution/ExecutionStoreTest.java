@@ -1,5 +1,6 @@
 package io.berth.sync.execution;
 
+import io.berth.store.Caller;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.Admission;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @OnH2AndPostgres
 class ExecutionStoreTest extends DatabaseTestBase {
+    private static final Caller ADMIN = new Caller("admin", Caller.Kind.USER, "10.0.0.7");
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
     private final MutableClock clock = new MutableClock(T0);
@@ -113,13 +115,13 @@ class ExecutionStoreTest extends DatabaseTestBase {
         Execution execution = here.create(policy, Trigger.Type.MANUAL);
         assertFalse(here.stopRequested(execution.id()));
 
-        assertTrue(here.requestStop(execution.id()).stopRequested());
+        assertTrue(here.requestStop(execution.id(), ADMIN).stopRequested());
         here.finish(execution.id(), ExecutionStatus.STOPPED, null);
         Execution next = here.create(policy, Trigger.Type.MANUAL);
         here.finish(next.id(), ExecutionStatus.SUCCEEDED, null);
 
-        assertFalse(here.requestStop(next.id()).stopRequested(), "an execution that ended is left as it is");
-        assertThrows(RegistryException.class, () -> here.requestStop(next.id() + 99));
+        assertFalse(here.requestStop(next.id(), ADMIN).stopRequested(), "an execution that ended is left as it is");
+        assertThrows(RegistryException.class, () -> here.requestStop(next.id() + 99, ADMIN));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.berth.sync.execution;
 
+import io.berth.store.Caller;
 import io.berth.store.meta.Admission;
 import io.berth.store.meta.Database;
 import io.berth.store.meta.Transactions;
@@ -173,7 +174,7 @@ class RemoteReplicationTest {
         Execution started = executions.start(policy, Trigger.Type.MANUAL);
         awaitTaskRunning(started.id());
 
-        executions.stop(started.id());
+        executions.stop(started.id(), Caller.system("test"));
         Execution stopped = awaitEnd(started.id());
 
         assertEquals(ExecutionStatus.STOPPED, stopped.status());

@@ -102,12 +102,10 @@ final class ExecutionRun implements Runnable {
         CopyLog log = new CopyLog(clock);
         log.add("copy " + task.sourceRepository() + ":" + task.sourceReference() + " to " + task.destRepository()
                 + ":" + task.destReference());
-        String digest = null;
-        long bytes = 0;
         for (int attempt = 1; ; attempt++) {
             if (stop.getAsBoolean()) {
                 log.add("stopped before it " + (attempt == 1 ? "started" : "was tried again"));
-                store.finishTask(executionId, planned.id(), TaskStatus.STOPPED, digest, bytes, log.text());
+                store.finishTask(executionId, planned.id(), TaskStatus.STOPPED, null, 0, log.text());
                 return TaskStatus.STOPPED;
             }
             store.startTask(planned.id());
@@ -116,17 +114,17 @@ final class ExecutionRun implements Runnable {
                         task.destRepository(), task.destReference(), log, stop);
                 TaskStatus status = outcome.copied() ? TaskStatus.SUCCEEDED : TaskStatus.SKIPPED;
                 store.finishTask(executionId, planned.id(), status, outcome.digest().toString(),
-                        bytes + outcome.bytesSent(), log.text());
+                        outcome.bytesSent(), log.text());
                 return status;
             } catch (CancellationException e) {
                 log.add("stopped: the execution was asked to stop");
-                store.finishTask(executionId, planned.id(), TaskStatus.STOPPED, digest, bytes, log.text());
+                store.finishTask(executionId, planned.id(), TaskStatus.STOPPED, null, 0, log.text());
                 return TaskStatus.STOPPED;
             } catch (UpstreamException | BlobSourceException | RegistryException e) {
                 boolean again = attempt < options.attemptsPerTask() && retryable(e);
                 log.add("attempt " + attempt + " failed: " + e.getMessage() + (again ? "; trying again" : ""));
                 if (!again) {
-                    store.finishTask(executionId, planned.id(), TaskStatus.FAILED, digest, bytes, log.text());
+                    store.finishTask(executionId, planned.id(), TaskStatus.FAILED, null, 0, log.text());
                     return TaskStatus.FAILED;
                 }
                 store.writeLog(planned.id(), log.text());
@@ -136,7 +134,7 @@ final class ExecutionRun implements Runnable {
             } catch (RuntimeException e) {
                 LOG.warn("replication task {} failed unexpectedly", planned.id(), e);
                 log.add("failed unexpectedly: " + e);
-                store.finishTask(executionId, planned.id(), TaskStatus.FAILED, digest, bytes, log.text());
+                store.finishTask(executionId, planned.id(), TaskStatus.FAILED, null, 0, log.text());
                 return TaskStatus.FAILED;
             }
         }

@@ -14,6 +14,8 @@ import io.berth.admin.health.DiskSpaceHealthCheck;
 import io.berth.admin.health.StorageHealthCheck;
 import io.berth.admin.proxy.ProxyMetrics;
 import io.berth.admin.proxy.UpstreamMetrics;
+import io.berth.admin.replication.BerthReplicationEndpoints;
+import io.berth.admin.replication.ReplicationRobot;
 import io.berth.gateway.GatewayConfig;
 import io.berth.gateway.auth.AccessCheck;
 import io.berth.gateway.auth.AuthMode;
@@ -44,9 +46,12 @@ import io.berth.store.proxy.ProxyCache;
 import io.berth.store.proxy.eviction.CacheEviction;
 import io.berth.store.proxy.eviction.ProxyCaches;
 import io.berth.store.proxy.preheat.PreheatJobs;
+import io.berth.store.upstream.Credential;
 import io.berth.store.upstream.RegistryEndpoints;
 import io.berth.store.upstream.UpstreamClients;
 import io.berth.store.upstream.UpstreamFactory;
+import io.berth.sync.execution.ExecutionStore;
+import io.berth.sync.execution.Executions;
 import io.berth.sync.policy.Policies;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -67,6 +72,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Berth's composition root: opens the store, starts the registry endpoint, the upload janitor,
@@ -200,7 +206,9 @@ public final class BerthApplication extends Application<BerthConfiguration> {
                     caches, preheats, projectChanged);
         }
         AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
-        AdminApi.registerReplication(env.jersey(), new Policies(registry.transactions(), clock));
+        Policies policies = new Policies(registry.transactions(), clock);
+        AdminApi.registerReplication(env.jersey(), policies, replication(registry, policies, endpoints, upstreams,
+                gateway, identity, paths, clock, env));
         env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
     }
 
@@ -242,6 +250,35 @@ public final class BerthApplication extends Application<BerthConfiguration> {
             }
         });
         return jobs;
+    }
+
+    /**
+     * Replication executions, run by this instance: this Berth's side of a policy is reached through
+     * the gateway's own port as the replication robot (none with authentication off), made on the
+     * first execution. Managed after the gateway, so executions stop (and are marked failed) first.
+     */
+    private static Executions replication(Registry registry, Policies policies, RegistryEndpoints endpoints,
+                                          UpstreamFactory upstreams, GatewayManager gateway, Identity identity,
+                                          StoragePaths paths, Clock clock, Environment env) {
+        Supplier<Credential> credential = identity == null ? () -> null
+                : () -> ReplicationRobot.ensure(identity.robots(), paths.root());
+        BerthReplicationEndpoints sides = new BerthReplicationEndpoints(endpoints, upstreams, gateway::port,
+                credential, registry.transactions());
+        Executions executions = new Executions(new ExecutionStore(registry.transactions(), clock,
+                "berth-" + UUID.randomUUID()), policies, sides, Executions.Options.defaults(), clock);
+        env.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                executions.startHeartbeat();
+            }
+
+            @Override
+            public void stop() {
+                executions.close();
+                sides.close();
+            }
+        });
+        return executions;
     }
 
     /**

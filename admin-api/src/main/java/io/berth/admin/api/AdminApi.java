@@ -24,6 +24,7 @@ import io.berth.store.proxy.eviction.ProxyCaches;
 import io.berth.store.proxy.preheat.PreheatJobs;
 import io.berth.store.upstream.RegistryEndpoints;
 import io.berth.store.upstream.UpstreamFactory;
+import io.berth.sync.execution.Executions;
 import io.berth.sync.policy.Policies;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
@@ -106,8 +107,9 @@ public final class AdminApi {
      * The replication policies ({@code /api/v1/replication/policies}), in both modes as registry
      * endpoints are: for system admins with sign-in, open without it.
      */
-    public static void registerReplication(JerseyEnvironment jersey, Policies policies) {
+    public static void registerReplication(JerseyEnvironment jersey, Policies policies, Executions executions) {
         jersey.register(new ReplicationPoliciesResource(policies));
+        jersey.register(new ReplicationExecutionsResource(executions));
     }
 
     private static void registerProjects(JerseyEnvironment jersey, Inventory inventory, Labels labels,

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same roles; {@code #proxy} marks a request with proxy settings, which only system admins give. The
  * cache and pin routes find the project P made a proxy project holding {@code app:1}; J is a preheat
  * job of X (its upstream is unreachable, so it fails, which reading it does not mind). Y is a
- * replication policy pushing to X's endpoint; the label routes find {@code app:1} pushed into P, carrying the
+ * replication policy pushing to X's endpoint, Z an execution of it (its log route asks for task 0, which no
+ * execution has, so a caller allowed to read logs gets 404); the label routes find {@code app:1} pushed into P, carrying the
  * label L.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
@@ -81,6 +82,12 @@ class AuthorizationTableTest {
             GET    /replication/policies/Y   401  403      403          403   403       403        403          200      403
             PUT    /replication/policies/Y   401  403      403          403   403       403        403          200      403
             DELETE /replication/policies/Y   401  403      403          403   403       403        403          204      403
+            GET    /replication/executions   401  403      403          403   403       403        403          200      403
+            POST   /replication/executions   401  403      403          403   403       403        403          201      403
+            GET    /replication/executions/Z 401  403      403          403   403       403        403          200      403
+            PUT    /replication/executions/Z 401  403      403          403   403       403        403          200      403
+            GET    /replication/executions/Z/tasks         401  403  403  403  403  403  403  200  403
+            GET    /replication/executions/Z/tasks/0/log   401  403  403  403  403  403  403  404  403
             POST   /repositories/P/app/artifacts/1/labels    401  403  403  403  403  201  201  201  403
             DELETE /repositories/P/app/artifacts/1/labels/L  401  403  403  403  403  204  204  204  403
             """;
@@ -128,7 +135,7 @@ class AuthorizationTableTest {
      * proxy project X with the same members.
      */
     private record Fixture(String project, String proxy, long robotId, String robotName, String robotSecret,
-                           long registryId, long preheatId, long policyId) {
+                           long registryId, long preheatId, long policyId, long executionId) {
     }
 
     private static Fixture fixture() {
@@ -153,9 +160,12 @@ class AuthorizationTableTest {
         long registryId = endpoint.json().get("id").asLong();
         Answer policy = APP.admin().post("/api/v1/replication/policies", policyBody());
         assertEquals(201, policy.status(), policy.toString());
+        Answer execution = APP.admin().post("/api/v1/replication/executions", json("policyId",
+                policy.json().get("id").asLong()));
+        assertEquals(201, execution.status(), execution.toString());
         return new Fixture(project, proxy, robotCreated.get("id").asLong(), robotCreated.get("name").asText(),
                 robotCreated.get("secret").asText(), registryId, preheat.json().get("id").asLong(),
-                policy.json().get("id").asLong());
+                policy.json().get("id").asLong(), execution.json().get("id").asLong());
     }
 
     /** A policy pushing to the proxies' endpoint (E must stay free to be deleted). */
@@ -223,6 +233,7 @@ class AuthorizationTableTest {
                 .replace("X", fixture.proxy()).replace("M", USERS.get("target"))
                 .replace("R", String.valueOf(fixture.robotId())).replace("E", String.valueOf(fixture.registryId()))
                 .replace("J", String.valueOf(fixture.preheatId())).replace("Y", String.valueOf(fixture.policyId()))
+                .replace("Z", String.valueOf(fixture.executionId()))
                 .replace("L", "l");
         String body = switch (method + " " + route) {
             case "PUT /projects/P", "PUT /projects/X" -> json("public", false);
@@ -237,6 +248,9 @@ class AuthorizationTableTest {
             case "POST /registries", "PUT /registries/E" -> registryBody();
             case "POST /projects/X/preheat" -> preheatBody();
             case "POST /replication/policies", "PUT /replication/policies/Y" -> policyBody();
+            case "POST /replication/executions" -> json("policyId", APP.admin().post("/api/v1/replication/policies",
+                    policyBody()).json().get("id").asLong());
+            case "PUT /replication/executions/Z" -> json("status", "Stopped");
             case "POST /repositories/P/app/artifacts/1/labels" -> json("name", "m");
             default -> null;
         };

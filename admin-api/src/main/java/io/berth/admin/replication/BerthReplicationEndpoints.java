@@ -1,0 +1,95 @@
+package io.berth.admin.replication;
+
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
+import io.berth.store.meta.Transactions;
+import io.berth.store.upstream.Credential;
+import io.berth.store.upstream.RegistryClient;
+import io.berth.store.upstream.RegistryEndpoint;
+import io.berth.store.upstream.RegistryEndpoints;
+import io.berth.store.upstream.Upstream;
+import io.berth.store.upstream.UpstreamClients;
+import io.berth.store.upstream.UpstreamFactory;
+import io.berth.sync.execution.ReplicationEndpoints;
+import io.berth.sync.policy.ReplicationPolicy;
+
+import java.net.URI;
+import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The two sides of a policy in a running Berth: a registry endpoint through the shared upstream
+ * clients, and this Berth itself through a client of its own registry port on 127.0.0.1, signed in
+ * with the replication agent's credential (none with authentication off), so that what replication
+ * pushes here goes through the gateway's push path (access, events, audit) like any push. The self
+ * client is made on first use, once the gateway listens.
+ */
+public final class BerthReplicationEndpoints implements ReplicationEndpoints, AutoCloseable {
+    /** The name this Berth goes by in execution logs and errors. */
+    public static final String THIS_BERTH = "this Berth";
+
+    private final RegistryEndpoints endpoints;
+    private final UpstreamFactory upstreams;
+    private final IntSupplier registryPort;
+    private final Supplier<Credential> credential;
+    private final LabelLookup labels;
+    private volatile RegistryClient self;
+
+    /**
+     * @param registryPort the gateway's port, asked on first use
+     * @param credential   what the agent signs in to this Berth with (null from it: none), asked on first use
+     */
+    public BerthReplicationEndpoints(RegistryEndpoints endpoints, UpstreamFactory upstreams, IntSupplier registryPort,
+                                     Supplier<Credential> credential, Transactions tx) {
+        this.endpoints = endpoints;
+        this.upstreams = upstreams;
+        this.registryPort = registryPort;
+        this.credential = credential;
+        this.labels = new LocalLabels(tx);
+    }
+
+    @Override
+    public Ends of(ReplicationPolicy policy) {
+        return new Ends(side(policy.sourceRegistryId()), side(policy.destRegistryId()));
+    }
+
+    private Side side(Long endpointId) {
+        if (endpointId == null) {
+            RegistryClient client = self();
+            return new Side(THIS_BERTH, client, client.writer(), labels);
+        }
+        RegistryEndpoint endpoint = endpoints.get(endpointId);
+        Upstream upstream = upstreams.of(endpoint);
+        if (!(upstream instanceof RegistryClient client)) {
+            throw new RegistryException(ErrorCode.UNAVAILABLE, "registry endpoint '" + endpoint.name() + "' cannot"
+                    + " be written to by this Berth's upstream clients");
+        }
+        return new Side(endpoint.name(), client, client.writer(), null);
+    }
+
+    private RegistryClient self() {
+        RegistryClient client = self;
+        if (client == null) {
+            synchronized (this) {
+                client = self;
+                if (client == null) {
+                    RegistryEndpoint here = new RegistryEndpoint(-1, THIS_BERTH, RegistryEndpoint.Type.V2,
+                            List.of(URI.create("http://127.0.0.1:" + registryPort.getAsInt())), false, null,
+                            credential.get(), "replication's own client of this Berth");
+                    client = new RegistryClient(here, UpstreamClients.Options.defaults());
+                    self = client;
+                }
+            }
+        }
+        return client;
+    }
+
+    @Override
+    public void close() {
+        RegistryClient client = self;
+        if (client != null) {
+            client.close();
+        }
+    }
+}

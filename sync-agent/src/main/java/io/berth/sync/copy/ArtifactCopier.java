@@ -1,0 +1,240 @@
+package io.berth.sync.copy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.store.oci.Digest;
+import io.berth.store.oci.MediaTypes;
+import io.berth.store.upstream.BlobSource;
+import io.berth.store.upstream.BlobSourceException;
+import io.berth.store.upstream.Upstream;
+import io.berth.store.upstream.Upstream.Manifest;
+import io.berth.store.upstream.Upstream.ManifestHead;
+import io.berth.store.upstream.UpstreamException;
+import io.berth.store.upstream.UpstreamException.Kind;
+import io.berth.store.upstream.UpstreamWriter;
+import io.berth.store.upstream.UpstreamWriter.PushResult;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Copies artifacts from a source registry to a destination through the V2 API only, as one
+ * execution does: the destination's tag is compared by digest first (one {@code HEAD} when it has
+ * the artifact already); then blobs (a {@code HEAD} at the destination, else a mount from another
+ * repository this execution copied the blob to, else streamed from the source's {@code GET} into an
+ * upload, verified on the way), manifests byte-exact with children before their index (only the
+ * selected platforms' children; the index unchanged), referrers after their subject, and the tag
+ * last: a failure anywhere leaves the destination's tag as it was. Shared by an execution's tasks
+ * (its mount sources are); each call blocks on the network.
+ */
+public final class ArtifactCopier {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Upstream source;
+    private final Upstream destination;
+    private final UpstreamWriter writer;
+    private final CopySettings settings;
+    /** Which destination repository received a blob in this execution, to mount it into the next. */
+    private final Map<Digest, String> pushedTo = new ConcurrentHashMap<>();
+
+    public ArtifactCopier(Upstream source, Upstream destination, UpstreamWriter writer, CopySettings settings) {
+        this.source = source;
+        this.destination = destination;
+        this.writer = writer;
+        this.settings = settings;
+    }
+
+    /**
+     * Copies {@code sourceRepository:reference} (a tag or digest) to {@code destRepository}, tagged
+     * {@code destTag} (null: by digest only).
+     *
+     * @throws CancellationException {@code stopped} said stop
+     * @throws BlobSourceException   the source's bytes could not be read or are not what they claim
+     */
+    public CopyOutcome copy(String sourceRepository, String reference, String destRepository, String destTag,
+                            CopyLog log, BooleanSupplier stopped) throws UpstreamException, BlobSourceException {
+        checkStop(stopped);
+        ManifestHead head = source.headManifest(sourceRepository, reference).orElseThrow(() -> new UpstreamException(
+                Kind.INVALID_RESPONSE, 404, null, "the source has no manifest " + sourceRepository + ":" + reference
+                + " (deleted since it was listed?)", null));
+        Digest digest = head.digest();
+        if (destTag != null) {
+            Optional<ManifestHead> there = destination.headManifest(destRepository, destTag);
+            if (there.isPresent() && there.get().digest().equals(digest)) {
+                log.add("skipped: " + destRepository + ":" + destTag + " points at " + digest + " already");
+                return new CopyOutcome(false, digest, 0, 0);
+            }
+            if (there.isPresent() && !settings.override()) {
+                log.add("skipped: " + destRepository + ":" + destTag + " points at " + there.get().digest()
+                        + ", not " + digest + ", and the policy's override is off: turn it on to replace the tag");
+                return new CopyOutcome(false, digest, 0, 0);
+            }
+        }
+        Progress progress = new Progress(sourceRepository, destRepository, log, stopped, new HashSet<>());
+        Manifest top = copyManifest(progress, digest);
+        if (destTag != null) {
+            checkStop(stopped);
+            writer.putManifest(destRepository, destTag, top.mediaType(), top.bytes());
+            log.add("tagged " + destRepository + ":" + destTag + " → " + digest);
+        }
+        return new CopyOutcome(true, digest, progress.bytesSent, progress.blobsSent);
+    }
+
+    /** Copies one manifest by digest, what it references first; returns its bytes. */
+    private Manifest copyManifest(Progress p, Digest digest) throws UpstreamException, BlobSourceException {
+        checkStop(p.stopped);
+        Manifest manifest = source.getManifest(p.sourceRepository, digest.toString(), settings.maxManifestSize())
+                .orElseThrow(() -> new UpstreamException(Kind.INVALID_RESPONSE, 404, null, "the source has no"
+                        + " manifest " + p.sourceRepository + "@" + digest + " though it listed it", null));
+        if (!p.visited.add(digest)) {
+            return manifest;
+        }
+        if (destination.headManifest(p.destRepository, digest.toString()).isPresent()) {
+            p.log.add("manifest " + digest + " is at the destination already");
+        } else {
+            JsonNode json = parse(manifest, digest);
+            boolean sparse = false;
+            if (json.has("manifests") || MediaTypes.isIndex(manifest.mediaType())) {
+                List<JsonNode> children = settings.platforms().children(json);
+                sparse = children.size() < json.path("manifests").size();
+                if (sparse) {
+                    p.log.add("index " + digest + ": copying " + children.size() + " of " + json.path("manifests")
+                            .size() + " children (" + settings.platforms() + "); the index is copied unchanged");
+                }
+                for (JsonNode child : children) {
+                    copyManifest(p, Digest.parse(child.path("digest").asText()));
+                }
+            } else {
+                copyBlob(p, json.path("config"));
+                for (JsonNode layer : json.path("layers")) {
+                    copyBlob(p, layer);
+                }
+            }
+            checkStop(p.stopped);
+            try {
+                writer.putManifest(p.destRepository, digest.toString(), manifest.mediaType(), manifest.bytes());
+            } catch (UpstreamException e) {
+                if (sparse && e.kind() == Kind.REJECTED) {
+                    throw new UpstreamException(Kind.REJECTED, e.status(), null, e.registryCode().orElse(null), "the destination"
+                            + " refused the index " + digest + " without the children the platform filter left out"
+                            + " (it requires every child to be present): drop the platform filter, or let the"
+                            + " destination accept sparse indexes; rewriting the index is not offered yet ("
+                            + e.getMessage() + ")", e);
+                }
+                throw e;
+            }
+            p.log.add("put manifest " + digest + " (" + manifest.mediaType() + ")");
+        }
+        if (settings.copyReferrers()) {
+            copyReferrers(p, digest);
+        }
+        return manifest;
+    }
+
+    private void copyReferrers(Progress p, Digest subject) throws UpstreamException, BlobSourceException {
+        Optional<Manifest> referrers = source.referrers(p.sourceRepository, subject, null);
+        String fallbackTag = subject.algorithm().prefix() + "-" + subject.hex();
+        if (referrers.isEmpty() || parse(referrers.get(), subject).path("manifests").isEmpty()) {
+            // No referrers API (Distribution 2.8, ...): the OCI fallback tag schema, an index tagged <alg>-<hex>.
+            referrers = source.getManifest(p.sourceRepository, fallbackTag, settings.maxManifestSize());
+        } else {
+            fallbackTag = null;
+        }
+        if (referrers.isEmpty()) {
+            return;
+        }
+        for (JsonNode referrer : parse(referrers.get(), subject).path("manifests")) {
+            Digest digest = Digest.parse(referrer.path("digest").asText());
+            if (!p.visited.contains(digest)) {
+                p.log.add("referrer " + digest + " of " + subject + " (" + referrer.path("artifactType").asText("")
+                        + ")");
+                copyManifest(p, digest);
+            }
+        }
+        if (fallbackTag != null) {
+            Manifest index = referrers.get();
+            Optional<ManifestHead> there = destination.headManifest(p.destRepository, fallbackTag);
+            if (there.isEmpty() || !there.get().digest().equals(index.digest())) {
+                writer.putManifest(p.destRepository, fallbackTag, index.mediaType(), index.bytes());
+                p.log.add("tagged the referrers of " + subject + " as " + fallbackTag + " (fallback tag schema)");
+            }
+        }
+    }
+
+    private void copyBlob(Progress p, JsonNode descriptor) throws UpstreamException, BlobSourceException {
+        if (descriptor.isMissingNode() || !descriptor.hasNonNull("digest")) {
+            return;
+        }
+        String mediaType = descriptor.path("mediaType").asText("");
+        if (MediaTypes.NON_DISTRIBUTABLE_LAYERS.contains(mediaType)) {
+            p.log.add("blob " + descriptor.path("digest").asText() + " is non-distributable (" + mediaType
+                    + "): not copied");
+            return;
+        }
+        Digest digest = Digest.parse(descriptor.path("digest").asText());
+        long size = descriptor.path("size").asLong(-1);
+        checkStop(p.stopped);
+        OptionalLong there = destination.headBlob(p.destRepository, digest);
+        if (there.isPresent()) {
+            return;
+        }
+        String mountFrom = pushedTo.get(digest);
+        PushResult result = writer.pushBlob(p.destRepository, digest, size,
+                BlobSource.of(source, p.sourceRepository, digest),
+                settings.push().withMountFrom(mountFrom != null && !mountFrom.equals(p.destRepository) ? mountFrom
+                        : null).withHooks(settings.push().throttle(), () -> p.stopped.getAsBoolean()
+                        || settings.push().stopped().getAsBoolean()));
+        pushedTo.putIfAbsent(digest, p.destRepository);
+        if (result.mounted()) {
+            p.log.add("mounted blob " + digest + " from " + mountFrom);
+        } else {
+            p.bytesSent += result.bytesSent();
+            p.blobsSent++;
+            p.log.add("pushed blob " + digest + " (" + size + " bytes" + (result.resumes() > 0 ? ", resumed "
+                    + result.resumes() + " times" : "") + ")");
+        }
+    }
+
+    private static JsonNode parse(Manifest manifest, Digest digest) throws UpstreamException {
+        try {
+            return JSON.readTree(manifest.bytes());
+        } catch (IOException e) {
+            throw new UpstreamException(Kind.INVALID_RESPONSE, 200, null, "the source's manifest " + digest
+                    + " is not JSON", null);
+        }
+    }
+
+    private static void checkStop(BooleanSupplier stopped) {
+        if (stopped.getAsBoolean()) {
+            throw new CancellationException("the execution was stopped");
+        }
+    }
+
+    /** One copy's state: where it reads and writes, what it did. */
+    private static final class Progress {
+        final String sourceRepository;
+        final String destRepository;
+        final CopyLog log;
+        final BooleanSupplier stopped;
+        final Set<Digest> visited;
+        long bytesSent;
+        int blobsSent;
+
+        Progress(String sourceRepository, String destRepository, CopyLog log, BooleanSupplier stopped,
+                 Set<Digest> visited) {
+            this.sourceRepository = sourceRepository;
+            this.destRepository = destRepository;
+            this.log = log;
+            this.stopped = stopped;
+            this.visited = visited;
+        }
+    }
+}

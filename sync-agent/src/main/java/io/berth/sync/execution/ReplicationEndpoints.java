@@ -1,0 +1,42 @@
+package io.berth.sync.execution;
+
+import io.berth.store.upstream.Upstream;
+import io.berth.store.upstream.UpstreamWriter;
+import io.berth.sync.policy.ReplicationPolicy;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The two registries of a policy as the agent reaches them, both through the V2 API: the registry
+ * endpoint a policy names, and for its null side this Berth itself, reached on its own registry
+ * port with an internal credential so that what replication writes goes through the gateway's own
+ * push path (access, events, audit). The composition root implements it; the agent never sees the
+ * gateway.
+ */
+public interface ReplicationEndpoints {
+    /** The source and destination of {@code policy}; NO_SUCH_RESOURCE when an endpoint is gone. */
+    Ends of(ReplicationPolicy policy);
+
+    /**
+     * One side: its reader, its writer (the catalog is on the writer), and, for this Berth only, its
+     * labels (labels are Berth's own: a remote source has none to filter by).
+     */
+    record Side(String name, Upstream reader, UpstreamWriter writer, LabelLookup labels) {
+        public Side {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(reader, "reader");
+            Objects.requireNonNull(writer, "writer");
+        }
+    }
+
+    /** A policy's source and destination. */
+    record Ends(Side source, Side destination) {
+    }
+
+    /** The labels an artifact of this Berth carries. */
+    @FunctionalInterface
+    interface LabelLookup {
+        List<String> labels(String repository, String digest);
+    }
+}

@@ -1,0 +1,106 @@
+package io.berth.sync.execution;
+
+import io.berth.store.testing.Requirements;
+import io.berth.store.upstream.RegistryClient;
+import io.berth.store.upstream.RegistryEndpoint;
+import io.berth.store.upstream.UpstreamClients;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A CNCF Distribution ({@code docker-registry}) for tests: its own config and storage in a
+ * directory, on a free port of 127.0.0.1, started and stopped by its own pid, with a client. (A copy of
+ * cache-store's test helper, which is package-private there.)
+ */
+final class LocalDistribution implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Process process;
+    private final URI url;
+    private final Path storage;
+    private final RegistryClient client;
+
+    private LocalDistribution(Process process, URI url, Path storage, long id) {
+        this.process = process;
+        this.url = url;
+        this.storage = storage;
+        this.client = new RegistryClient(new RegistryEndpoint(id, "distribution-" + id, RegistryEndpoint.Type.V2,
+                List.of(url), false, null, null, null), UpstreamClients.Options.defaults()
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10))
+                .withRetries(1, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(2)));
+    }
+
+    /** Starts one in {@code dir}, with deletes allowed or not, and waits until it answers {@code /v2/}. */
+    static LocalDistribution start(Path dir, boolean deletes, long id) throws Exception {
+        String binary = Requirements.executable("docker-registry");
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path config = dir.resolve("config.yml");
+        Path storage = dir.resolve("data");
+        Files.writeString(config, String.join("\n", "version: 0.1", "log:", "  level: warn", "storage:",
+                "  filesystem:", "    rootdirectory: " + storage, "  delete:", "    enabled: " + deletes,
+                "http:", "  addr: 127.0.0.1:" + port, ""));
+        Process process = new ProcessBuilder(binary, "serve", config.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("registry.log").toFile()).start();
+        LocalDistribution registry = new LocalDistribution(process, URI.create("http://127.0.0.1:" + port), storage, id);
+        try {
+            registry.awaitUp();
+        } catch (Exception e) {
+            registry.close();
+            throw e;
+        }
+        return registry;
+    }
+
+    URI url() {
+        return url;
+    }
+
+    /** A client that reaches it anonymously, with the tests' short timeouts; closed with it. */
+    RegistryClient client() {
+        return client;
+    }
+
+    /** Where it keeps the bytes of a blob (to corrupt them, as a broken source would serve them). */
+    Path blobFile(io.berth.store.oci.Digest digest) {
+        return storage.resolve("docker/registry/v2/blobs").resolve(digest.algorithm().prefix())
+                .resolve(digest.hex().substring(0, 2)).resolve(digest.hex()).resolve("data");
+    }
+
+    private void awaitUp() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(url.resolve("/v2/")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("docker-registry exited with " + process.exitValue());
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("docker-registry did not start on " + url);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        client.close();
+        process.destroy();
+        process.waitFor();
+    }
+}

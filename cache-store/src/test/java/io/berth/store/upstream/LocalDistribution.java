@@ -1,5 +1,6 @@
 package io.berth.store.upstream;
 
+import io.berth.store.oci.Digest;
 import io.berth.store.testing.Requirements;
 
 import java.io.IOException;
@@ -16,8 +17,9 @@ import java.util.List;
 /**
  * A CNCF Distribution ({@code docker-registry}) for tests: its own config and storage in a
  * directory, on a free port of 127.0.0.1, started and stopped by its own pid, with a client.
+ * Replication's tests use it too.
  */
-final class LocalDistribution implements AutoCloseable {
+public final class LocalDistribution implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Process process;
@@ -25,16 +27,21 @@ final class LocalDistribution implements AutoCloseable {
     private final Path storage;
     private final RegistryClient client;
 
-    private LocalDistribution(Process process, URI url, Path storage) {
+    private LocalDistribution(Process process, URI url, Path storage, long id) {
         this.process = process;
         this.url = url;
         this.storage = storage;
-        this.client = new RegistryClient(new RegistryEndpoint(1, "distribution", RegistryEndpoint.Type.V2, List.of(url),
-                false, null, null, null), UpstreamTesting.fastOptions());
+        this.client = new RegistryClient(new RegistryEndpoint(id, "distribution-" + id, RegistryEndpoint.Type.V2,
+                List.of(url), false, null, null, null), UpstreamTesting.fastOptions());
     }
 
     /** Starts one in {@code dir}, with deletes allowed or not, and waits until it answers {@code /v2/}. */
     static LocalDistribution start(Path dir, boolean deletes) throws Exception {
+        return start(dir, deletes, 1);
+    }
+
+    /** As {@link #start(Path, boolean)}, its client's endpoint numbered {@code id} (one per registry of a test). */
+    public static LocalDistribution start(Path dir, boolean deletes, long id) throws Exception {
         String binary = Requirements.executable("docker-registry");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -47,7 +54,7 @@ final class LocalDistribution implements AutoCloseable {
                 "http:", "  addr: 127.0.0.1:" + port, ""));
         Process process = new ProcessBuilder(binary, "serve", config.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("registry.log").toFile()).start();
-        LocalDistribution registry = new LocalDistribution(process, URI.create("http://127.0.0.1:" + port), storage);
+        LocalDistribution registry = new LocalDistribution(process, URI.create("http://127.0.0.1:" + port), storage, id);
         try {
             registry.awaitUp();
         } catch (Exception e) {
@@ -57,13 +64,19 @@ final class LocalDistribution implements AutoCloseable {
         return registry;
     }
 
-    URI url() {
+    public URI url() {
         return url;
     }
 
     /** A client that reaches it anonymously, with the tests' short timeouts; closed with it. */
-    RegistryClient client() {
+    public RegistryClient client() {
         return client;
+    }
+
+    /** Where it keeps the bytes of a blob (to corrupt them, as a broken source would serve them). */
+    public Path blobFile(Digest digest) {
+        return storage.resolve("docker/registry/v2/blobs").resolve(digest.algorithm().prefix())
+                .resolve(digest.hex().substring(0, 2)).resolve(digest.hex()).resolve("data");
     }
 
     /**

@@ -6,6 +6,7 @@ import io.berth.store.meta.Database;
 import io.berth.store.meta.Transactions;
 import io.berth.store.testing.TestDatabases;
 import io.berth.store.upstream.EndpointDraft;
+import io.berth.store.upstream.LocalDistribution;
 import io.berth.store.upstream.PushOptions;
 import io.berth.store.upstream.RegistryClient;
 import io.berth.store.upstream.RegistryEndpoint;

@@ -269,18 +269,22 @@ class HostileClientsTest {
         try {
             long seed = 1000 + n;
             String digest = SeededStream.digest(seed, UPLOAD_SIZE);
-            HttpResponse<byte[]> start = NormalClient.retrying(() -> client.post("/v2/hostile/uploads/blobs/uploads/",
-                    new byte[0]), out, "upload start");
-            String location = start.headers().firstValue("Location").orElseThrow();
-            HttpResponse<byte[]> patch = client.sendStreamed("PATCH", location,
-                    () -> new SeededStream(seed, UPLOAD_SIZE), "Content-Type", "application/octet-stream");
-            out.record(patch.statusCode(), patch.headers().firstValue("Retry-After"), "upload PATCH");
+            // A PATCH refused with 503 and Retry-After (the database busy) is pushed again in a new
+            // session after the wait, as docker does with a layer whose upload failed.
+            String[] location = new String[1];
+            HttpResponse<byte[]> patch = NormalClient.retrying(() -> {
+                HttpResponse<byte[]> start = NormalClient.retrying(() -> client.post(
+                        "/v2/hostile/uploads/blobs/uploads/", new byte[0]), out, "upload start");
+                location[0] = start.headers().firstValue("Location").orElseThrow();
+                return client.sendStreamed("PATCH", location[0], () -> new SeededStream(seed, UPLOAD_SIZE),
+                        "Content-Type", "application/octet-stream");
+            }, out, "upload PATCH");
             if (patch.statusCode() != 202) {
                 out.violation("upload PATCH answered " + patch.statusCode() + ": " + TestContent.text(patch.body()));
                 return;
             }
-            HttpResponse<byte[]> done = NormalClient.retrying(() -> client.put(location + "?digest=" + digest, new byte[0]),
-                    out, "upload PUT");
+            HttpResponse<byte[]> done = NormalClient.retrying(() -> client.put(location[0] + "?digest=" + digest,
+                    new byte[0]), out, "upload PUT");
             if (done.statusCode() != 201) {
                 out.violation("upload PUT answered " + done.statusCode() + ": " + TestContent.text(done.body()));
             }

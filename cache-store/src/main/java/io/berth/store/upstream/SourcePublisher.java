@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SourcePublisher implements HttpRequest.BodyPublisher {
     private static final long WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** How many times one body opens its source again after the source's connection broke. */
+    static final int MAX_REOPENS = 3;
+    private static final Set<Kind> REOPENABLE = EnumSet.of(Kind.UNREACHABLE, Kind.TIMEOUT);
 
     private final BlobSource source;
     private final long offset;
@@ -42,6 +47,9 @@ final class SourcePublisher implements HttpRequest.BodyPublisher {
     private volatile Throwable failure;
     private volatile MessageDigest endState;
     private volatile long sent;
+    /** The source stream, used by the reading thread only. */
+    private InputStream in;
+    private int reopens;
 
     /**
      * @param start      the hash of the blob's bytes before {@code offset} (copied, not changed)
@@ -130,16 +138,15 @@ final class SourcePublisher implements HttpRequest.BodyPublisher {
 
     private void pump(Flow.Subscriber<? super ByteBuffer> subscriber) {
         long done = 0;
-        InputStream in = null;
         try {
-            in = open();
+            in = open(offset);
             while (done < length) {
                 if (!awaitDemand(done)) {
                     return;
                 }
                 int piece = (int) Math.min(PushOptions.PIECE_SIZE, length - done);
                 options.throttle().accept(piece);
-                byte[] bytes = read(in, piece, done);
+                byte[] bytes = read(piece, done);
                 hasher.update(bytes);
                 done += piece;
                 if (done == length) {
@@ -165,26 +172,46 @@ final class SourcePublisher implements HttpRequest.BodyPublisher {
         }
     }
 
-    private InputStream open() throws BlobSourceException {
+    private InputStream open(long at) throws BlobSourceException {
         try {
-            return source.open(offset);
+            return source.open(at);
         } catch (IOException | RuntimeException e) {
-            throw new BlobSourceException("opening the blob's source at byte " + offset + " failed: " + e.getMessage(), e);
+            throw new BlobSourceException("opening the blob's source at byte " + at + " failed: " + e.getMessage(), e);
         }
     }
 
-    private byte[] read(InputStream in, int piece, long done) throws BlobSourceException {
+    /**
+     * The next {@code piece} bytes. A source connection that breaks on the way (reset, cut short, a
+     * stall) is opened again at the byte where it broke, a few times, so that the request to the
+     * registry goes on undisturbed: a registry may not resume a chunk that was broken off (CNCF
+     * Distribution 2.8 drops the session), and the blob would be sent again from its first byte.
+     */
+    private byte[] read(int piece, long done) throws BlobSourceException {
         byte[] bytes = new byte[piece];
-        int n;
-        try {
-            n = in.readNBytes(bytes, 0, piece);
-        } catch (IOException e) {
-            throw new BlobSourceException("reading the blob from its source failed at byte " + (offset + done) + ": "
-                    + e.getMessage(), e);
-        }
-        if (n < piece) {
-            throw new BlobSourceException("the blob's source ended at byte " + (offset + done + n) + ", before the "
-                    + (offset + length) + " bytes it was to send", null);
+        int got = 0;
+        while (got < piece) {
+            int n;
+            try {
+                n = in.read(bytes, got, piece - got);
+            } catch (IOException e) {
+                long at = offset + done + got;
+                if (reopens >= MAX_REOPENS || !(e instanceof UpstreamException u) || !REOPENABLE.contains(u.kind())) {
+                    throw new BlobSourceException("reading the blob from its source failed at byte " + at + ": "
+                            + e.getMessage(), e);
+                }
+                reopens++;
+                closeQuietly(in);
+                if (options.stopped().getAsBoolean()) {
+                    throw new CancellationException("the push was stopped");
+                }
+                in = open(at);
+                continue;
+            }
+            if (n < 0) {
+                throw new BlobSourceException("the blob's source ended at byte " + (offset + done + got) + ", before the "
+                        + (offset + length) + " bytes it was to send", null);
+            }
+            got += n;
         }
         return bytes;
     }

@@ -90,6 +90,8 @@ public final class PolicySchedules implements AutoCloseable {
                 .schedulerName(new SchedulerName.Fixed(options.instanceName()))
                 .pollingInterval(options.pollInterval())
                 .threads(2)
+                .alwaysPersistTimestampInUTC() // the columns are TIMESTAMP WITH TIME ZONE on both databases
+                .shutdownMaxWait(Duration.ofSeconds(10)) // a firing only records a request: it never takes long
                 .build();
     }
 

@@ -16,6 +16,7 @@ import io.berth.admin.proxy.ProxyMetrics;
 import io.berth.admin.proxy.UpstreamMetrics;
 import io.berth.admin.replication.BerthReplicationEndpoints;
 import io.berth.admin.replication.ReplicationRobot;
+import io.berth.admin.replication.ReplicationTriggers;
 import io.berth.gateway.GatewayConfig;
 import io.berth.gateway.auth.AccessCheck;
 import io.berth.gateway.auth.AuthMode;
@@ -207,8 +208,11 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         }
         AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
         Policies policies = new Policies(registry.transactions(), clock);
-        AdminApi.registerReplication(env.jersey(), policies, replication(registry, policies, endpoints, upstreams,
-                gateway, identity, paths, clock, env));
+        Executions executions = replication(registry, policies, endpoints, upstreams, gateway, identity, paths, clock,
+                env);
+        AdminApi.registerReplication(env.jersey(), policies, executions);
+        env.lifecycle().manage(new ReplicationTriggers(dataSource, registry.transactions(), policies, executions,
+                consumers, config.replication, clock));
         env.lifecycle().addServerLifecycleListener(new StartupBanner(gatewayConfig, gateway::port, signIn));
     }
 

@@ -1,6 +1,7 @@
 package io.berth.admin;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.berth.admin.replication.ReplicationSettings;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
@@ -38,6 +39,11 @@ public class BerthConfiguration extends Configuration {
     @JsonProperty
     public ProxyConfig proxy = new ProxyConfig();
     public EvictionSettings eviction = new EvictionSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    public ReplicationSettings replication = new ReplicationSettings();
 
     @Valid
     @NotNull

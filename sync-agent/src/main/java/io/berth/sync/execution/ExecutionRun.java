@@ -34,6 +34,7 @@ final class ExecutionRun implements Runnable {
 
     private final long executionId;
     private final ReplicationPolicy policy;
+    private final ExecutionScope scope;
     private final ReplicationEndpoints endpoints;
     private final ExecutionStore store;
     private final Executions.Options options;
@@ -41,10 +42,12 @@ final class ExecutionRun implements Runnable {
     private final StopSignal stop;
     private final Clock clock;
 
-    ExecutionRun(long executionId, ReplicationPolicy policy, ReplicationEndpoints endpoints, ExecutionStore store,
-                 Executions.Options options, ExecutorService workers, StopSignal stop, Clock clock) {
+    ExecutionRun(long executionId, ReplicationPolicy policy, ExecutionScope scope, ReplicationEndpoints endpoints,
+                 ExecutionStore store, Executions.Options options, ExecutorService workers, StopSignal stop,
+                 Clock clock) {
         this.executionId = executionId;
         this.policy = policy;
+        this.scope = scope;
         this.endpoints = endpoints;
         this.store = store;
         this.options = options;

@@ -9,36 +9,54 @@ import io.berth.store.error.RegistryException;
 import io.berth.store.meta.Transactions;
 import io.berth.sync.filter.FilterJson;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 
 /**
  * The replication policies (the {@code replication_policy} table): created, read, listed, replaced
  * and deleted, each change audited in its own transaction as its author's ({@link #as}). A policy's
- * registry endpoints must exist; a name is unique. Methods block on the database.
+ * registry endpoints must exist; a name is unique. Methods block on the database. Listeners
+ * ({@link #onChange}) hear of each change once it is committed, e.g. to (re)schedule the policy.
  */
 public final class Policies {
+    private static final Logger LOG = LoggerFactory.getLogger(Policies.class);
     private static final String RESOURCE_TYPE = "replication";
 
     private final Transactions tx;
     private final Clock clock;
     private final Caller actor;
+    private final List<LongConsumer> listeners;
 
     /** Changes are audited as Berth's own until {@link #as} names who makes them. */
     public Policies(Transactions tx, Clock clock) {
-        this(tx, clock, Caller.system("berth"));
+        this(tx, clock, Caller.system("berth"), new CopyOnWriteArrayList<>());
     }
 
-    private Policies(Transactions tx, Clock clock, Caller actor) {
+    private Policies(Transactions tx, Clock clock, Caller actor, List<LongConsumer> listeners) {
         this.tx = tx;
         this.clock = clock;
         this.actor = actor;
+        this.listeners = listeners;
     }
 
     /** These policies, with the changes made through them audited as {@code who}'s. */
     public Policies as(Caller who) {
-        return new Policies(tx, clock, who);
+        return new Policies(tx, clock, who, listeners);
+    }
+
+    /**
+     * Calls {@code listener} with a policy's id after each create, update or delete through these
+     * policies (or any {@link #as} of them) is committed. A listener that throws is logged; the
+     * change stands.
+     */
+    public void onChange(LongConsumer listener) {
+        listeners.add(listener);
     }
 
     /**
@@ -57,6 +75,7 @@ public final class Policies {
             record(h, "create", draft.name(), PolicySummary.of(draft));
             return created;
         });
+        changed(id);
         return get(id);
     }
 
@@ -87,6 +106,7 @@ public final class Policies {
             dao.update(id, fields(draft), clock.instant());
             record(h, "update", draft.name(), PolicySummary.of(draft));
         });
+        changed(id);
         return get(id);
     }
 
@@ -98,6 +118,17 @@ public final class Policies {
             dao.delete(id);
             record(h, "delete", row.name(), null);
         });
+        changed(id);
+    }
+
+    private void changed(long id) {
+        for (LongConsumer listener : listeners) {
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                LOG.warn("a listener of replication policy changes failed for policy {}", id, e);
+            }
+        }
     }
 
     /**

@@ -22,8 +22,9 @@ CREATE TABLE replication_run_request (
 -- (a push, or a label that now passes the policy's label filter) or delete (a tag or an artifact
 -- deleted, for policies that replicate deletions). tag or digest may be null, not both. claim and
 -- claimed_at: as above, while a dispatcher starts the execution; execution_id: the execution that
--- took the change; the row is deleted once that execution has ended, whatever its outcome (the
--- reconcile copies what a failed one did not).
+-- took the change; once that execution has ended the row is deleted, unless it ended Failed (its
+-- instance stopped, or a side was unreachable): then it waits for the next one, up to three tries
+-- (counted in tries); the reconcile copies what failed tasks did not.
 CREATE TABLE replication_pending_change (
     policy_id     BIGINT NOT NULL REFERENCES replication_policy (id) ON DELETE CASCADE,
     event_id      BIGINT NOT NULL,
@@ -35,6 +36,7 @@ CREATE TABLE replication_pending_change (
     claim         VARCHAR(64),
     claimed_at    TIMESTAMP WITH TIME ZONE,
     execution_id  BIGINT,
+    tries         INT DEFAULT 0 NOT NULL,
     PRIMARY KEY (policy_id, event_id),
     CONSTRAINT replication_pending_change_kind CHECK (kind IN ('copy', 'delete')),
     CONSTRAINT replication_pending_change_names CHECK (tag IS NOT NULL OR digest IS NOT NULL)

@@ -23,6 +23,8 @@ import java.util.Optional;
  * same work. Methods block on the database.
  */
 public final class TriggerStore {
+    /** How many executions a change is given before it is left to the reconcile. */
+    static final int MAX_TRIES = 3;
     private static final String ACTIVE = "('Pending', 'Running')";
 
     /** A change waiting for (or taken by) an execution of a policy, as stored. */
@@ -145,12 +147,19 @@ public final class TriggerStore {
     }
 
     /**
-     * Deletes the changes whose execution has ended, and releases claims older than
-     * {@code staleAfter} that never became an execution (their instance stopped while starting it).
+     * Gives the changes of an execution that ended Failed (its instance stopped, or it could not list
+     * or reach either side) back for another execution, at most {@link #MAX_TRIES} times each; deletes
+     * the changes of the other executions that ended (their failed tasks are the reconcile's); and
+     * releases claims older than {@code staleAfter} that never became an execution (their instance
+     * stopped while starting it).
      */
     public void sweep(Duration staleAfter) {
         Instant before = clock.instant().minus(staleAfter);
         tx.useTransaction(h -> {
+            h.createUpdate("UPDATE replication_pending_change SET claim = NULL, claimed_at = NULL, execution_id ="
+                    + " NULL, tries = tries + 1 WHERE execution_id IS NOT NULL AND tries < :max AND EXISTS (SELECT 1"
+                    + " FROM replication_execution e WHERE e.id = replication_pending_change.execution_id AND"
+                    + " e.status = 'Failed')").bind("max", MAX_TRIES - 1).execute();
             h.createUpdate("DELETE FROM replication_pending_change WHERE execution_id IS NOT NULL AND NOT EXISTS"
                     + " (SELECT 1 FROM replication_execution e WHERE e.id = replication_pending_change.execution_id"
                     + " AND e.status IN " + ACTIVE + ")").execute();

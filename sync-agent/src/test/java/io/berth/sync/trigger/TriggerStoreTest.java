@@ -3,11 +3,17 @@ package io.berth.sync.trigger;
 import io.berth.store.testing.DatabaseTestBase;
 import io.berth.store.testing.OnH2AndPostgres;
 import io.berth.store.testing.TestDatabase;
+import io.berth.store.Caller;
+import io.berth.sync.execution.Execution;
+import io.berth.sync.execution.ExecutionScope.Change;
+import io.berth.sync.execution.ExecutionScope.Kind;
+import io.berth.sync.execution.ExecutionStatus;
 import io.berth.sync.policy.Trigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,5 +80,31 @@ class TriggerStoreTest extends DatabaseTestBase {
         here.store.releaseRun("a");
 
         assertEquals(List.of(policy), here.store.policiesWithWork());
+    }
+
+    @Test
+    void changesOfAFailedExecution_waitForTheNext_upToThreeTries_whileASucceededOnesAreDone() {
+        here.store.record(List.of(new TriggerStore.PolicyChange(policy, new Change(Kind.COPY, "team/app", "1.0",
+                null, 7))));
+        for (int run = 1; run <= TriggerStore.MAX_TRIES; run++) {
+            assertEquals(1, here.store.claimChanges(policy, "c" + run).size(), "try " + run + " gets the change");
+            runAndEnd("c" + run, ExecutionStatus.FAILED);
+        }
+        assertEquals(List.of(), here.store.changesOf(policy), "after three failed tries the reconcile heals it");
+
+        here.store.record(List.of(new TriggerStore.PolicyChange(policy, new Change(Kind.COPY, "team/app", "2.0",
+                null, 8))));
+        here.store.claimChanges(policy, "d");
+        runAndEnd("d", ExecutionStatus.SUCCEEDED);
+        assertEquals(List.of(), here.store.changesOf(policy));
+    }
+
+    private void runAndEnd(String claim, ExecutionStatus status) {
+        Execution execution = here.executions.store().create(policy, Trigger.Type.EVENT_BASED, Caller.system("test"));
+        here.store.attachChanges(claim, execution.id());
+        here.tx.useTransaction(h -> h.createUpdate("UPDATE replication_execution SET status = :status,"
+                + " active_policy_id = NULL WHERE id = :id").bind("status", status.wireName())
+                .bind("id", execution.id()).execute());
+        here.store.sweep(Duration.ofMinutes(2));
     }
 }

@@ -111,6 +111,14 @@ public final class Executions implements AutoCloseable {
 
     /** As {@link #start(long, Trigger.Type)}, audited as {@code who}'s. */
     public Execution start(long policyId, Trigger.Type trigger, Caller who) {
+        return start(policyId, trigger, who, ExecutionScope.everything());
+    }
+
+    /**
+     * As {@link #start(long, Trigger.Type, Caller)}, covering {@code scope}: everything the policy
+     * selects, or only the changes events reported (copies, and deletions when the policy replicates them).
+     */
+    public Execution start(long policyId, Trigger.Type trigger, Caller who, ExecutionScope scope) {
         ReplicationPolicy policy = policies.get(policyId);
         if (!policy.enabled()) {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "replication policy '" + policy.name() + "' is"
@@ -120,7 +128,8 @@ public final class Executions implements AutoCloseable {
         Execution execution = store.create(policyId, trigger, who);
         StopSignal stop = new StopSignal(store, execution.id());
         running.put(execution.id(), stop);
-        ExecutionRun run = new ExecutionRun(execution.id(), policy, endpoints, store, options, workers, stop, clock);
+        ExecutionRun run = new ExecutionRun(execution.id(), policy, scope, endpoints, store, options, workers, stop,
+                clock);
         try {
             workers.execute(() -> {
                 try {

@@ -5,6 +5,7 @@ import io.berth.store.error.RegistryException;
 import io.berth.store.manifest.ParsedManifest;
 import io.berth.store.meta.ArtifactDao;
 import io.berth.store.meta.BlobDao;
+import io.berth.store.meta.SparseIndexDao;
 import io.berth.store.oci.Descriptor;
 import io.berth.store.oci.Digest;
 import org.jdbi.v3.core.Handle;
@@ -19,7 +20,10 @@ import java.util.Set;
  * references is in the repository (uploaded or mounted into it; a blob that is only in another
  * repository does not count, or pushing a manifest would read blobs of repositories the pusher may
  * not pull, as Distribution also refuses), and every child manifest of an index is in the
- * repository. The OCI empty JSON blob is the one exception: clients reference it without uploading
+ * repository, unless the repository's project allows sparse indexes ({@code allow_sparse_indexes}:
+ * a replica that receives only some platforms), under which an index may name children that are
+ * not there (a pull of one answers MANIFEST_UNKNOWN); the blobs of an image manifest are required
+ * all the same. The OCI empty JSON blob is the one exception: clients reference it without uploading
  * it. Reads only. A manifest recorded by the registry itself (a proxy's cache) skips these checks.
  */
 final class PushValidation {
@@ -36,7 +40,7 @@ final class PushValidation {
      */
     static Set<String> check(Handle h, long repositoryId, ParsedManifest parsed) {
         Set<String> toLink = unlinkedBlobs(h.attach(BlobDao.class), repositoryId, parsed.blobs());
-        requireChildren(h.attach(ArtifactDao.class), repositoryId, parsed.children());
+        requireChildren(h, repositoryId, parsed.children());
         return toLink;
     }
 
@@ -59,17 +63,20 @@ final class PushValidation {
         return missing;
     }
 
-    private static void requireChildren(ArtifactDao artifacts, long repositoryId, List<Descriptor> children) {
+    private static void requireChildren(Handle h, long repositoryId, List<Descriptor> children) {
         if (children.isEmpty()) {
             return;
         }
+        ArtifactDao artifacts = h.attach(ArtifactDao.class);
         Set<String> digests = new LinkedHashSet<>();
         children.forEach(d -> digests.add(d.digest().toString()));
         digests.removeAll(Batches.collect(digests, batch -> artifacts.existing(repositoryId, batch)));
-        if (!digests.isEmpty()) {
+        if (!digests.isEmpty() && !h.attach(SparseIndexDao.class).allowedIn(repositoryId).orElse(false)) {
             String first = digests.iterator().next();
             throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, "index references manifest " + first
-                    + " which is not in the repository: push the child manifests before the index", first);
+                    + " which is not in the repository: push the child manifests before the index (or, for a"
+                    + " replica that receives only some platforms, let the project accept sparse indexes:"
+                    + " \"allowSparseIndexes\": true)", first);
         }
     }
 }

@@ -40,7 +40,7 @@ import java.util.function.Consumer;
 /**
  * {@code /api/v1/projects}: the projects a caller may see (public ones, their own; all for a system
  * admin), creating them (the creator becomes project admin; a proxy project of a registry endpoint
- * only by a system admin), their visibility and proxy settings, deleting empty ones, and their
+ * only by a system admin), their visibility, proxy settings and whether they accept sparse indexes, deleting empty ones, and their
  * repositories. Paged listings. Every change is reported to {@link #changed}, so that the registry
  * in this process routes and serves the project as it now is.
  */
@@ -103,6 +103,9 @@ public final class ProjectsResource {
         }
         try {
             creator.create(name, Boolean.TRUE.equals(body.isPublic()), proxy, who, Caller.actor(security));
+            if (Boolean.TRUE.equals(body.allowSparseIndexes())) {
+                projects.as(Caller.actor(security)).setAllowSparseIndexes(name, true);
+            }
         } finally {
             changed.accept(name);
         }
@@ -132,8 +135,9 @@ public final class ProjectsResource {
             throw new RegistryException(ErrorCode.INVALID_INPUT, "a project cannot be renamed: leave out 'name' or"
                     + " give '" + name + "'");
         }
-        if (body.isPublic() == null && body.proxy() == null) {
-            throw new RegistryException(ErrorCode.INVALID_INPUT, "give 'public', 'proxy' or both: the settings to change");
+        if (body.isPublic() == null && body.proxy() == null && body.allowSparseIndexes() == null) {
+            throw new RegistryException(ErrorCode.INVALID_INPUT, "give 'public', 'proxy', 'allowSparseIndexes' or"
+                    + " several: the settings to change");
         }
         try {
             if (body.proxy() != null) {
@@ -146,6 +150,9 @@ public final class ProjectsResource {
             }
             if (body.isPublic() != null) {
                 projects.as(Caller.actor(security)).setPublic(name, body.isPublic());
+            }
+            if (body.allowSparseIndexes() != null) {
+                projects.as(Caller.actor(security)).setAllowSparseIndexes(name, body.allowSparseIndexes());
             }
         } finally {
             changed.accept(name);

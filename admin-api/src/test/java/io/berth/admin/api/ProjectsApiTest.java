@@ -94,6 +94,25 @@ class ProjectsApiTest {
     }
 
     @Test
+    void allowSparseIndexes_isSetAtCreation_andChangedByTheProjectAdmin() {
+        String name = ApiApp.unique("replica");
+        ApiClient asOutsider = APP.user(ApiApp.unique("outsider"));
+
+        Answer created = APP.admin().post("/api/v1/projects", json("name", name, "allowSparseIndexes", true));
+
+        assertEquals(201, created.status(), created.toString());
+        assertTrue(created.json().get("allowSparseIndexes").asBoolean(), created.toString());
+        assertError(asOutsider.put("/api/v1/projects/" + name, json("allowSparseIndexes", false)), 403, "DENIED");
+        Answer changed = APP.admin().put("/api/v1/projects/" + name, json("allowSparseIndexes", false));
+        assertEquals(200, changed.status(), changed.toString());
+        assertFalse(changed.json().get("allowSparseIndexes").asBoolean());
+        assertFalse(changed.json().get("public").asBoolean(), "the other settings stay");
+        String plain = ApiApp.unique("plain");
+        APP.project(plain, false);
+        assertFalse(APP.admin().get("/api/v1/projects/" + plain).json().get("allowSparseIndexes").asBoolean());
+    }
+
+    @Test
     void aPrivateProject_isHiddenFromOutsiders_andVisibilityChangesByItsAdmin() {
         String name = ApiApp.unique("vis");
         ApiClient asOutsider = APP.user(ApiApp.unique("outsider"));

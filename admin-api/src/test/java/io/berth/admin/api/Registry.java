@@ -45,6 +45,15 @@ final class Registry {
         assertEquals(201, put.statusCode(), put.body());
     }
 
+    /** Puts a manifest's bytes as {@code repository:reference}, signed in as given; the registry's answer. */
+    static HttpResponse<String> putManifest(ApiApp app, String authorization, String repository, String reference,
+                                            String mediaType, String manifest) {
+        return send(HttpRequest.newBuilder(uri(app, "/v2/" + repository + "/manifests/" + reference))
+                .header("Authorization", authorization)
+                .header("Content-Type", mediaType)
+                .PUT(HttpRequest.BodyPublishers.ofString(manifest)));
+    }
+
     /** A request without a body on the registry port, signed in as given (null: anonymous). */
     static HttpResponse<String> request(ApiApp app, String method, String path, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(app, path)).method(method,

@@ -9,7 +9,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -23,13 +28,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * registered as an endpoint (as the admin), under another namespace, so that both sides go through
  * the gateway: the source side as the replication robot, the destination as the endpoint's
  * credential. Started, listed, read with its tasks and logs; a second run skips; a second start
- * while one is active is refused; stop and bad input answer as documented.
+ * while one is active is refused; stop and bad input answer as documented. A platform filter copies
+ * a multi-arch index unchanged into a Berth project that allows sparse indexes, and fails saying
+ * why into one that does not.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ReplicationExecutionsApiTest {
     private static final ApiApp APP = new ApiApp();
     static final DropwizardAppExtension<?> EXTENSION = APP.extension;
     private static final String EXECUTIONS = "/api/v1/replication/executions";
+    private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
     private static long self;
 
@@ -79,6 +87,78 @@ class ReplicationExecutionsApiTest {
         Answer listed = APP.admin().get(EXECUTIONS + "?policy_id=" + policy);
         assertEquals(List.of(second.get("id").asLong(), first.get("id").asLong()),
                 listed.json().findValues("id").stream().map(JsonNode::asLong).toList(), "newest first");
+    }
+
+    @Test
+    void aPlatformFilter_copiesTheIndexByteExact_intoAProjectThatAllowsSparseIndexes_andFailsIntoOneThatDoesNot()
+            throws Exception {
+        String admin = BerthApplicationTest.adminBasic(APP.data);
+        APP.project("multisrc", false);
+        Answer replica = APP.admin().post("/api/v1/projects", json("name", "sparsecopies", "allowSparseIndexes", true));
+        assertEquals(201, replica.status(), replica.toString());
+        APP.project("strictcopies", false);
+        Registry.pushImage(APP, admin, "multisrc/app", "amd64");
+        Registry.pushImage(APP, admin, "multisrc/app", "arm64");
+        String amd64 = descriptor(admin, "multisrc/app", "amd64", "amd64");
+        String arm64 = descriptor(admin, "multisrc/app", "arm64", "arm64");
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[" + amd64 + ","
+                + arm64 + "]}";
+        assertEquals(201, Registry.putManifest(APP, admin, "multisrc/app", "v1", OCI_INDEX, index).statusCode());
+        List<Map<String, Object>> filters = List.of(Map.of("type", "name", "value", "multisrc/**"),
+                Map.of("type", "tag", "value", "v1"), Map.of("type", "platform", "value", List.of("linux/arm64")));
+
+        JsonNode sparse = run(policy("to-sparse", filters, "sparsecopies"));
+
+        assertEquals("Succeeded", sparse.get("status").asText(), sparse.toString());
+        HttpResponse<String> copied = Registry.request(APP, "HEAD", "/v2/sparsecopies/app/manifests/v1", admin);
+        assertEquals(200, copied.statusCode());
+        assertEquals(sha256(index), copied.headers().firstValue("Docker-Content-Digest").orElseThrow(),
+                "the index is copied byte-exact");
+        assertEquals(200, Registry.request(APP, "HEAD", "/v2/sparsecopies/app/manifests/" + digestOf(arm64),
+                admin).statusCode());
+        assertEquals(404, Registry.request(APP, "HEAD", "/v2/sparsecopies/app/manifests/" + digestOf(amd64),
+                admin).statusCode(), "the child the filter left out");
+        JsonNode task = APP.admin().get(EXECUTIONS + "/" + sparse.get("id").asLong() + "/tasks").json().get(0);
+        assertEquals("copy", task.get("operation").asText(), task.toString());
+
+        JsonNode strict = run(policy("to-strict", filters, "strictcopies"));
+
+        assertEquals("Failed", strict.get("status").asText(), strict.toString());
+        JsonNode failed = APP.admin().get(EXECUTIONS + "/" + strict.get("id").asLong() + "/tasks").json().get(0);
+        String log = APP.admin().get(EXECUTIONS + "/" + strict.get("id").asLong() + "/tasks/"
+                + failed.get("id").asLong() + "/log").body();
+        assertTrue(log.contains("allowSparseIndexes"), log);
+        assertEquals(404, Registry.request(APP, "HEAD", "/v2/strictcopies/app/manifests/v1", admin).statusCode());
+    }
+
+    /** The index entry of {@code repository:tag}, read back from the registry, for the given architecture. */
+    private static String descriptor(String admin, String repository, String tag, String architecture) {
+        HttpResponse<String> manifest = Registry.request(APP, "GET", "/v2/" + repository + "/manifests/" + tag, admin);
+        assertEquals(200, manifest.statusCode(), manifest.body());
+        return "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + sha256(manifest.body())
+                + "\",\"size\":" + manifest.body().getBytes(StandardCharsets.UTF_8).length
+                + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"" + architecture + "\"}}";
+    }
+
+    private static String digestOf(String descriptor) {
+        int at = descriptor.indexOf("sha256:");
+        return descriptor.substring(at, at + 71);
+    }
+
+    private static String sha256(String content) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long policy(String name, List<Map<String, Object>> filters, String namespace) {
+        Answer created = APP.admin().post("/api/v1/replication/policies", json("name", name, "destRegistryId", self,
+                "filters", filters, "destNamespace", namespace, "destNamespaceReplaceCount", 1));
+        assertEquals(201, created.status(), created.toString());
+        return created.json().get("id").asLong();
     }
 
     @Test

@@ -58,6 +58,7 @@ class ReplicationPoliciesApiTest {
         ObjectNode expected = (ObjectNode) ApiClient.JSON.readTree(contract(name, registry));
         ((ObjectNode) expected.get("filters").get(0)).put("decoration", "matches");
         ((ObjectNode) expected.get("filters").get(2)).put("decoration", "matches");
+        expected.put("rewriteSparseIndex", false); // not in the example: its default
         for (String field : List.of("id", "createdAt", "updatedAt")) {
             assertTrue(read.hasNonNull(field), read.toString());
         }
@@ -84,6 +85,7 @@ class ReplicationPoliciesApiTest {
         assertEquals(0, created.get("bandwidthLimitKiBps").asLong());
         assertEquals(4, created.get("concurrency").asInt());
         assertTrue(created.get("enabled").asBoolean());
+        assertFalse(created.get("rewriteSparseIndex").asBoolean());
     }
 
     @Test

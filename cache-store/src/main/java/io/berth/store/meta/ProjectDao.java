@@ -18,7 +18,8 @@ import java.util.Optional;
 public interface ProjectDao {
     /** The columns of {@link ProjectRow}, of {@code project p}. */
     String ROW = "p.id, p.name, p.kind, p.public AS is_public, p.created_at,"
-            + " (SELECT COUNT(*) FROM repository r WHERE r.project_id = p.id) AS repository_count";
+            + " (SELECT COUNT(*) FROM repository r WHERE r.project_id = p.id) AS repository_count,"
+            + " p.allow_sparse_indexes";
     /** How many of a non-empty project's repositories a refusal to delete it names. */
     int NAMED_REPOSITORIES = 10;
 

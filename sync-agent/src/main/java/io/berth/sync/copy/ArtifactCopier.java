@@ -15,14 +15,15 @@ import io.berth.store.upstream.UpstreamWriter;
 import io.berth.store.upstream.UpstreamWriter.PushResult;
 
 import java.io.IOException;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,9 +32,11 @@ import java.util.function.BooleanSupplier;
  * the artifact already); then blobs (a {@code HEAD} at the destination, else a mount from another
  * repository this execution copied the blob to, else streamed from the source's {@code GET} into an
  * upload, verified on the way), manifests byte-exact with children before their index (only the
- * selected platforms' children; the index unchanged), referrers after their subject, and the tag
- * last: a failure anywhere leaves the destination's tag as it was. Shared by an execution's tasks
- * (its mount sources are); each call blocks on the network.
+ * selected platforms' children; the index unchanged, or with {@link CopySettings#rewriteSparseIndex}
+ * replaced by an index of those children only, whose digest differs: {@link IndexRewriter}),
+ * referrers after their subject, and the tag last: a failure anywhere leaves the destination's tag
+ * as it was. Bytes sent are counted as they go, so a failed copy's count is known too. Shared by an
+ * execution's tasks (its mount sources are); each call blocks on the network.
  */
 public final class ArtifactCopier {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,13 +64,24 @@ public final class ArtifactCopier {
      */
     public CopyOutcome copy(String sourceRepository, String reference, String destRepository, String destTag,
                             CopyLog log, BooleanSupplier stopped) throws UpstreamException, BlobSourceException {
+        return copy(sourceRepository, reference, destRepository, destTag, log, stopped, new LongAdder());
+    }
+
+    /**
+     * As {@link #copy(String, String, String, String, CopyLog, BooleanSupplier)}, adding to {@code sent}
+     * the blob bytes handed to the destination as they go, so that they are known when the copy fails.
+     */
+    public CopyOutcome copy(String sourceRepository, String reference, String destRepository, String destTag,
+                            CopyLog log, BooleanSupplier stopped, LongAdder sent)
+            throws UpstreamException, BlobSourceException {
         checkStop(stopped);
         ManifestHead head = source.headManifest(sourceRepository, reference).orElseThrow(() -> new UpstreamException(
                 Kind.INVALID_RESPONSE, 404, null, "the source has no manifest " + sourceRepository + ":" + reference
                 + " (deleted since it was listed?)", null));
         Digest digest = head.digest();
+        Optional<ManifestHead> there = Optional.empty();
         if (destTag != null) {
-            Optional<ManifestHead> there = destination.headManifest(destRepository, destTag);
+            there = destination.headManifest(destRepository, destTag);
             if (there.isPresent() && there.get().digest().equals(digest)) {
                 log.add("skipped: " + destRepository + ":" + destTag + " points at " + digest + " already");
                 return new CopyOutcome(false, digest, 0, 0);
@@ -78,25 +92,37 @@ public final class ArtifactCopier {
                 return new CopyOutcome(false, digest, 0, 0);
             }
         }
-        Progress progress = new Progress(sourceRepository, destRepository, log, stopped, new HashSet<>());
+        Progress progress = new Progress(sourceRepository, destRepository, log, stopped, sent);
         Manifest top = copyManifest(progress, digest);
         if (destTag != null) {
             checkStop(stopped);
+            if (there.isPresent() && there.get().digest().equals(top.digest())) {
+                log.add("skipped: " + destRepository + ":" + destTag + " points at " + top.digest()
+                        + " (the rewritten " + digest + ") already");
+                return new CopyOutcome(false, digest, progress.bytesSent, progress.blobsSent);
+            }
             writer.putManifest(destRepository, destTag, top.mediaType(), top.bytes());
-            log.add("tagged " + destRepository + ":" + destTag + " → " + digest);
+            log.add("tagged " + destRepository + ":" + destTag + " → " + top.digest()
+                    + (top.digest().equals(digest) ? "" : " (the source's " + digest + ", rewritten)"));
         }
         return new CopyOutcome(true, digest, progress.bytesSent, progress.blobsSent);
     }
 
-    /** Copies one manifest by digest, what it references first; returns its bytes. */
+    /**
+     * Copies one manifest by digest, what it references first; returns it as the destination has it
+     * now (the source's, or the rewritten index).
+     */
     private Manifest copyManifest(Progress p, Digest digest) throws UpstreamException, BlobSourceException {
         checkStop(p.stopped);
+        Manifest done = p.written.get(digest);
+        if (done != null) {
+            return done;
+        }
         Manifest manifest = source.getManifest(p.sourceRepository, digest.toString(), settings.maxManifestSize())
                 .orElseThrow(() -> new UpstreamException(Kind.INVALID_RESPONSE, 404, null, "the source has no"
                         + " manifest " + p.sourceRepository + "@" + digest + " though it listed it", null));
-        if (!p.visited.add(digest)) {
-            return manifest;
-        }
+        p.written.put(digest, manifest);
+        Manifest toPut = manifest;
         if (destination.headManifest(p.destRepository, digest.toString()).isPresent()) {
             p.log.add("manifest " + digest + " is at the destination already");
         } else {
@@ -107,10 +133,23 @@ public final class ArtifactCopier {
                 sparse = children.size() < json.path("manifests").size();
                 if (sparse) {
                     p.log.add("index " + digest + ": copying " + children.size() + " of " + json.path("manifests")
-                            .size() + " children (" + settings.platforms() + "); the index is copied unchanged");
+                            .size() + " children (" + settings.platforms() + "); the index is "
+                            + (settings.rewriteSparseIndex() ? "rewritten to those" : "copied unchanged"));
                 }
+                List<JsonNode> entries = new ArrayList<>();
+                boolean childRewritten = false;
                 for (JsonNode child : children) {
-                    copyManifest(p, Digest.parse(child.path("digest").asText()));
+                    Manifest copied = copyManifest(p, Digest.parse(child.path("digest").asText()));
+                    childRewritten |= !copied.digest().toString().equals(child.path("digest").asText());
+                    entries.add(IndexRewriter.entry(child, copied));
+                }
+                if (settings.rewriteSparseIndex() && (sparse || childRewritten)) {
+                    byte[] bytes = IndexRewriter.rewrite(json, entries);
+                    toPut = new Manifest(Digest.sha256(bytes), manifest.mediaType(), bytes);
+                    p.written.put(digest, toPut);
+                    p.log.add("index rewritten: source " + digest + " → destination " + toPut.digest() + " ("
+                            + entries.size() + " of " + json.path("manifests").size() + " children; the digest"
+                            + " changes, so clients pinned to the source's digest do not find it there)");
                 }
             } else {
                 copyBlob(p, json.path("config"));
@@ -120,23 +159,24 @@ public final class ArtifactCopier {
             }
             checkStop(p.stopped);
             try {
-                writer.putManifest(p.destRepository, digest.toString(), manifest.mediaType(), manifest.bytes());
+                writer.putManifest(p.destRepository, toPut.digest().toString(), toPut.mediaType(), toPut.bytes());
             } catch (UpstreamException e) {
-                if (sparse && e.kind() == Kind.REJECTED) {
+                if (sparse && e.kind() == Kind.REJECTED && !settings.rewriteSparseIndex()) {
                     throw new UpstreamException(Kind.REJECTED, e.status(), null, e.registryCode().orElse(null), "the destination"
                             + " refused the index " + digest + " without the children the platform filter left out"
                             + " (it requires every child to be present): drop the platform filter, or let the"
-                            + " destination accept sparse indexes; rewriting the index is not offered yet ("
+                            + " destination accept sparse indexes (a Berth project's allowSparseIndexes), or set the"
+                            + " policy's rewriteSparseIndex to push an index of the selected children only ("
                             + e.getMessage() + ")", e);
                 }
                 throw e;
             }
-            p.log.add("put manifest " + digest + " (" + manifest.mediaType() + ")");
+            p.log.add("put manifest " + toPut.digest() + " (" + toPut.mediaType() + ")");
         }
         if (settings.copyReferrers()) {
             copyReferrers(p, digest);
         }
-        return manifest;
+        return toPut;
     }
 
     private void copyReferrers(Progress p, Digest subject) throws UpstreamException, BlobSourceException {
@@ -153,7 +193,7 @@ public final class ArtifactCopier {
         }
         for (JsonNode referrer : parse(referrers.get(), subject).path("manifests")) {
             Digest digest = Digest.parse(referrer.path("digest").asText());
-            if (!p.visited.contains(digest)) {
+            if (!p.written.containsKey(digest)) {
                 p.log.add("referrer " + digest + " of " + subject + " (" + referrer.path("artifactType").asText("")
                         + ")");
                 copyManifest(p, digest);
@@ -190,8 +230,10 @@ public final class ArtifactCopier {
         PushResult result = writer.pushBlob(p.destRepository, digest, size,
                 BlobSource.of(source, p.sourceRepository, digest),
                 settings.push().withMountFrom(mountFrom != null && !mountFrom.equals(p.destRepository) ? mountFrom
-                        : null).withHooks(settings.push().throttle(), () -> p.stopped.getAsBoolean()
-                        || settings.push().stopped().getAsBoolean()));
+                        : null).withHooks(bytes -> {
+                            settings.push().throttle().accept(bytes);
+                            p.sent.add(bytes);
+                        }, () -> p.stopped.getAsBoolean() || settings.push().stopped().getAsBoolean()));
         pushedTo.putIfAbsent(digest, p.destRepository);
         if (result.mounted()) {
             p.log.add("mounted blob " + digest + " from " + mountFrom);
@@ -224,17 +266,20 @@ public final class ArtifactCopier {
         final String destRepository;
         final CopyLog log;
         final BooleanSupplier stopped;
-        final Set<Digest> visited;
+        /** The manifests this copy reached, by source digest, as the destination has them (rewritten or not). */
+        final Map<Digest, Manifest> written = new HashMap<>();
+        /** Blob bytes handed to the destination so far, failed pushes included. */
+        final LongAdder sent;
         long bytesSent;
         int blobsSent;
 
         Progress(String sourceRepository, String destRepository, CopyLog log, BooleanSupplier stopped,
-                 Set<Digest> visited) {
+                 LongAdder sent) {
             this.sourceRepository = sourceRepository;
             this.destRepository = destRepository;
             this.log = log;
             this.stopped = stopped;
-            this.visited = visited;
+            this.sent = sent;
         }
     }
 }

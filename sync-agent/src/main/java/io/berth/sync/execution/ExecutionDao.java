@@ -28,7 +28,7 @@ interface ExecutionDao {
             + " finished_at, total_tasks, succeeded_tasks, failed_tasks, stopped_tasks, skipped_tasks, bytes, error"
             + " FROM replication_execution";
     String TASK = "SELECT id, execution_id, source_repository, source_reference, dest_repository, dest_reference,"
-            + " digest, status, bytes, attempts, started_at, finished_at FROM replication_task";
+            + " digest, status, bytes, attempts, started_at, finished_at, operation FROM replication_task";
     String ACTIVE = "('Pending', 'Running')";
 
     @SqlQuery("SELECT COUNT(*) FROM replication_execution WHERE active_policy_id = :policyId")
@@ -97,12 +97,13 @@ interface ExecutionDao {
     int failAbandoned(@Bind("before") Instant before, @Bind("error") String error, @Bind("now") Instant now);
 
     @SqlUpdate("INSERT INTO replication_task (execution_id, source_repository, source_reference, dest_repository,"
-            + " dest_reference, digest, status) VALUES (:executionId, :sourceRepository, :sourceReference,"
-            + " :destRepository, :destReference, :digest, 'Pending')")
+            + " dest_reference, digest, status, operation) VALUES (:executionId, :sourceRepository, :sourceReference,"
+            + " :destRepository, :destReference, :digest, 'Pending', :operation)")
     @GetGeneratedKeys("id")
     long insertTask(@Bind("executionId") long executionId, @Bind("sourceRepository") String sourceRepository,
                     @Bind("sourceReference") String sourceReference, @Bind("destRepository") String destRepository,
-                    @Bind("destReference") String destReference, @Bind("digest") String digest);
+                    @Bind("destReference") String destReference, @Bind("digest") String digest,
+                    @Bind("operation") String operation);
 
     @SqlUpdate("UPDATE replication_task SET status = 'Running', started_at = :now, attempts = attempts + 1"
             + " WHERE id = :id AND status IN " + ACTIVE)
@@ -151,7 +152,8 @@ interface ExecutionDao {
                     rs.getString("source_reference"), rs.getString("dest_repository"),
                     rs.getString("dest_reference"), rs.getString("digest"),
                     TaskStatus.ofWireName(rs.getString("status")), rs.getLong("bytes"), rs.getInt("attempts"),
-                    instant(rs, "started_at"), instant(rs, "finished_at"));
+                    instant(rs, "started_at"), instant(rs, "finished_at"),
+                    TaskOperation.ofWireName(rs.getString("operation")));
         }
     }
 

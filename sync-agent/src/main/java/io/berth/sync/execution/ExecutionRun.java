@@ -4,7 +4,9 @@ import io.berth.store.error.RegistryException;
 import io.berth.store.upstream.BlobSourceException;
 import io.berth.store.upstream.PushOptions;
 import io.berth.store.upstream.UpstreamException;
+import io.berth.store.oci.Digest;
 import io.berth.sync.copy.ArtifactCopier;
+import io.berth.sync.copy.ArtifactDeleter;
 import io.berth.sync.copy.CopyLog;
 import io.berth.sync.copy.CopyOutcome;
 import io.berth.sync.copy.CopySettings;
@@ -21,13 +23,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 /**
- * One execution, start to end, on the thread that calls {@link #run}: lists the source (the plan is
- * stored before anything is copied), runs the tasks with the policy's concurrency on virtual threads
+ * One execution, start to end, on the thread that calls {@link #run}: plans its scope (a full run
+ * lists the source with {@link Planner}; a run of changes plans them with {@link ScopedPlanner}; the
+ * plan is stored before anything is copied), runs the tasks (copies, and deletions replicated with
+ * {@link ArtifactDeleter}) with the policy's concurrency on virtual threads
  * under one bandwidth limit, retries a failed task with backoff (a failed task never fails the
- * others), and ends the execution Succeeded, Partial, Failed or Stopped.
+ * others), and ends the execution Succeeded, Partial, Failed or Stopped. A task's bytes are those
+ * every attempt sent, so a failed or stopped task shows what it spent.
+ *
+ * <p>Deletions are replicated from deletion events only, as Harbor does: a full run copies what the
+ * source has and deletes nothing, even with {@code replicateDeletion}, because what the destination
+ * has beyond the source may not be the policy's to delete (it was pushed there directly, by another
+ * policy, or before a filter changed), and the V2 API cannot tell.
  */
 final class ExecutionRun implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionRun.class);
@@ -64,10 +75,16 @@ final class ExecutionRun implements Runnable {
         try {
             ReplicationEndpoints.Ends ends = endpoints.of(policy);
             List<Planned> tasks = new ArrayList<>();
-            new Planner(policy, ends.source()).plan(task -> tasks.add(new Planned(store.addTask(executionId, task),
-                    task)));
-            ArtifactCopier copier = new ArtifactCopier(ends.source().reader(), ends.destination().reader(),
-                    ends.destination().writer(), settings());
+            if (scope.isEverything()) {
+                new Planner(policy, ends.source()).plan(task -> tasks.add(new Planned(store.addTask(executionId,
+                        task), task)));
+            } else {
+                new ScopedPlanner(policy, ends.source()).plan(scope.changes(), task -> tasks.add(new Planned(
+                        store.addTask(executionId, task), task)));
+            }
+            Actions actions = new Actions(new ArtifactCopier(ends.source().reader(), ends.destination().reader(),
+                    ends.destination().writer(), settings()), new ArtifactDeleter(ends.source().reader(),
+                    ends.destination().reader(), ends.destination().writer(), policy.override()));
             AtomicInteger failed = new AtomicInteger();
             AtomicInteger done = new AtomicInteger();
             Semaphore slots = new Semaphore(policy.concurrency());
@@ -76,7 +93,7 @@ final class ExecutionRun implements Runnable {
                 slots.acquire();
                 running.add(workers.submit(() -> {
                     try {
-                        TaskStatus status = runTask(copier, task);
+                        TaskStatus status = runTask(actions, task);
                         (status == TaskStatus.FAILED ? failed : done).incrementAndGet();
                     } finally {
                         slots.release();
@@ -100,34 +117,45 @@ final class ExecutionRun implements Runnable {
         }
     }
 
-    private TaskStatus runTask(ArtifactCopier copier, Planned planned) {
+    private TaskStatus runTask(Actions actions, Planned planned) {
         PlannedTask task = planned.task();
         CopyLog log = new CopyLog(clock);
-        log.add("copy " + task.sourceRepository() + ":" + task.sourceReference() + " to " + task.destRepository()
-                + ":" + task.destReference());
+        String from = reference(task.sourceRepository(), task.sourceReference());
+        String to = reference(task.destRepository(), task.destReference());
+        log.add(task.operation() == TaskOperation.DELETE ? "delete " + to + " (deleted at the source: " + from + ")"
+                : "copy " + from + " to " + to);
+        LongAdder sent = new LongAdder(); // every attempt's bytes: what the task spent, whatever its end
         for (int attempt = 1; ; attempt++) {
             if (stop.getAsBoolean()) {
                 log.add("stopped before it " + (attempt == 1 ? "started" : "was tried again"));
-                store.finishTask(executionId, planned.id(), TaskStatus.STOPPED, null, 0, log.text());
+                store.finishTask(executionId, planned.id(), TaskStatus.STOPPED, null, sent.sum(), log.text());
                 return TaskStatus.STOPPED;
             }
             store.startTask(planned.id());
             try {
-                CopyOutcome outcome = copier.copy(task.sourceRepository(), task.sourceReference(),
-                        task.destRepository(), task.destReference(), log, stop);
-                TaskStatus status = outcome.copied() ? TaskStatus.SUCCEEDED : TaskStatus.SKIPPED;
-                store.finishTask(executionId, planned.id(), status, outcome.digest().toString(),
-                        outcome.bytesSent(), log.text());
+                TaskStatus status;
+                String digest;
+                if (task.operation() == TaskOperation.DELETE) {
+                    status = delete(actions.deleter(), task, log);
+                    digest = null;
+                } else {
+                    CopyOutcome outcome = actions.copier().copy(task.sourceRepository(), task.sourceReference(),
+                            task.destRepository(), task.byDigest() ? null : task.destReference(), log, stop, sent);
+                    status = outcome.copied() ? TaskStatus.SUCCEEDED : TaskStatus.SKIPPED;
+                    digest = outcome.digest().toString();
+                }
+                store.finishTask(executionId, planned.id(), status, digest, sent.sum(), log.text());
                 return status;
             } catch (CancellationException e) {
                 log.add("stopped: the execution was asked to stop");
-                store.finishTask(executionId, planned.id(), TaskStatus.STOPPED, null, 0, log.text());
+                store.finishTask(executionId, planned.id(), TaskStatus.STOPPED, null, sent.sum(), log.text());
                 return TaskStatus.STOPPED;
             } catch (UpstreamException | BlobSourceException | RegistryException e) {
                 boolean again = attempt < options.attemptsPerTask() && retryable(e);
-                log.add("attempt " + attempt + " failed: " + e.getMessage() + (again ? "; trying again" : ""));
+                log.add("attempt " + attempt + " failed: " + e.getMessage() + (again ? "; trying again" : "")
+                        + (sent.sum() > 0 ? " (" + sent.sum() + " bytes sent so far)" : ""));
                 if (!again) {
-                    store.finishTask(executionId, planned.id(), TaskStatus.FAILED, null, 0, log.text());
+                    store.finishTask(executionId, planned.id(), TaskStatus.FAILED, null, sent.sum(), log.text());
                     return TaskStatus.FAILED;
                 }
                 store.writeLog(planned.id(), log.text());
@@ -137,10 +165,23 @@ final class ExecutionRun implements Runnable {
             } catch (RuntimeException e) {
                 LOG.warn("replication task {} failed unexpectedly", planned.id(), e);
                 log.add("failed unexpectedly: " + e);
-                store.finishTask(executionId, planned.id(), TaskStatus.FAILED, null, 0, log.text());
+                store.finishTask(executionId, planned.id(), TaskStatus.FAILED, null, sent.sum(), log.text());
                 return TaskStatus.FAILED;
             }
         }
+    }
+
+    /** Replicates one deletion: Succeeded when something was deleted, Skipped when nothing was (or may be). */
+    private static TaskStatus delete(ArtifactDeleter deleter, PlannedTask task, CopyLog log) throws UpstreamException {
+        String tag = task.byDigest() ? null : task.sourceReference();
+        Digest digest = task.digest() != null ? Digest.parse(task.digest())
+                : tag == null ? Digest.parse(task.sourceReference()) : null;
+        return deleter.delete(task.sourceRepository(), tag, digest, task.destRepository(), log) ? TaskStatus.SUCCEEDED
+                : TaskStatus.SKIPPED;
+    }
+
+    private static String reference(String repository, String reference) {
+        return repository + (reference.contains(":") ? "@" : ":") + reference;
     }
 
     /** A source whose bytes are not the blob, or a registry that refused what was sent, will not change by trying again. */
@@ -185,9 +226,13 @@ final class ExecutionRun implements Runnable {
             push = push.withMinimumRate(Math.max(1, Math.min(push.minimumRate(), limit / (2L * policy.concurrency()))));
         }
         return new CopySettings(policy.selection().platforms(), policy.override(), policy.copyReferrers(),
-                push.withHooks(throttle, stop), CopySettings.MAX_MANIFEST_SIZE);
+                push.withHooks(throttle, stop), CopySettings.MAX_MANIFEST_SIZE, policy.rewriteSparseIndex());
     }
 
     private record Planned(long id, PlannedTask task) {
+    }
+
+    /** What the tasks do at the destination. */
+    private record Actions(ArtifactCopier copier, ArtifactDeleter deleter) {
     }
 }

@@ -129,7 +129,7 @@ public final class ExecutionStore {
             ExecutionDao dao = h.attach(ExecutionDao.class);
             dao.addTasks(executionId, owner, 1);
             return dao.insertTask(executionId, task.sourceRepository(), task.sourceReference(),
-                    task.destRepository(), task.destReference(), task.digest());
+                    task.destRepository(), task.destReference(), task.digest(), task.operation().wireName());
         });
     }
 

@@ -53,9 +53,12 @@ public final class Executions implements AutoCloseable {
             }
         }
 
-        /** Three tries per task from a 2 s backoff, a 30 s heartbeat, the default push options. */
+        /**
+         * Three tries per task from a 2 s backoff, a 10 s heartbeat (an instance that died holds its
+         * policies up for half a minute), the default push options.
+         */
         public static Options defaults() {
-            return new Options(3, Duration.ofSeconds(2), Duration.ofSeconds(30), PushOptions.defaults());
+            return new Options(3, Duration.ofSeconds(2), Duration.ofSeconds(10), PushOptions.defaults());
         }
     }
 
@@ -114,7 +117,10 @@ public final class Executions implements AutoCloseable {
         return start(policyId, trigger, who, ExecutionScope.everything());
     }
 
-    /** As {@link #start(long, Trigger.Type, Caller)}, covering {@code scope}: everything, or the changes events reported. */
+    /**
+     * As {@link #start(long, Trigger.Type, Caller)}, covering {@code scope}: everything the policy
+     * selects, or only the changes events reported (copies, and deletions when the policy replicates them).
+     */
     public Execution start(long policyId, Trigger.Type trigger, Caller who, ExecutionScope scope) {
         Objects.requireNonNull(scope, "scope");
         ReplicationPolicy policy = policies.get(policyId);
@@ -126,8 +132,8 @@ public final class Executions implements AutoCloseable {
         Execution execution = store.create(policyId, trigger, who);
         StopSignal stop = new StopSignal(store, execution.id());
         running.put(execution.id(), stop);
-        ExecutionRun run = new ExecutionRun(execution.id(), policy, scope, endpoints, store, options, workers,
-                stop, clock);
+        ExecutionRun run = new ExecutionRun(execution.id(), policy, scope, endpoints, store, options, workers, stop,
+                clock);
         try {
             workers.execute(() -> {
                 try {

@@ -152,7 +152,7 @@ public final class Policies {
                 FilterJson.toText(d.filters()), d.trigger().type().wireName(), d.trigger().cron(),
                 d.destNamespace() == null || d.destNamespace().isEmpty() ? null : d.destNamespace(),
                 d.destNamespaceReplaceCount(), d.override(), d.replicateDeletion(), d.copyReferrers(),
-                d.bandwidthLimitKiBps(), d.concurrency(), d.enabled());
+                d.bandwidthLimitKiBps(), d.concurrency(), d.enabled(), d.rewriteSparseIndex());
     }
 
     private static ReplicationPolicy policy(PolicyDao.Row row) {
@@ -160,7 +160,8 @@ public final class Policies {
         return new ReplicationPolicy(row.id(), row.name(), row.description(), row.sourceRegistryId(),
                 row.destRegistryId(), FilterJson.fromText(row.filters()), trigger, row.destNamespace(),
                 row.destNamespaceReplaceCount(), row.override(), row.replicateDeletion(), row.copyReferrers(),
-                row.bandwidthLimitKiBps(), row.concurrency(), row.enabled(), row.createdAt(), row.updatedAt());
+                row.bandwidthLimitKiBps(), row.concurrency(), row.enabled(), row.rewriteSparseIndex(), row.createdAt(),
+                row.updatedAt());
     }
 
     private void record(Handle h, String action, String name, String detail) {

@@ -16,14 +16,15 @@ import java.util.Optional;
 interface PolicyDao {
     String COLUMNS = "id, name, description, source_registry_id, dest_registry_id, filters, trigger_type, trigger_cron,"
             + " dest_namespace, dest_namespace_replace_count, override, replicate_deletion, copy_referrers,"
-            + " bandwidth_limit_kibps, concurrency, enabled, created_at, updated_at";
+            + " bandwidth_limit_kibps, concurrency, enabled, rewrite_sparse_index, created_at, updated_at";
     String VALUES = ":name, :description, :sourceRegistryId, :destRegistryId, :filters, :triggerType, :triggerCron,"
             + " :destNamespace, :destNamespaceReplaceCount, :override, :replicateDeletion, :copyReferrers,"
-            + " :bandwidthLimitKiBps, :concurrency, :enabled";
+            + " :bandwidthLimitKiBps, :concurrency, :enabled, :rewriteSparseIndex";
 
     @SqlUpdate("INSERT INTO replication_policy (name, description, source_registry_id, dest_registry_id, filters,"
             + " trigger_type, trigger_cron, dest_namespace, dest_namespace_replace_count, override, replicate_deletion,"
-            + " copy_referrers, bandwidth_limit_kibps, concurrency, enabled, created_at, updated_at) VALUES (" + VALUES
+            + " copy_referrers, bandwidth_limit_kibps, concurrency, enabled, rewrite_sparse_index, created_at, updated_at)"
+            + " VALUES (" + VALUES
             + ", :now, :now)")
     @GetGeneratedKeys("id")
     long insert(@BindMethods Fields fields, @Bind("now") Instant now);
@@ -34,7 +35,7 @@ interface PolicyDao {
             + " dest_namespace_replace_count = :destNamespaceReplaceCount, override = :override,"
             + " replicate_deletion = :replicateDeletion, copy_referrers = :copyReferrers,"
             + " bandwidth_limit_kibps = :bandwidthLimitKiBps, concurrency = :concurrency, enabled = :enabled,"
-            + " updated_at = :now WHERE id = :id")
+            + " rewrite_sparse_index = :rewriteSparseIndex, updated_at = :now WHERE id = :id")
     int update(@Bind("id") long id, @BindMethods Fields fields, @Bind("now") Instant now);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM replication_policy WHERE id = :id")
@@ -59,13 +60,13 @@ interface PolicyDao {
     record Fields(String name, String description, Long sourceRegistryId, Long destRegistryId, String filters,
                   String triggerType, String triggerCron, String destNamespace, int destNamespaceReplaceCount,
                   boolean override, boolean replicateDeletion, boolean copyReferrers, long bandwidthLimitKiBps,
-                  int concurrency, boolean enabled) {
+                  int concurrency, boolean enabled, boolean rewriteSparseIndex) {
     }
 
     /** A row as stored. */
     record Row(long id, String name, String description, Long sourceRegistryId, Long destRegistryId, String filters,
                String triggerType, String triggerCron, String destNamespace, int destNamespaceReplaceCount,
                boolean override, boolean replicateDeletion, boolean copyReferrers, long bandwidthLimitKiBps,
-               int concurrency, boolean enabled, Instant createdAt, Instant updatedAt) {
+               int concurrency, boolean enabled, boolean rewriteSparseIndex, Instant createdAt, Instant updatedAt) {
     }
 }

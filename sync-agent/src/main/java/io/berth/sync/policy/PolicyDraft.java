@@ -22,12 +22,26 @@ import java.util.List;
  * @param bandwidthLimitKiBps       the transfer limit in KiB/s for the policy as a whole; 0: none
  * @param concurrency               how many artifacts are copied at once, 1 to {@link PolicyRules#MAX_CONCURRENCY}
  * @param enabled                   whether its schedule and events start it
+ * @param rewriteSparseIndex        when a platform filter leaves children of an index out: false copies the
+ *                                  index unchanged (the destination must accept it without those children),
+ *                                  true pushes a new index of the selected children only (another digest)
  */
 public record PolicyDraft(String name, String description, Long sourceRegistryId, Long destRegistryId,
                           List<PolicyFilter> filters, Trigger trigger, String destNamespace,
                           int destNamespaceReplaceCount, boolean override, boolean replicateDeletion,
-                          boolean copyReferrers, long bandwidthLimitKiBps, int concurrency, boolean enabled) {
+                          boolean copyReferrers, long bandwidthLimitKiBps, int concurrency, boolean enabled,
+                          boolean rewriteSparseIndex) {
     public PolicyDraft {
         filters = filters == null ? List.of() : List.copyOf(filters);
+    }
+
+    /** A draft that copies indexes unchanged ({@code rewriteSparseIndex} false). */
+    public PolicyDraft(String name, String description, Long sourceRegistryId, Long destRegistryId,
+                       List<PolicyFilter> filters, Trigger trigger, String destNamespace, int destNamespaceReplaceCount,
+                       boolean override, boolean replicateDeletion, boolean copyReferrers, long bandwidthLimitKiBps,
+                       int concurrency, boolean enabled) {
+        this(name, description, sourceRegistryId, destRegistryId, filters, trigger, destNamespace,
+                destNamespaceReplaceCount, override, replicateDeletion, copyReferrers, bandwidthLimitKiBps, concurrency,
+                enabled, false);
     }
 }

@@ -19,7 +19,8 @@ public record ReplicationPolicy(long id, String name, String description, Long s
                                 Long destRegistryId, List<PolicyFilter> filters, Trigger trigger,
                                 String destNamespace, int destNamespaceReplaceCount, boolean override,
                                 boolean replicateDeletion, boolean copyReferrers, long bandwidthLimitKiBps,
-                                int concurrency, boolean enabled, Instant createdAt, Instant updatedAt) {
+                                int concurrency, boolean enabled, boolean rewriteSparseIndex, Instant createdAt,
+                                Instant updatedAt) {
     /** Which side is this Berth. */
     public enum Mode {
         /** From this Berth to another registry. */
@@ -30,6 +31,17 @@ public record ReplicationPolicy(long id, String name, String description, Long s
 
     public ReplicationPolicy {
         filters = List.copyOf(filters);
+    }
+
+    /** A policy that copies indexes unchanged ({@code rewriteSparseIndex} false). */
+    public ReplicationPolicy(long id, String name, String description, Long sourceRegistryId, Long destRegistryId,
+                             List<PolicyFilter> filters, Trigger trigger, String destNamespace,
+                             int destNamespaceReplaceCount, boolean override, boolean replicateDeletion,
+                             boolean copyReferrers, long bandwidthLimitKiBps, int concurrency, boolean enabled,
+                             Instant createdAt, Instant updatedAt) {
+        this(id, name, description, sourceRegistryId, destRegistryId, filters, trigger, destNamespace,
+                destNamespaceReplaceCount, override, replicateDeletion, copyReferrers, bandwidthLimitKiBps, concurrency,
+                enabled, false, createdAt, updatedAt);
     }
 
     /** Push when the source is this Berth, pull when the destination is. */

@@ -92,19 +92,27 @@ class ExecutionStoreTest extends DatabaseTestBase {
         long copied = here.addTask(execution.id(), new PlannedTask("team/app", "v1", "mirror/app", "v1", null));
         long skipped = here.addTask(execution.id(), new PlannedTask("team/app", "v2", "mirror/app", "v2", null));
         long failed = here.addTask(execution.id(), new PlannedTask("team/db", "v1", "mirror/db", "v1", null));
+        long deleted = here.addTask(execution.id(), new PlannedTask("team/old", "v0", "mirror/old", "v0", null,
+                TaskOperation.DELETE));
         here.startTask(copied);
         here.finishTask(execution.id(), copied, TaskStatus.SUCCEEDED, "sha256:" + "a".repeat(64), 1234, "copied\n");
         here.finishTask(execution.id(), skipped, TaskStatus.SKIPPED, null, 0, "had it\n");
-        here.finishTask(execution.id(), failed, TaskStatus.FAILED, null, 0, "source 500\n");
+        here.finishTask(execution.id(), failed, TaskStatus.FAILED, null, 77, "source 500\n");
+        here.finishTask(execution.id(), deleted, TaskStatus.SUCCEEDED, null, 0, "deleted\n");
         here.finishTask(execution.id(), failed, TaskStatus.SUCCEEDED, null, 99, "late\n");
 
         Execution read = here.get(execution.id());
-        assertEquals(new Execution.Counts(3, 1, 1, 0, 1, 1234), read.counts(), "a finished task is counted once");
+        assertEquals(new Execution.Counts(4, 2, 1, 0, 1, 1234 + 77), read.counts(),
+                "a finished task is counted once, the bytes a failed one sent too");
         List<ExecutionTask> tasks = here.tasks(execution.id(), 1, 2).items();
         assertEquals(List.of(copied, skipped), tasks.stream().map(ExecutionTask::id).toList());
         assertEquals(1, tasks.getFirst().attempts());
         assertEquals("mirror/app", tasks.getFirst().destRepository());
-        assertEquals(3, here.tasks(execution.id(), 1, 2).total());
+        assertEquals(4, here.tasks(execution.id(), 1, 2).total());
+        List<ExecutionTask> rest = here.tasks(execution.id(), 2, 2).items();
+        assertEquals(77, rest.getFirst().bytes(), "what the failed task sent");
+        assertEquals(List.of(TaskOperation.COPY, TaskOperation.DELETE), rest.stream().map(ExecutionTask::operation)
+                .toList());
         assertEquals("source 500\n", here.log(execution.id(), failed));
         RegistryException unknown = assertThrows(RegistryException.class, () -> here.log(execution.id(), failed + 99));
         assertEquals(ErrorCode.NO_SUCH_RESOURCE, unknown.code());

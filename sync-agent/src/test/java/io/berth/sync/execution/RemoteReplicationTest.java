@@ -1,9 +1,12 @@
 package io.berth.sync.execution;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.store.Caller;
 import io.berth.store.meta.Admission;
 import io.berth.store.meta.Database;
 import io.berth.store.meta.Transactions;
+import io.berth.store.oci.Digest;
 import io.berth.store.testing.TestDatabases;
 import io.berth.store.upstream.EndpointDraft;
 import io.berth.store.upstream.LocalDistribution;
@@ -12,6 +15,7 @@ import io.berth.store.upstream.RegistryClient;
 import io.berth.store.upstream.RegistryEndpoint;
 import io.berth.store.upstream.RegistryEndpoints;
 import io.berth.store.upstream.SecretBox;
+import io.berth.store.upstream.Upstream.Manifest;
 import io.berth.sync.execution.SourceImages.Pushed;
 import io.berth.sync.filter.Decoration;
 import io.berth.sync.filter.FilterType;
@@ -28,18 +32,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Executions between two real CNCF Distributions (2.8, which has no referrers API), the second one
  * playing "this Berth" (the destination of a pull policy): what arrives reads back with the
  * source's digests, filters and namespace rewriting hold, a second run transfers nothing, a stop
- * under a bandwidth limit ends the execution, and a source serving corrupt bytes tags nothing.
+ * under a bandwidth limit ends the execution, a source serving corrupt bytes tags nothing (and the
+ * bytes the failed task sent are counted), and an index the platform filter leaves sparse is
+ * rewritten for a destination that refuses it when the policy says so.
  */
 class RemoteReplicationTest {
     private static LocalDistribution source;
@@ -134,6 +142,49 @@ class RemoteReplicationTest {
     }
 
     @Test
+    void rewriteSparseIndex_pushesAnIndexOfTheSelectedChildren_whichTheDestinationAccepts_andTheLogNamesBothDigests()
+            throws Exception {
+        Pushed amd64 = images.image("t7/multi", null, 71, 1, 20_000);
+        Pushed arm64 = images.image("t7/multi", null, 72, 1, 20_000);
+        Pushed armV7 = images.image("t7/multi", null, 73, 1, 20_000);
+        Pushed index = images.index("t7/multi", "v1", List.of(amd64, arm64, armV7),
+                List.of("linux/amd64", "linux/arm64", "linux/arm/v7"));
+        long policy = policies.create(new PolicyDraft("t7", null, sourceEndpoint, null, List.of(name("t7/**"),
+                PolicyFilter.of(FilterType.PLATFORM, List.of("linux/arm64", "linux/arm/v7"), null)), Trigger.manual(),
+                null, -1, true, false, true, 0, 2, true, true)).id();
+
+        Execution execution = run(policy);
+
+        assertEquals(ExecutionStatus.SUCCEEDED, execution.status(), execution.error());
+        Manifest there = dst.getManifest("t7/multi", "v1", 1 << 20).orElseThrow();
+        assertNotEquals(index.digest(), there.digest(), "a rewritten index has a digest of its own");
+        assertEquals(Digest.sha256(there.bytes()), there.digest(), "the tag serves the bytes of its digest");
+        JsonNode json = new ObjectMapper().readTree(there.bytes());
+        assertEquals(SourceImages.INDEX, json.path("mediaType").asText(), "same media type");
+        List<String> children = new ArrayList<>();
+        json.path("manifests").forEach(child -> children.add(child.path("digest").asText()));
+        assertEquals(List.of(arm64.digest().toString(), armV7.digest().toString()), children,
+                "the selected children, in the source's order, under the source's digests");
+        for (String child : children) {
+            Manifest copied = dst.getManifest("t7/multi", child, 1 << 20).orElseThrow();
+            assertEquals(child, copied.digest().toString(), "each child reads back with its source digest");
+        }
+        assertEquals("linux", json.path("manifests").get(1).path("platform").path("os").asText());
+        assertEquals("v7", json.path("manifests").get(1).path("platform").path("variant").asText());
+        assertFalse(dst.headManifest("t7/multi", amd64.digest().toString()).isPresent(), "the left-out child");
+        ExecutionTask task = executions.store().tasks(execution.id(), 1, 10).items().getFirst();
+        assertEquals(index.digest().toString(), task.digest(), "the task names the source's artifact");
+        String log = executions.store().log(execution.id(), task.id());
+        assertTrue(log.contains("index rewritten: source " + index.digest() + " → destination " + there.digest()),
+                log);
+
+        Execution second = run(policy);
+
+        assertEquals(ExecutionStatus.SUCCEEDED, second.status(), second.error());
+        assertEquals(new Execution.Counts(1, 0, 0, 0, 1, 0), second.counts(), "nothing changed, nothing sent");
+    }
+
+    @Test
     void referrer_isCopiedAfterItsSubject_throughTheFallbackTag() throws Exception {
         Pushed image = images.image("t3/app", "v1", 3, 1, 10_000);
         Pushed sbom = images.referrer("t3/app", image);
@@ -197,6 +248,8 @@ class RemoteReplicationTest {
         ExecutionTask task = executions.store().tasks(execution.id(), 1, 10).items().getFirst();
         assertEquals(TaskStatus.FAILED, task.status());
         assertEquals(1, task.attempts(), "corrupt bytes are not tried again");
+        assertTrue(task.bytes() >= 100_000, "the good layer and what was sent of the bad one count: " + task.bytes());
+        assertEquals(task.bytes(), execution.counts().bytes(), "the execution counts them too");
         assertFalse(dst.headManifest("t6/app", "v1").isPresent());
         assertFalse(dst.headBlob("t6/app", image.layers().getLast()).isPresent());
     }

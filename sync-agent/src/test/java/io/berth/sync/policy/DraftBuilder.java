@@ -21,6 +21,7 @@ final class DraftBuilder {
     long bandwidthLimitKiBps;
     int concurrency = PolicyRules.DEFAULT_CONCURRENCY;
     boolean enabled = true;
+    boolean rewriteSparseIndex;
 
     DraftBuilder(long destRegistryId) {
         this.destRegistryId = destRegistryId;
@@ -32,12 +33,12 @@ final class DraftBuilder {
         return new ReplicationPolicy(id, d.name(), d.description(), d.sourceRegistryId(), d.destRegistryId(),
                 d.filters(), d.trigger(), d.destNamespace(), d.destNamespaceReplaceCount(), d.override(),
                 d.replicateDeletion(), d.copyReferrers(), d.bandwidthLimitKiBps(), d.concurrency(), d.enabled(),
-                createdAt, updatedAt);
+                d.rewriteSparseIndex(), createdAt, updatedAt);
     }
 
     PolicyDraft build() {
         return new PolicyDraft(name, description, sourceRegistryId, destRegistryId, filters, trigger, destNamespace,
                 destNamespaceReplaceCount, override, replicateDeletion, copyReferrers, bandwidthLimitKiBps,
-                concurrency, enabled);
+                concurrency, enabled, rewriteSparseIndex);
     }
 }

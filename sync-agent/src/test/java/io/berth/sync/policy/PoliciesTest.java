@@ -142,6 +142,7 @@ class PoliciesTest extends DatabaseTestBase {
         changed.replicateDeletion = true;
         changed.concurrency = 8;
         changed.bandwidthLimitKiBps = 2048;
+        changed.rewriteSparseIndex = true;
 
         ReplicationPolicy updated = policies.update(id, changed.build());
 

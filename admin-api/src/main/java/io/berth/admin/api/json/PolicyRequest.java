@@ -18,14 +18,18 @@ import io.berth.sync.policy.Trigger;
  * fields take their defaults, also on a {@code PUT}, which replaces the whole policy:
  * {@code destNamespaceReplaceCount} -1, {@code override} true, {@code replicateDeletion} false,
  * {@code copyReferrers} true, {@code bandwidthLimitKiBps} 0 (no limit), {@code concurrency} 4,
- * {@code enabled} true. The read-only fields of an answer ({@code id}, {@code createdAt},
- * {@code updatedAt}) are ignored, so a policy read with {@code GET} can be changed and sent back.
+ * {@code enabled} true, {@code rewriteSparseIndex} false (true: when the platform filter leaves
+ * children of an index out, push a new index of the selected children, whose digest differs from
+ * the source's, for destinations that refuse an index without all its children). The read-only
+ * fields of an answer ({@code id}, {@code createdAt}, {@code updatedAt}) are ignored, so a policy
+ * read with {@code GET} can be changed and sent back.
  */
 @JsonIgnoreProperties({"id", "createdAt", "updatedAt"})
 public record PolicyRequest(String name, String description, Long sourceRegistryId, Long destRegistryId,
                             JsonNode filters, TriggerRequest trigger, String destNamespace,
                             Integer destNamespaceReplaceCount, Boolean override, Boolean replicateDeletion,
-                            Boolean copyReferrers, Long bandwidthLimitKiBps, Integer concurrency, Boolean enabled) {
+                            Boolean copyReferrers, Long bandwidthLimitKiBps, Integer concurrency, Boolean enabled,
+                            Boolean rewriteSparseIndex) {
     /** {@code {"type": manual | scheduled | event_based, "cron": six fields, for scheduled only}}. */
     public record TriggerRequest(String type, String cron) {
         Trigger toTrigger() {
@@ -39,7 +43,8 @@ public record PolicyRequest(String name, String description, Long sourceRegistry
                 trigger == null ? Trigger.manual() : trigger.toTrigger(), destNamespace,
                 or(destNamespaceReplaceCount, DestinationNames.REPLACE_ALL), or(override, true),
                 or(replicateDeletion, false), or(copyReferrers, true), or(bandwidthLimitKiBps, 0L),
-                or(concurrency, PolicyRules.DEFAULT_CONCURRENCY), or(enabled, true));
+                or(concurrency, PolicyRules.DEFAULT_CONCURRENCY), or(enabled, true),
+                or(rewriteSparseIndex, false));
     }
 
     private static <T> T or(T value, T otherwise) {

@@ -11,13 +11,14 @@ import java.time.Instant;
 public record PolicyView(long id, String name, String description, Long sourceRegistryId, Long destRegistryId,
                          JsonNode filters, TriggerView trigger, String destNamespace, int destNamespaceReplaceCount,
                          boolean override, boolean replicateDeletion, boolean copyReferrers, long bandwidthLimitKiBps,
-                         int concurrency, boolean enabled, Instant createdAt, Instant updatedAt) {
+                         int concurrency, boolean enabled, boolean rewriteSparseIndex, Instant createdAt,
+                         Instant updatedAt) {
     public static PolicyView of(ReplicationPolicy p) {
         return new PolicyView(p.id(), p.name(), p.description(), p.sourceRegistryId(), p.destRegistryId(),
                 FilterJson.write(p.filters()), new TriggerView(p.trigger().type().wireName(), p.trigger().cron()),
                 p.destNamespace(), p.destNamespaceReplaceCount(), p.override(), p.replicateDeletion(),
-                p.copyReferrers(), p.bandwidthLimitKiBps(), p.concurrency(), p.enabled(), p.createdAt(),
-                p.updatedAt());
+                p.copyReferrers(), p.bandwidthLimitKiBps(), p.concurrency(), p.enabled(), p.rewriteSparseIndex(),
+                p.createdAt(), p.updatedAt());
     }
 
     /** {@code {"type":…}}, with {@code "cron"} for a scheduled trigger. */

@@ -9,6 +9,7 @@ import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.ProjectRow;
+import io.berth.store.meta.SparseIndexDao;
 import io.berth.store.meta.Transactions;
 import io.berth.store.proxy.ProxySettings;
 
@@ -148,6 +149,20 @@ public final class Projects {
         } finally {
             forget(name);
         }
+    }
+
+    /**
+     * Lets a project accept pushed indexes whose child manifests it lacks (a replica receiving only
+     * some platforms of an image), or not; NO_SUCH_RESOURCE when there is no such project.
+     */
+    public void setAllowSparseIndexes(String name, boolean allow) {
+        tx.useTransaction(h -> {
+            if (h.attach(SparseIndexDao.class).set(name, allow) == 0) {
+                throw unknown(name);
+            }
+            trail.record(h, "update", "project", name, name, allow ? "accepts sparse indexes"
+                    : "requires every child of an index");
+        });
     }
 
     /**

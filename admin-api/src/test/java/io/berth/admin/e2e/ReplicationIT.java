@@ -28,24 +28,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationIT {
-    static final long LARGE_LAYER = 200L << 20;
+    private static final long LARGE_LAYER = 200L << 20;
 
     @RegisterExtension
     static final BerthProcess siteA = new BerthProcess("replication-a");
     @RegisterExtension
     static final BerthProcess siteB = new BerthProcess("replication-b");
 
-    static DistributionProcess distribution;
-    static Path work;
-    static Skopeo skopeo;
-    static ReplicationImages images;
-    static ReplicationChecks checks;
-    static RegistrySite a;
-    static RegistrySite b;
-    static RegistrySite dist;
+    private static DistributionProcess distribution;
+    private static Path work;
+    private static Skopeo skopeo;
+    private static ReplicationImages images;
+    private static ReplicationChecks checks;
+    private static RegistrySite a;
+    private static RegistrySite b;
+    private static RegistrySite dist;
     /** Site B and Distribution as registry endpoints of site A. */
-    static long siteBOnA;
-    static long distributionOnA;
+    private static long siteBOnA;
+    private static long distributionOnA;
 
     @BeforeAll
     static void sitesWithImages() throws IOException {

@@ -106,24 +106,24 @@ image_bytes() { awk '$1 == "layer" || $1 == "config" { s += $3 } END { print s }
 mib() { awk -v b="$1" 'BEGIN { m = b / 1048576; if (m >= 10) printf "%.0f", m; else printf "%.1f", m }'; }
 
 # ---- servers ------------------------------------------------------------------------------
-# start_berth: Berth from a copy of $JAR on 127.0.0.1 (PORT[berth], admin API on PORT[berth-admin]),
-# data in $W/berth, log in $W/logs/berth.log; authentication on when AUTH=1 (admin password
-# $BENCH_PW). Sets PID[berth]. BERTH_HEAP / BERTH_DIRECT_MEMORY as for ./berth; a size in
-# BENCH_BERTH_JAVA_OPTS wins over them.
+# start_berth [NAME]: Berth from a copy of $JAR on 127.0.0.1 (PORT[NAME], admin API on PORT[NAME-admin]),
+# data in $W/NAME, log in $W/logs/NAME.log; NAME is "berth" unless given (bench/replication runs two).
+# Authentication on when AUTH=1 (admin password $BENCH_PW). Sets PID[NAME]. BERTH_HEAP /
+# BERTH_DIRECT_MEMORY as for ./berth; a size in BENCH_BERTH_JAVA_OPTS wins over them.
 start_berth() {
-  local memory
-  take_port berth; take_port berth-admin; take_port berth-ops; mkdir -p "$W/berth"
-  cp "$JAR" "$W/berth.jar"   # a rebuild during the run must not pull the jar from under the JVM
+  local memory name=${1:-berth}
+  take_port "$name"; take_port "$name-admin"; take_port "$name-ops"; mkdir -p "$W/$name"
+  [[ -f $W/berth.jar ]] || cp "$JAR" "$W/berth.jar"   # a rebuild during the run must not pull the jar from under the JVM
   # shellcheck disable=SC2086 # flag lists, split on white space on purpose
   memory=$("$ROOT/scripts/jvm-memory-flags" ${BENCH_BERTH_JAVA_OPTS:-}) || die "bad memory settings"
   # shellcheck disable=SC2086
-  ( cd "$ROOT" && exec env BERTH_REGISTRY_PORT="${PORT[berth]}" BERTH_ADMIN_PORT="${PORT[berth-admin]}" \
-      BERTH_OPS_PORT="${PORT[berth-ops]}" BERTH_REGISTRY_BIND=127.0.0.1 BERTH_ADMIN_BIND=127.0.0.1 \
-      BERTH_DATA_DIR="$W/berth" BERTH_LOG_LEVEL=WARN \
+  ( cd "$ROOT" && exec env BERTH_REGISTRY_PORT="${PORT[$name]}" BERTH_ADMIN_PORT="${PORT[$name-admin]}" \
+      BERTH_OPS_PORT="${PORT[$name-ops]}" BERTH_REGISTRY_BIND=127.0.0.1 BERTH_ADMIN_BIND=127.0.0.1 \
+      BERTH_DATA_DIR="$W/$name" BERTH_LOG_LEVEL=WARN \
       BERTH_AUTH_ENABLED="$([[ ${AUTH:-0} == 1 ]] && echo true || echo false)" BERTH_ADMIN_PASSWORD="${BENCH_PW:-}" \
       "$JAVA" "@$ROOT/conf/jvm.options" $memory ${BENCH_BERTH_JAVA_OPTS:-} -jar "$W/berth.jar" server conf/berth.yml ) \
-    >"$W/logs/berth.log" 2>&1 &
-  PID[berth]=$!; PIDS+=("${PID[berth]}")
+    >"$W/logs/$name.log" 2>&1 &
+  PID[$name]=$!; PIDS+=("${PID[$name]}")
 }
 
 # start_distribution NAME STORAGE_DIR [ACCESS_LOG] [REMOTE_URL]: CNCF Distribution on 127.0.0.1

@@ -181,7 +181,7 @@ public final class ArtifactCopier {
 
     private void copyReferrers(Progress p, Digest subject) throws UpstreamException, BlobSourceException {
         Optional<Manifest> referrers = source.referrers(p.sourceRepository, subject, null);
-        String fallbackTag = subject.algorithm().prefix() + "-" + subject.hex();
+        String fallbackTag = FallbackTag.of(subject);
         if (referrers.isEmpty() || parse(referrers.get(), subject).path("manifests").isEmpty()) {
             // No referrers API (Distribution 2.8, ...): the OCI fallback tag schema, an index tagged <alg>-<hex>.
             referrers = source.getManifest(p.sourceRepository, fallbackTag, settings.maxManifestSize());
@@ -199,13 +199,41 @@ public final class ArtifactCopier {
                 copyManifest(p, digest);
             }
         }
-        if (fallbackTag != null) {
+        if (fallbackTag == null) {
+            tagForDestinationsWithoutReferrersApi(p, subject, referrers.get());
+        } else {
             Manifest index = referrers.get();
             Optional<ManifestHead> there = destination.headManifest(p.destRepository, fallbackTag);
             if (there.isEmpty() || !there.get().digest().equals(index.digest())) {
                 writer.putManifest(p.destRepository, fallbackTag, index.mediaType(), index.bytes());
                 p.log.add("tagged the referrers of " + subject + " as " + fallbackTag + " (fallback tag schema)");
             }
+        }
+    }
+
+    /**
+     * A source with the referrers API lists a subject's referrers itself; a destination without it
+     * (its referrers endpoint answers 404 for a subject it holds) finds them only through the fallback
+     * tag, which this keeps, merged with what it lists already.
+     */
+    private void tagForDestinationsWithoutReferrersApi(Progress p, Digest subject, Manifest listing)
+            throws UpstreamException {
+        if (destination.referrers(p.destRepository, subject, null).isPresent()) {
+            return;
+        }
+        String tag = FallbackTag.of(subject);
+        Optional<byte[]> index;
+        try {
+            index = FallbackTag.merge(destination.getManifest(p.destRepository, tag, settings.maxManifestSize())
+                    .map(Manifest::bytes), listing.bytes());
+        } catch (IOException e) {
+            throw new UpstreamException(Kind.INVALID_RESPONSE, 200, null, "the referrers of " + subject
+                    + " are not an image index: " + e.getMessage(), null);
+        }
+        if (index.isPresent()) {
+            writer.putManifest(p.destRepository, tag, FallbackTag.INDEX_MEDIA_TYPE, index.get());
+            p.log.add("tagged the referrers of " + subject + " as " + tag + " (fallback tag schema: the destination"
+                    + " has no referrers API)");
         }
     }
 

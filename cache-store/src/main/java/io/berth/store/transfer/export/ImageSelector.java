@@ -93,7 +93,15 @@ public sealed interface ImageSelector {
         if (Reference.isValidTag(selector)) {
             return new Tag(repository, selector);
         }
-        return new TagRange(repository, SemverRange.parse(selector));
+        if (selector.matches("\\d+/.*")) {
+            throw invalid(text, "it starts with a registry host and port: leave the registry out, it is given"
+                    + " separately");
+        }
+        try {
+            return new TagRange(repository, SemverRange.parse(selector));
+        } catch (RegistryException e) {
+            throw invalid(text, e.getMessage());
+        }
     }
 
     /** Reads a list, one selector a line; blank lines and lines starting with {@code #} are skipped. */

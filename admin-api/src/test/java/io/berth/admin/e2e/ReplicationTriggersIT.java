@@ -169,6 +169,8 @@ class ReplicationTriggersIT {
             assertTrue(watch.mostActive() <= 1, "two executions of one policy active at once: "
                     + watch.mostActiveListing());
             assertOneAtATime(executions);
+            executions.stream().filter(e -> !e.path("endTime").isNull()).forEach(e -> assertEquals(0,
+                    e.path("inProgress").asInt(), "an execution that ended has no task in progress: " + e));
         }
         for (Pushed image : List.of(pushed.get(0), pushed.get(KILL_AFTER - 1), pushed.get(KILL_AFTER),
                 pushed.get(BURST - 1))) {

@@ -30,6 +30,11 @@ interface ExecutionDao {
     String TASK = "SELECT id, execution_id, source_repository, source_reference, dest_repository, dest_reference,"
             + " digest, status, bytes, attempts, started_at, finished_at, operation FROM replication_task";
     String ACTIVE = "('Pending', 'Running')";
+    /**
+     * Counts every task not Succeeded, Stopped or Skipped as Failed: for an execution failed together
+     * with its unfinished tasks, so that it shows none in progress.
+     */
+    String COUNT_UNFINISHED_AS_FAILED = "failed_tasks = total_tasks - succeeded_tasks - stopped_tasks - skipped_tasks";
 
     @SqlQuery("SELECT COUNT(*) FROM replication_execution WHERE active_policy_id = :policyId")
     int activeOf(@Bind("policyId") long policyId);
@@ -93,7 +98,8 @@ interface ExecutionDao {
 
     /** Fails the active executions whose heartbeat stopped before {@code before}. */
     @SqlUpdate("UPDATE replication_execution SET status = 'Failed', active_policy_id = NULL, error = :error,"
-            + " finished_at = :now WHERE status IN " + ACTIVE + " AND heartbeat_at < :before")
+            + " finished_at = :now, " + COUNT_UNFINISHED_AS_FAILED + " WHERE status IN " + ACTIVE
+            + " AND heartbeat_at < :before")
     int failAbandoned(@Bind("before") Instant before, @Bind("error") String error, @Bind("now") Instant now);
 
     @SqlUpdate("INSERT INTO replication_task (execution_id, source_repository, source_reference, dest_repository,"

@@ -186,8 +186,8 @@ public final class ExecutionStore {
                             + " replication_execution WHERE owner = :owner AND status IN " + ExecutionDao.ACTIVE + ")")
                     .bind("now", now).bind("why", why).bind("owner", owner).execute();
             h.createUpdate("UPDATE replication_execution SET status = 'Failed', active_policy_id = NULL,"
-                            + " error = :why, finished_at = :now WHERE owner = :owner AND status IN "
-                            + ExecutionDao.ACTIVE)
+                            + " error = :why, finished_at = :now, " + ExecutionDao.COUNT_UNFINISHED_AS_FAILED
+                            + " WHERE owner = :owner AND status IN " + ExecutionDao.ACTIVE)
                     .bind("now", now).bind("why", why).bind("owner", owner).execute();
         });
     }

@@ -155,6 +155,36 @@ class ExecutionStoreTest extends DatabaseTestBase {
     }
 
     @Test
+    void anAbandonedExecution_countsItsUnfinishedTasksFailed_noneInProgress() {
+        Execution abandoned = here.create(policy, Trigger.Type.EVENT_BASED);
+        here.start(abandoned.id());
+        long done = here.addTask(abandoned.id(), new PlannedTask("team/app", "v1", "mirror/app", "v1", null));
+        long running = here.addTask(abandoned.id(), new PlannedTask("team/app", "v2", "mirror/app", "v2", null));
+        here.addTask(abandoned.id(), new PlannedTask("team/app", "v3", "mirror/app", "v3", null));
+        here.startTask(done);
+        here.finishTask(abandoned.id(), done, TaskStatus.SUCCEEDED, null, 10, "copied");
+        here.startTask(running);
+
+        clock.advance(Duration.ofSeconds(100));
+        assertEquals(1, new ExecutionStore(tx, clock, "instance-b").sweep(Duration.ofSeconds(90)));
+
+        Execution.Counts counts = here.get(abandoned.id()).counts();
+        assertEquals(List.of(3, 1, 2, 0), List.of(counts.total(), counts.succeeded(), counts.failed(),
+                counts.inProgress()), counts.toString());
+    }
+
+    @Test
+    void shutdown_countsUnfinishedTasksFailed() {
+        Execution mine = here.create(policy, Trigger.Type.MANUAL);
+        here.start(mine.id());
+        here.addTask(mine.id(), new PlannedTask("team/app", "v1", "mirror/app", "v1", null));
+        here.failOwn(Executions.SHUT_DOWN);
+
+        Execution.Counts counts = here.get(mine.id()).counts();
+        assertEquals(List.of(1, 1, 0), List.of(counts.total(), counts.failed(), counts.inProgress()), counts.toString());
+    }
+
+    @Test
     void shutdown_failsThisInstancesActiveExecutions_only() {
         Execution mine = here.create(policy, Trigger.Type.MANUAL);
         here.failOwn(Executions.SHUT_DOWN);

@@ -70,6 +70,11 @@ final class SplitParts implements ByteSource {
         String stem = m.group(1);
         int width = m.group(2).length();
         int number = Integer.parseInt(m.group(2));
+        Path before = first.resolveSibling(stem + "." + String.format("%0" + width + "d", number - 1));
+        if (number > 0 && Files.exists(before)) {
+            throw new ArchiveException(first + " is not the first part of the split bundle (" + before.getFileName()
+                    + " is there): give the first part, or every part in order");
+        }
         List<Path> parts = new ArrayList<>();
         Path part = first;
         while (Files.exists(part)) {

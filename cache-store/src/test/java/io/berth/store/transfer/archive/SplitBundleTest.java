@@ -66,6 +66,12 @@ class SplitBundleTest {
     }
 
     @Test
+    void aLaterPartGivenAlone_isRefusedAskingForTheFirst() {
+        ArchiveException e = assertThrows(ArchiveException.class, () -> ArchiveFormats.open(parts.get(1)));
+        assertTrue(e.getMessage().contains("not the first part"), e.getMessage());
+    }
+
+    @Test
     void aTruncatedLastPart_failsNamingIt() throws IOException {
         Path last = parts.get(parts.size() - 1);
         try (RandomAccessFile file = new RandomAccessFile(last.toFile(), "rw")) {

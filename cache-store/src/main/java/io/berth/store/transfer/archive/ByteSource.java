@@ -26,15 +26,29 @@ interface ByteSource extends Closeable {
     /** What the source is, for messages: the file, or the first and last part. */
     String describe();
 
+    /**
+     * What most likely broke the source when its content makes no sense, with what to do: for
+     * split parts, a part shorter than the first; empty when nothing stands out.
+     */
+    default String suspect() {
+        return "";
+    }
+
+    /** The advice for damaged content: the {@link #suspect()} when there is one, else to copy it again. */
+    default String advice(String otherwise) {
+        String suspect = suspect();
+        return suspect.isEmpty() ? otherwise : suspect;
+    }
+
     /** Reads exactly {@code dst.remaining()} bytes or fails saying where the source ended. */
     default void readFully(long position, ByteBuffer dst, String what) throws IOException {
         long at = position;
         while (dst.hasRemaining()) {
             int n = read(at, dst);
             if (n < 0) {
-                throw new ArchiveException(describe() + " ends (" + locate(size()) + ") inside " + what
-                        + " (which needs " + dst.remaining() + " more bytes): the archive is truncated"
-                        + " or a part of it is missing; copy it again");
+                throw new ArchiveException(describe() + " ends inside " + what + ", " + dst.remaining()
+                        + " bytes short (at " + locate(size()) + "): " + advice("the archive is truncated or a part"
+                        + " of it is missing; copy it again"));
             }
             at += n;
         }

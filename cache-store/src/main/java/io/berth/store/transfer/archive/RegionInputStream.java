@@ -39,8 +39,8 @@ final class RegionInputStream extends InputStream {
         int want = (int) Math.min(len, end - position);
         int n = source.read(position, ByteBuffer.wrap(b, off, want));
         if (n <= 0) {
-            throw new ArchiveException(source.describe() + " ends inside " + member + " (" + source.locate(position)
-                    + "): the archive is truncated or a part is missing; copy it again");
+            throw new ArchiveException(source.describe() + " ends inside " + member + " (at " + source.locate(position)
+                    + "): " + source.advice("the archive is truncated or a part is missing; copy it again"));
         }
         position += n;
         return n;

@@ -144,19 +144,20 @@ final class SplitParts implements ByteSource {
     @Override
     public String locate(long position) {
         int i = partAt(Math.min(position, Math.max(0, size - 1)));
-        return "part " + parts.get(i).path() + " at byte " + (position - starts[i]) + truncationHint();
+        return "part " + parts.get(i).path() + " at byte " + (position - starts[i]);
     }
 
     /**
      * Parts are cut to one size, the last excepted: a shorter part before the last was most likely
      * cut short in copying, which explains a broken header better than the header itself does.
      */
-    private String truncationHint() {
+    @Override
+    public String suspect() {
         long full = parts.get(0).size();
         for (int i = 1; i < parts.size() - 1; i++) {
             if (parts.get(i).size() < full) {
-                return " (part " + parts.get(i).path() + " is " + parts.get(i).size() + " bytes, the first part "
-                        + full + ": it looks truncated; copy it again)";
+                return "part " + parts.get(i).path() + " is " + parts.get(i).size() + " bytes where the first part is "
+                        + full + ": it looks truncated; copy it again";
             }
         }
         return "";

@@ -45,8 +45,8 @@ final class TarIndex {
             }
             TarHeader header = TarHeader.parse(h);
             if (header == null) {
-                throw new ArchiveException("corrupt tar header in " + source.describe() + " (" + source.locate(at) + ")"
-                        + (at == 0 ? notATarHint(h) : ": the archive is damaged; copy it again"));
+                throw new ArchiveException(source.describe() + " has a corrupt tar header at " + source.locate(at)
+                        + (at == 0 ? notATarHint(h) : ": " + source.advice("the archive is damaged; copy it again")));
             }
             long dataOffset = at + BLOCK;
             long size = pax.containsKey("size") ? parseLong(pax.get("size"), source, at) : header.size();
@@ -76,9 +76,9 @@ final class TarIndex {
                         kind == TarEntry.Kind.FILE ? size : 0, target));
             }
             if (kind == TarEntry.Kind.FILE && dataOffset + size > source.size()) {
-                throw new ArchiveException(source.describe() + " ends (" + source.locate(source.size()) + ") inside "
-                        + normalized + ", which needs " + (dataOffset + size - source.size())
-                        + " more bytes: the archive is truncated or a part is missing; copy it again");
+                throw new ArchiveException(source.describe() + " ends inside " + normalized + ", "
+                        + (dataOffset + size - source.size()) + " bytes short (at " + source.locate(source.size()) + "): "
+                        + source.advice("the archive is truncated or a part is missing; copy it again"));
             }
             longName = null;
             longLink = null;

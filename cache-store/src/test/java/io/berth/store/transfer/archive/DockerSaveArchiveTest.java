@@ -89,6 +89,20 @@ class DockerSaveArchiveTest {
     }
 
     @Test
+    void docker25SaveFromTheContainerdStore_anIndexWithOnlyTheLocalPlatformSaved_isTheImage() throws IOException {
+        List<Digest> indexes = DockerSaveFixtures.writeDocker25(dir.resolve("oci"), List.of(one, two),
+                Quirk.PLATFORM_INDEX_PARTLY_SAVED);
+        try (ArchiveContent archive = ArchiveFormats.open(dir.resolve("oci"))) {
+            assertEquals(indexes, archive.images().stream().map(ArchiveImage::digest).toList());
+            assertEquals(MediaTypes.OCI_INDEX, archive.images().get(1).mediaType());
+            assertEquals(List.of("docker.io/team/two:2.0"), archive.images().get(1).names());
+            assertEquals(DockerSaveFixtures.OCI_LAYER_TAR, archive.entry(two.diffIds().get(1)).orElseThrow().mediaType(),
+                    "the saved platform's manifest is walked through the index");
+            ArchiveTesting.assertEveryDigestMatches(archive);
+        }
+    }
+
+    @Test
     void docker25Save_withNullManifestsInIndexJson_fallsBackToManifestJson() throws IOException {
         DockerSaveFixtures.writeDocker25(dir.resolve("oci"), List.of(one, two), Quirk.NULL_MANIFESTS);
         try (ArchiveContent archive = ArchiveFormats.open(dir.resolve("oci"))) {

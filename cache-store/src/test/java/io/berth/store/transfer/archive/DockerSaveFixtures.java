@@ -25,9 +25,15 @@ final class DockerSaveFixtures {
     static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
     static final String OCI_LAYER_TAR = "application/vnd.oci.image.layer.v1.tar";
+    static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
-    /** Faults of docker 25.x's OCI-flavoured save. */
+    /** Faults of docker 25.x's OCI-flavoured save, and the containerd image store's way of writing it. */
     enum Quirk {
+        /**
+         * index.json names a multi-platform index of which only the local platform's manifest is
+         * in the archive (docker with the containerd image store).
+         */
+        PLATFORM_INDEX_PARTLY_SAVED,
         /** {@code "manifests": null} in index.json (25.0.0 saving by digest or ID). */
         NULL_MANIFESTS,
         /** The second image is in manifest.json only (several images saved by digest). */
@@ -97,7 +103,7 @@ final class DockerSaveFixtures {
 
     /**
      * Writes a docker 25+ {@code docker save} into {@code dir}, with {@code quirks}; returns the
-     * OCI manifest digest written for each image, in order.
+     * digest of each image's root (its OCI manifest, or its platform index), in order.
      */
     static List<Digest> writeDocker25(Path dir, List<Image> images, Quirk... quirks) throws IOException {
         List<Quirk> faults = List.of(quirks);
@@ -126,10 +132,23 @@ final class DockerSaveFixtures {
             byte[] manifestBytes = manifest.getBytes(StandardCharsets.UTF_8);
             Digest manifestDigest = Digest.sha256(manifestBytes);
             Files.write(blobs.resolve(manifestDigest.hex()), manifestBytes);
+            String rootType = OCI_MANIFEST;
+            if (faults.contains(Quirk.PLATFORM_INDEX_PARTLY_SAVED)) {
+                Digest absent = Digest.sha256(("arm64 manifest not saved " + i).getBytes(StandardCharsets.UTF_8));
+                byte[] platforms = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
+                        + "{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + manifestDigest + "\",\"size\":"
+                        + manifestBytes.length + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
+                        + "{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + absent + "\",\"size\":480,"
+                        + "\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}").getBytes(StandardCharsets.UTF_8);
+                manifestDigest = Digest.sha256(platforms);
+                manifestBytes = platforms;
+                Files.write(blobs.resolve(manifestDigest.hex()), manifestBytes);
+                rootType = OCI_INDEX;
+            }
             manifests.add(manifestDigest);
             if (!(i == 1 && faults.contains(Quirk.SECOND_DROPPED_FROM_INDEX))) {
                 String tag = image.repoTag().substring(image.repoTag().lastIndexOf(':') + 1);
-                index.append(index.isEmpty() ? "" : ",").append("{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\""
+                index.append(index.isEmpty() ? "" : ",").append("{\"mediaType\":\"" + rootType + "\",\"digest\":\""
                         + manifestDigest + "\",\"size\":" + manifestBytes.length + ",\"annotations\":{"
                         + "\"io.containerd.image.name\":\"" + ImageNames.fullReference(image.repoTag()) + "\","
                         + "\"org.opencontainers.image.ref.name\":\"" + tag + "\"},"

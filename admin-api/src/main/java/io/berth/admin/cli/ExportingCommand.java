@@ -76,7 +76,8 @@ abstract class ExportingCommand extends Command {
 
     /** The progress display for this run. */
     ProgressDisplay progress() {
-        return ProgressDisplay.on(out, terminal(), ProgressDisplay.columns(env));
+        boolean terminal = terminal();
+        return ProgressDisplay.on(out, terminal, terminal ? ProgressDisplay.terminalColumns(env) : 80);
     }
 
     @Override

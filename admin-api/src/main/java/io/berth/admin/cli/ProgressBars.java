@@ -56,8 +56,7 @@ final class ProgressBars implements ProgressDisplay {
         ProgressTracker.ImageProgress p = tracker.started(image, 0);
         if (tracker.finished(p, false)) {
             long took = tracker.now() - p.startedAt;
-            printAbove("done   " + image + "  " + ProgressFormat.bytes(p.done) + " in " + ProgressFormat.duration(took)
-                    + " (" + ProgressFormat.rate(p.done, took) + ")");
+            printAbove("done   " + image + "  " + ProgressFormat.moved(p.done, took));
         }
     }
 

@@ -1,8 +1,11 @@
 package io.berth.admin.cli;
 
 import java.io.Console;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -63,8 +66,34 @@ public interface ProgressDisplay {
 
     /** The terminal's width from {@code COLUMNS}, else 80. */
     static int columns(Map<String, String> env) {
+        return columns(env.get("COLUMNS"));
+    }
+
+    /**
+     * The width of the terminal this process runs in: {@code COLUMNS} when the shell exported it,
+     * else what {@code stty size} says of {@code /dev/tty}, else 80.
+     */
+    static int terminalColumns(Map<String, String> env) {
+        if (env.containsKey("COLUMNS")) {
+            return columns(env);
+        }
         try {
-            int columns = Integer.parseInt(env.getOrDefault("COLUMNS", "80").strip());
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String size = new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            String[] rowsColumns = size.strip().split("\\s+");
+            return stty.waitFor() == 0 && rowsColumns.length == 2 ? columns(rowsColumns[1]) : 80;
+        } catch (IOException e) {
+            return 80;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 80;
+        }
+    }
+
+    private static int columns(String text) {
+        try {
+            int columns = text == null ? 80 : Integer.parseInt(text.strip());
             return columns >= 40 ? columns : 80;
         } catch (NumberFormatException e) {
             return 80;

@@ -72,6 +72,14 @@ final class ProgressFormat {
         return bar.append(']').toString();
     }
 
+    /**
+     * What an image moved: {@code 10.0 MiB in 2.0s (5.0 MiB/s)}, or {@code no bytes of its own} when
+     * its content was all moved with another image, or is at the other side already.
+     */
+    static String moved(long bytes, long nanos) {
+        return bytes == 0 ? "no bytes of its own" : bytes(bytes) + " in " + duration(nanos) + " (" + rate(bytes, nanos) + ")";
+    }
+
     /** {@code 12%}. */
     static String percent(long done, long total) {
         return (total <= 0 ? 100 : Math.min(100, done * 100 / total)) + "%";

@@ -48,8 +48,7 @@ final class ProgressLines implements ProgressDisplay {
         ProgressTracker.ImageProgress p = tracker.started(image, 0);
         if (tracker.finished(p, false)) {
             long took = tracker.now() - p.startedAt;
-            out.println("done " + image + ": " + ProgressFormat.bytes(p.done) + " in " + ProgressFormat.duration(took)
-                    + " (" + ProgressFormat.rate(p.done, took) + ")");
+            out.println("done " + image + ": " + ProgressFormat.moved(p.done, took));
         }
     }
 

@@ -3,10 +3,14 @@ package io.berth.admin;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.berth.admin.api.AdminApi;
+import io.berth.admin.cli.ExportCommand;
+import io.berth.admin.cli.ExportCommandException;
+import io.berth.admin.cli.InventoryCommand;
 import io.berth.admin.cli.ProjectCommand;
 import io.berth.admin.cli.RegistryCommand;
 import io.berth.admin.cli.RobotCommand;
 import io.berth.admin.cli.UserCommand;
+import io.berth.admin.cli.VerifyCommand;
 import io.berth.admin.events.EventMetrics;
 import io.berth.admin.events.EventsManager;
 import io.berth.admin.health.DatabaseHealthCheck;
@@ -96,6 +100,12 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         new BerthApplication().run(args);
     }
 
+    /** A failed command exits 2 for a wrong command line, else 1 ({@link ExportCommandException#exitStatus}). */
+    @Override
+    protected void onFatalError(Throwable t) {
+        System.exit(ExportCommandException.exitStatus(t));
+    }
+
     @Override
     public String getName() {
         return "berth";
@@ -110,6 +120,9 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         bootstrap.addCommand(new ProjectCommand(System.getenv(), System.out));
         bootstrap.addCommand(new RobotCommand(System.getenv(), System.out));
         bootstrap.addCommand(new RegistryCommand(System.getenv(), System.out));
+        bootstrap.addCommand(new ExportCommand(System.getenv(), System.out));
+        bootstrap.addCommand(new InventoryCommand(System.getenv(), System.out));
+        bootstrap.addCommand(new VerifyCommand(System.getenv(), System.out));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.berth.admin;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.berth.admin.api.AdminApi;
+import io.berth.admin.cli.ImportCommand;
 import io.berth.admin.cli.ProjectCommand;
 import io.berth.admin.cli.RegistryCommand;
 import io.berth.admin.cli.RobotCommand;
@@ -110,6 +111,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         bootstrap.addCommand(new ProjectCommand(System.getenv(), System.out));
         bootstrap.addCommand(new RobotCommand(System.getenv(), System.out));
         bootstrap.addCommand(new RegistryCommand(System.getenv(), System.out));
+        bootstrap.addCommand(new ImportCommand(System.out));
     }
 
     @Override

@@ -89,7 +89,8 @@ public final class ArchiveImporter {
                 result = new ImageResult(plan.label(), plan.targets(), Status.NOT_TRIED, 0, 0, 0, 0, 0,
                         "not tried: an earlier image failed (--keep-going imports the others)");
             } else if (planFailures.get(i) != null) {
-                result = failed(plan, planFailures.get(i), 0);
+                result = new ImageResult(plan.label(), plan.targets(), Status.FAILED, 0, 0, 0, 0, 0,
+                        planFailures.get(i).getMessage());
             } else {
                 listener.imageStarted(plan.label(), plan.targets(), plan.bytes());
                 progress.imageStarted(plan.label(), plan.bytes());
@@ -98,7 +99,10 @@ public final class ArchiveImporter {
                 try {
                     result = pusher.push(plan);
                 } catch (ImportException e) {
-                    result = failed(plan, e, pusher.sent());
+                    result = pusher.failed(e.getMessage());
+                } catch (RuntimeException e) {
+                    result = pusher.failed("image " + plan.label() + " failed unexpectedly (" + e
+                            + "); nothing was tagged for it. Run the import again to continue");
                 }
                 progress.imageEnded();
             }
@@ -109,10 +113,6 @@ public final class ArchiveImporter {
             listener.imageFinished(result);
         }
         return new ImportResult(archive.source(), request.dryRun(), results);
-    }
-
-    private static ImageResult failed(ImagePlan plan, ImportException e, long sent) {
-        return new ImageResult(plan.label(), plan.targets(), Status.FAILED, 0, 0, 0, 0, sent, e.getMessage());
     }
 
     private static BundleDescriptor descriptor(ArchiveContent archive) throws IOException {

@@ -208,8 +208,9 @@ final class ImagePusher {
         listener.step(plan.label(), new Step(kind, what, action, bytes));
     }
 
-    /** Bytes this image sent so far (a failed image's too). */
-    long sent() {
-        return sent;
+    /** The outcome of an image that failed with {@code message}: what it had pushed before. */
+    ImageResult failed(String message) {
+        return new ImageResult(plan.label(), plan.targets(), Status.FAILED, blobsPushed, blobsPresent,
+                manifestsPushed, 0, sent, message);
     }
 }

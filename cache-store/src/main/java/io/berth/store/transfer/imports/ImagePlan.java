@@ -70,6 +70,7 @@ record ImagePlan(ArchiveImage image, String label, List<Target> targets, List<Bl
      *
      * @param digest    its digest
      * @param mediaType its media type
+     * @param size      its size (as the archive holds it, else as the referring descriptor says; -1: unknown)
      * @param bytes     its bytes, checked against the digest; null when the archive lacks it
      * @param optional  an index child a platform filter left out: the registry decides whether the index
      *                  may name it without holding it

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.berth.admin.api.AdminApi;
 import io.berth.admin.cli.ExportCommand;
 import io.berth.admin.cli.ExportCommandException;
+import io.berth.admin.cli.ImportCommand;
 import io.berth.admin.cli.InventoryCommand;
 import io.berth.admin.cli.ProjectCommand;
 import io.berth.admin.cli.RegistryCommand;
@@ -123,6 +124,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         bootstrap.addCommand(new ExportCommand(System.getenv(), System.out));
         bootstrap.addCommand(new InventoryCommand(System.getenv(), System.out));
         bootstrap.addCommand(new VerifyCommand(System.getenv(), System.out));
+        bootstrap.addCommand(new ImportCommand(System.out));
     }
 
     @Override

@@ -42,6 +42,12 @@ public interface ArchiveContent extends AutoCloseable {
     /** Every digest the archive holds bytes for. */
     Set<Digest> digests();
 
+    /**
+     * Streams a file of the archive by its path inside it ({@code berth-bundle.json}, which lists a
+     * bundle's referrers), when the archive has one there.
+     */
+    Optional<InputStream> file(String path) throws IOException;
+
     @Override
     void close() throws IOException;
 }

@@ -68,6 +68,11 @@ final class HeldContent implements ArchiveContent {
     }
 
     @Override
+    public Optional<InputStream> file(String path) throws IOException {
+        return files.size(path).isPresent() ? Optional.of(files.open(path)) : Optional.empty();
+    }
+
+    @Override
     public void close() throws IOException {
         files.close();
     }

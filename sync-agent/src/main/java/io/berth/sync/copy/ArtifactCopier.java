@@ -3,6 +3,7 @@ package io.berth.sync.copy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.store.oci.Digest;
+import io.berth.store.oci.FallbackTag;
 import io.berth.store.oci.MediaTypes;
 import io.berth.store.upstream.BlobSource;
 import io.berth.store.upstream.BlobSourceException;

@@ -7,6 +7,7 @@ import io.berth.store.manifest.ManifestParser;
 import io.berth.store.manifest.ParsedManifest;
 import io.berth.store.oci.Descriptor;
 import io.berth.store.oci.Digest;
+import io.berth.store.oci.FallbackTag;
 import io.berth.store.transfer.BundleDescriptor;
 import io.berth.store.transfer.export.ExportPlan.Entry;
 import io.berth.store.transfer.export.ExportPlan.PlannedImage;
@@ -139,7 +140,7 @@ final class ExportPlanner {
                 if (subject.algorithm() != Digest.Algorithm.SHA256) {
                     return; // the fallback tag of a longer digest is not a valid tag
                 }
-                fallbackTag = "sha256-" + subject.hex();
+                fallbackTag = FallbackTag.of(subject);
                 listed = source.reader().getManifest(image.repository(), fallbackTag, MAX_MANIFEST);
             }
             if (listed.isEmpty()) {

@@ -1,9 +1,6 @@
 package io.berth.store.transfer.imports;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.store.oci.FallbackTag;
 import io.berth.store.oci.MediaTypes;
 import io.berth.store.transfer.imports.ImagePlan.Manifest;
 import io.berth.store.transfer.imports.ImportListener.Action;
@@ -12,9 +9,7 @@ import io.berth.store.upstream.UpstreamException;
 import io.berth.store.upstream.UpstreamWriter;
 
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The OCI referrers fallback tag ({@code sha256-<hex>}) of a subject at a registry without the
@@ -23,8 +18,6 @@ import java.util.Set;
  * every one.
  */
 final class FallbackTags {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private FallbackTags() {
     }
 
@@ -40,7 +33,12 @@ final class FallbackTags {
             if (existing.get().digest().equals(index.digest())) {
                 return Optional.of(Action.PRESENT);
             }
-            Optional<byte[]> merged = merge(existing.get().bytes(), index.bytes());
+            Optional<byte[]> merged;
+            try {
+                merged = FallbackTag.merge(Optional.of(existing.get().bytes()), index.bytes());
+            } catch (IOException e) {
+                merged = Optional.of(index.bytes()); // not JSON: the tag is replaced by the bundle's index
+            }
             if (merged.isEmpty()) {
                 return Optional.of(Action.PRESENT);
             }
@@ -51,29 +49,5 @@ final class FallbackTags {
         }
         writer.putManifest(repository, tag, MediaTypes.OCI_INDEX, bytes);
         return Optional.of(Action.PUSHED);
-    }
-
-    /** The registry's index with the bundle's entries it lacks added; empty when it lacks none (or is unreadable). */
-    private static Optional<byte[]> merge(byte[] theirs, byte[] ours) {
-        try {
-            JsonNode held = JSON.readTree(theirs);
-            JsonNode given = JSON.readTree(ours);
-            if (!(held instanceof ObjectNode target) || !held.path("manifests").isArray()) {
-                return Optional.of(ours);
-            }
-            Set<String> listed = new HashSet<>();
-            held.path("manifests").forEach(e -> listed.add(e.path("digest").asText()));
-            ArrayNode entries = (ArrayNode) target.get("manifests");
-            boolean added = false;
-            for (JsonNode entry : given.path("manifests")) {
-                if (listed.add(entry.path("digest").asText())) {
-                    entries.add(entry);
-                    added = true;
-                }
-            }
-            return added ? Optional.of(JSON.writeValueAsBytes(target)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.of(ours);
-        }
     }
 }

@@ -1,8 +1,7 @@
-package io.berth.sync.copy;
+package io.berth.store.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.store.oci.Digest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,9 @@
-package io.berth.sync.copy;
+package io.berth.store.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.berth.store.oci.Digest;
 
 import java.io.IOException;
 import java.util.HashSet;
@@ -14,17 +13,18 @@ import java.util.Set;
 /**
  * The OCI referrers tag schema, for registries without the referrers API (CNCF Distribution 2.8): the
  * referrers of a manifest are listed in an image index tagged {@code <alg>-<hex>} of its digest,
- * which whoever pushes a referrer keeps up to date (the spec's "pushing manifests with subject").
+ * which whoever pushes a referrer keeps up to date (the spec's "pushing manifests with subject"):
+ * replication and imports into such registries.
  */
-final class FallbackTag {
-    static final String INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json";
+public final class FallbackTag {
+    public static final String INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private FallbackTag() {
     }
 
     /** The tag that lists the referrers of {@code subject}. */
-    static String of(Digest subject) {
+    public static String of(Digest subject) {
         return subject.algorithm().prefix() + "-" + subject.hex();
     }
 
@@ -33,7 +33,7 @@ final class FallbackTag {
      * destination's index with the listing's descriptors it lacks appended (what others pushed
      * stays); empty when it lists them all already.
      */
-    static Optional<byte[]> merge(Optional<byte[]> existing, byte[] listing) throws IOException {
+    public static Optional<byte[]> merge(Optional<byte[]> existing, byte[] listing) throws IOException {
         if (existing.isEmpty()) {
             return Optional.of(listing);
         }

@@ -13,8 +13,9 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
- * One blob pushed into one repository: a session opened (or a mount asked for), then the bytes in
- * one {@code PUT} or in chunks, then the closing {@code PUT}. After a failure that the registry may
+ * One blob pushed into one repository: a small one in the request that opens the session where the
+ * registry takes that ({@link MonolithicPosts}); else a session opened (or a mount asked for), then
+ * the bytes in one {@code PUT} or in chunks, then the closing {@code PUT}. After a failure that the registry may
  * recover from (no connection, a time-out, a 5xx, a 429, a session that moved on), it waits and
  * asks the session where it stands ({@code GET} → {@code Range}) and goes on from there, the hash
  * brought to that byte too; a session the registry lost or will not resume is started again. A
@@ -31,12 +32,14 @@ final class BlobUpload {
     private final long size;
     private final BlobSource source;
     private final PushOptions push;
+    private final MonolithicPosts posts;
     private UploadSession session;
     private HashCheckpoint at;
     private long bytesSent;
     private int resumes;
 
-    BlobUpload(UploadRequests requests, Options options, Digest digest, long size, BlobSource source, PushOptions push) {
+    BlobUpload(UploadRequests requests, Options options, Digest digest, long size, BlobSource source, PushOptions push,
+               MonolithicPosts posts) {
         if (size < 0) {
             throw new IllegalArgumentException("a blob's size cannot be negative: " + size);
         }
@@ -46,6 +49,7 @@ final class BlobUpload {
         this.size = size;
         this.source = source;
         this.push = push;
+        this.posts = posts;
         this.at = HashCheckpoint.start(digest.algorithm());
     }
 
@@ -54,11 +58,24 @@ final class BlobUpload {
         if (size == 0 && !digest.equals(Digest.of(digest.algorithm(), digest.algorithm().newHasher().digest()))) {
             throw new BlobSourceException("the blob " + digest + " cannot have 0 bytes: that is not their digest", null);
         }
-        Optional<UploadSession> opened = requests.open(push.mountFrom() == null ? null : digest, push.mountFrom());
-        if (opened.isEmpty()) {
-            return new PushResult(true, 0, 0);
+        if (push.mountFrom() == null && posts.worthTrying(size, push.monolithicLimit())) {
+            Optional<Status> refused = postWhole();
+            if (refused.isEmpty()) {
+                return new PushResult(false, bytesSent, 0);
+            }
+            session = refused.get().session();
+            if (refused.get().stored().orElse(0) > 0) {
+                // It kept the body as a first chunk after all: start clean rather than guess.
+                requests.cancel(session);
+                session = requests.open(null, null).orElseThrow();
+            }
+        } else {
+            Optional<UploadSession> opened = requests.open(push.mountFrom() == null ? null : digest, push.mountFrom());
+            if (opened.isEmpty()) {
+                return new PushResult(true, 0, 0);
+            }
+            session = opened.get();
         }
-        session = opened.get();
         try {
             transfer();
             return new PushResult(false, bytesSent, resumes);
@@ -109,6 +126,20 @@ final class BlobUpload {
         } finally {
             bytesSent += blob.sent();
         }
+    }
+
+    /** The blob in one POST; empty when the registry stored it, else where the session it opened stands. */
+    private Optional<Status> postWhole() throws UpstreamException, BlobSourceException {
+        ChunkBodies blob = new ChunkBodies(source, 0, size, HashCheckpoint.start(digest.algorithm()), digest, push,
+                options.idleTimeout());
+        Optional<Status> answer;
+        try {
+            answer = requests.postWhole(digest, blob, push);
+        } finally {
+            bytesSent += blob.sent();
+        }
+        posts.answered(answer.isEmpty());
+        return answer;
     }
 
     private void sendChunk() throws UpstreamException, BlobSourceException {

@@ -13,7 +13,8 @@ import java.util.function.LongConsumer;
  *
  * @param chunkSize       bytes per {@code PATCH} (at least {@value #MIN_CHUNK_SIZE}); a registry's
  *                        larger {@code OCI-Chunk-Min-Length} wins
- * @param monolithicLimit blobs smaller than this go in one {@code PUT} with their bytes (0: always chunks)
+ * @param monolithicLimit blobs smaller than this go in one {@code PUT} with their bytes, or in the
+ *                        {@code POST} that opens the session where the registry takes that (0: always chunks)
  * @param maxResumes      how many times one upload is resumed (or started again) after failures
  * @param resumeBackoff   the wait before the first resume, doubled for each further one (or the
  *                        registry's {@code Retry-After})

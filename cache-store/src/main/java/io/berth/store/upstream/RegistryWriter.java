@@ -22,6 +22,7 @@ final class RegistryWriter implements UpstreamWriter {
     private final RegistryEndpoint endpoint;
     private final Options options;
     private final Transport transport;
+    private final MonolithicPosts posts = new MonolithicPosts();
 
     RegistryWriter(RegistryEndpoint endpoint, Options options, Transport transport) {
         this.endpoint = endpoint;
@@ -41,7 +42,7 @@ final class RegistryWriter implements UpstreamWriter {
     @Override
     public PushResult pushBlob(String repository, Digest digest, long size, BlobSource source, PushOptions options)
             throws UpstreamException, BlobSourceException {
-        return new BlobUpload(uploads(repository), this.options, digest, size, source, options).run();
+        return new BlobUpload(uploads(repository), this.options, digest, size, source, options, posts).run();
     }
 
     @Override

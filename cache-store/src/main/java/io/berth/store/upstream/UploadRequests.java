@@ -68,6 +68,35 @@ final class UploadRequests {
         });
     }
 
+    /**
+     * Sends a whole blob in the request that opens the session ({@code POST ?digest=} with the
+     * bytes): empty when the registry stored it (201); else the session it opened instead (202,
+     * the body ignored, as Distribution 2.8 does) and the bytes it says that session holds.
+     */
+    Optional<Status> postWhole(Digest digest, ChunkBodies blob, PushOptions push) throws UpstreamException,
+            BlobSourceException {
+        String what = "upload the blob " + digest + " into " + repository + " in one request";
+        Duration timeout = options.headersTimeout().plusMillis(Math.max(0, blob.length()) * 1000 / push.minimumRate());
+        Call call = Call.write("POST", "/v2/" + repository + "/blobs/uploads/?digest=" + digest, scope, what,
+                new Call.Body(OCTETS, null, timeout, blob));
+        try (blob) {
+            return transport.execute(call, r -> {
+                if (r.status() == 201) {
+                    created(r, digest, what);
+                    return Optional.empty();
+                }
+                if (r.status() != 202) {
+                    throw WriteAnswers.refused(r, what);
+                }
+                Status opened = new Status(UploadSession.opened(baseOf(r.uri()), r, what), UploadSession.stored(r));
+                r.discard();
+                return Optional.of(opened);
+            });
+        } catch (UpstreamException e) {
+            throw ours(blob, e);
+        }
+    }
+
     /** Sends one chunk ({@code PATCH} with its {@code Content-Range}): where the session stands after it. */
     Status patch(UploadSession session, ChunkBodies chunk, PushOptions push) throws UpstreamException,
             BlobSourceException {
@@ -147,15 +176,20 @@ final class UploadRequests {
         try (bodies) {
             return transport.once(session.base(), target, call, handler);
         } catch (UpstreamException e) {
-            Throwable ours = bodies.failure();
-            if (ours instanceof BlobSourceException source) {
-                throw source;
-            }
-            if (ours instanceof RuntimeException stopOrThrottle) {
-                throw stopOrThrottle;
-            }
-            throw e;
+            throw ours(bodies, e);
         }
+    }
+
+    /** What broke a body off on Berth's side (its source, a stop) rather than the registry's failure {@code e}. */
+    private static UpstreamException ours(ChunkBodies bodies, UpstreamException e) throws BlobSourceException {
+        Throwable ours = bodies.failure();
+        if (ours instanceof BlobSourceException source) {
+            throw source;
+        }
+        if (ours instanceof RuntimeException stopOrThrottle) {
+            throw stopOrThrottle;
+        }
+        return e;
     }
 
     private static Void created(UpstreamResponse r, Digest digest, String what) throws UpstreamException {

@@ -127,13 +127,17 @@ public final class UpstreamClients implements UpstreamFactory, AutoCloseable {
 
         /**
          * Defaults for a laptop and a busy site alike: answers well within containerd's 30-second
-         * header timeout, three tries, 32 requests in flight and 50 started per second per upstream,
-         * and a circuit that opens when half of the last 10 requests failed, for 30 seconds.
+         * header timeout, three tries, 32 requests in flight and 1000 started per second per upstream,
+         * and a circuit that opens when half of the last 10 requests failed, for 30 seconds. The rate
+         * is a fuse against a runaway loop, not a pace: replicating 50 small images takes about 1000
+         * requests to the destination, and at 50 per second they waited for the limiter (a run with
+         * nothing to copy, 100 requests, could not end within 2 s); the requests in flight are what
+         * bounds the load on an upstream.
          */
         public static Options defaults() {
             return new Options(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(60),
                     3, Duration.ofMillis(250), Duration.ofSeconds(4), Duration.ofSeconds(10),
-                    32, Duration.ofSeconds(2), 50, Duration.ofSeconds(1),
+                    32, Duration.ofSeconds(2), 1000, Duration.ofSeconds(1),
                     10, 5, 50f, Duration.ofSeconds(30), 2, 4 * 1024 * 1024);
         }
 

@@ -25,7 +25,8 @@ public interface UpstreamWriter {
 
     /**
      * Uploads a blob of {@code size} bytes read from {@code source}, without holding it in memory: in
-     * one {@code PUT} below {@link PushOptions#monolithicLimit}, else in {@code PATCH} chunks of
+     * one {@code PUT} below {@link PushOptions#monolithicLimit} (in the {@code POST ?digest=} that
+     * opens the session where the registry takes that: one round trip, not two), else in {@code PATCH} chunks of
      * {@link PushOptions#chunkSize} (at least the registry's {@code OCI-Chunk-Min-Length}) closed by a
      * {@code PUT ?digest=}. A chunk that fails (connection cut, 5xx, time-out) is resumed from where the
      * registry says its upload stands, not restarted; a session the registry lost is started again.

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.FallbackTag;
 import io.berth.store.oci.MediaTypes;
-import io.berth.store.upstream.BlobSource;
 import io.berth.store.upstream.BlobSourceException;
 import io.berth.store.upstream.Upstream;
 import io.berth.store.upstream.Upstream.Manifest;
@@ -13,7 +12,6 @@ import io.berth.store.upstream.Upstream.ManifestHead;
 import io.berth.store.upstream.UpstreamException;
 import io.berth.store.upstream.UpstreamException.Kind;
 import io.berth.store.upstream.UpstreamWriter;
-import io.berth.store.upstream.UpstreamWriter.PushResult;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,18 +19,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
  * Copies artifacts from a source registry to a destination through the V2 API only, as one
- * execution does: the destination's tag is compared by digest first (one {@code HEAD} when it has
- * the artifact already); then blobs (a {@code HEAD} at the destination, else a mount from another
- * repository this execution copied the blob to, else streamed from the source's {@code GET} into an
- * upload, verified on the way), manifests byte-exact with children before their index (only the
+ * execution does: the destination's tag is compared by digest first (one {@code HEAD} on each side,
+ * sent together, when it has the artifact already); then blobs ({@link BlobCopier}: a few at a time,
+ * a {@code HEAD} at the destination, else a mount from another repository this execution copied the
+ * blob to, else streamed from the source's {@code GET} into an upload, verified on the way), manifests byte-exact with children before their index (only the
  * selected platforms' children; the index unchanged, or with {@link CopySettings#rewriteSparseIndex}
  * replaced by an index of those children only, whose digest differs: {@link IndexRewriter}),
  * referrers after their subject, and the tag last: a failure anywhere leaves the destination's tag
@@ -46,14 +43,14 @@ public final class ArtifactCopier {
     private final Upstream destination;
     private final UpstreamWriter writer;
     private final CopySettings settings;
-    /** Which destination repository received a blob in this execution, to mount it into the next. */
-    private final Map<Digest, String> pushedTo = new ConcurrentHashMap<>();
+    private final BlobCopier blobs;
 
     public ArtifactCopier(Upstream source, Upstream destination, UpstreamWriter writer, CopySettings settings) {
         this.source = source;
         this.destination = destination;
         this.writer = writer;
         this.settings = settings;
+        this.blobs = new BlobCopier(source, destination, writer, settings);
     }
 
     /**
@@ -76,13 +73,16 @@ public final class ArtifactCopier {
                             CopyLog log, BooleanSupplier stopped, LongAdder sent)
             throws UpstreamException, BlobSourceException {
         checkStop(stopped);
+        // Both sides are asked at once: a run with nothing to copy costs one round trip per tag, not two.
+        Future<Optional<ManifestHead>> destHead = destTag == null ? null
+                : Parallel.start(() -> destination.headManifest(destRepository, destTag));
         ManifestHead head = source.headManifest(sourceRepository, reference).orElseThrow(() -> new UpstreamException(
                 Kind.INVALID_RESPONSE, 404, null, "the source has no manifest " + sourceRepository + ":" + reference
                 + " (deleted since it was listed?)", null));
         Digest digest = head.digest();
         Optional<ManifestHead> there = Optional.empty();
         if (destTag != null) {
-            there = destination.headManifest(destRepository, destTag);
+            there = Parallel.join(destHead);
             if (there.isPresent() && there.get().digest().equals(digest)) {
                 log.add("skipped: " + destRepository + ":" + destTag + " points at " + digest + " already");
                 return new CopyOutcome(false, digest, 0, 0);
@@ -119,12 +119,14 @@ public final class ArtifactCopier {
         if (done != null) {
             return done;
         }
+        Future<Optional<ManifestHead>> destHead = Parallel.start(() -> destination.headManifest(p.destRepository,
+                digest.toString()));
         Manifest manifest = source.getManifest(p.sourceRepository, digest.toString(), settings.maxManifestSize())
                 .orElseThrow(() -> new UpstreamException(Kind.INVALID_RESPONSE, 404, null, "the source has no"
                         + " manifest " + p.sourceRepository + "@" + digest + " though it listed it", null));
         p.written.put(digest, manifest);
         Manifest toPut = manifest;
-        if (destination.headManifest(p.destRepository, digest.toString()).isPresent()) {
+        if (Parallel.join(destHead).isPresent()) {
             p.log.add("manifest " + digest + " is at the destination already");
         } else {
             JsonNode json = parse(manifest, digest);
@@ -153,10 +155,13 @@ public final class ArtifactCopier {
                             + " changes, so clients pinned to the source's digest do not find it there)");
                 }
             } else {
-                copyBlob(p, json.path("config"));
-                for (JsonNode layer : json.path("layers")) {
-                    copyBlob(p, layer);
-                }
+                List<JsonNode> blobs = new ArrayList<>();
+                blobs.add(json.path("config"));
+                json.path("layers").forEach(blobs::add);
+                BlobCopier.Sent sent = this.blobs.copy(new BlobCopier.Target(p.sourceRepository, p.destRepository,
+                        p.log, p.stopped, p.sent), blobs);
+                p.bytesSent += sent.bytes();
+                p.blobsSent += sent.blobs();
             }
             checkStop(p.stopped);
             try {
@@ -181,13 +186,15 @@ public final class ArtifactCopier {
     }
 
     private void copyReferrers(Progress p, Digest subject) throws UpstreamException, BlobSourceException {
-        Optional<Manifest> referrers = source.referrers(p.sourceRepository, subject, null);
         String fallbackTag = FallbackTag.of(subject);
-        if (referrers.isEmpty() || parse(referrers.get(), subject).path("manifests").isEmpty()) {
+        // Asked together: the fallback tag is read whenever the referrers API lists none (or is missing).
+        Future<Optional<Manifest>> fallback = Parallel.start(() -> source.getManifest(p.sourceRepository, fallbackTag,
+                settings.maxManifestSize()));
+        Optional<Manifest> referrers = source.referrers(p.sourceRepository, subject, null);
+        boolean listedByApi = referrers.isPresent() && !parse(referrers.get(), subject).path("manifests").isEmpty();
+        if (!listedByApi) {
             // No referrers API (Distribution 2.8, ...): the OCI fallback tag schema, an index tagged <alg>-<hex>.
-            referrers = source.getManifest(p.sourceRepository, fallbackTag, settings.maxManifestSize());
-        } else {
-            fallbackTag = null;
+            referrers = Parallel.join(fallback);
         }
         if (referrers.isEmpty()) {
             return;
@@ -200,7 +207,7 @@ public final class ArtifactCopier {
                 copyManifest(p, digest);
             }
         }
-        if (fallbackTag == null) {
+        if (listedByApi) {
             tagForDestinationsWithoutReferrersApi(p, subject, referrers.get());
         } else {
             Manifest index = referrers.get();
@@ -235,42 +242,6 @@ public final class ArtifactCopier {
             writer.putManifest(p.destRepository, tag, FallbackTag.INDEX_MEDIA_TYPE, index.get());
             p.log.add("tagged the referrers of " + subject + " as " + tag + " (fallback tag schema: the destination"
                     + " has no referrers API)");
-        }
-    }
-
-    private void copyBlob(Progress p, JsonNode descriptor) throws UpstreamException, BlobSourceException {
-        if (descriptor.isMissingNode() || !descriptor.hasNonNull("digest")) {
-            return;
-        }
-        String mediaType = descriptor.path("mediaType").asText("");
-        if (MediaTypes.NON_DISTRIBUTABLE_LAYERS.contains(mediaType)) {
-            p.log.add("blob " + descriptor.path("digest").asText() + " is non-distributable (" + mediaType
-                    + "): not copied");
-            return;
-        }
-        Digest digest = Digest.parse(descriptor.path("digest").asText());
-        long size = descriptor.path("size").asLong(-1);
-        checkStop(p.stopped);
-        OptionalLong there = destination.headBlob(p.destRepository, digest);
-        if (there.isPresent()) {
-            return;
-        }
-        String mountFrom = pushedTo.get(digest);
-        PushResult result = writer.pushBlob(p.destRepository, digest, size,
-                BlobSource.of(source, p.sourceRepository, digest),
-                settings.push().withMountFrom(mountFrom != null && !mountFrom.equals(p.destRepository) ? mountFrom
-                        : null).withHooks(bytes -> {
-                            settings.push().throttle().accept(bytes);
-                            p.sent.add(bytes);
-                        }, () -> p.stopped.getAsBoolean() || settings.push().stopped().getAsBoolean()));
-        pushedTo.putIfAbsent(digest, p.destRepository);
-        if (result.mounted()) {
-            p.log.add("mounted blob " + digest + " from " + mountFrom);
-        } else {
-            p.bytesSent += result.bytesSent();
-            p.blobsSent++;
-            p.log.add("pushed blob " + digest + " (" + size + " bytes" + (result.resumes() > 0 ? ", resumed "
-                    + result.resumes() + " times" : "") + ")");
         }
     }
 

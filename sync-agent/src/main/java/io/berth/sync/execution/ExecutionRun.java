@@ -74,13 +74,16 @@ final class ExecutionRun implements Runnable {
         }
         try {
             ReplicationEndpoints.Ends ends = endpoints.of(policy);
-            List<Planned> tasks = new ArrayList<>();
+            List<PlannedTask> plan = new ArrayList<>();
             if (scope.isEverything()) {
-                new Planner(policy, ends.source()).plan(task -> tasks.add(new Planned(store.addTask(executionId,
-                        task), task)));
+                new Planner(policy, ends.source()).plan(plan::add);
             } else {
-                new ScopedPlanner(policy, ends.source()).plan(scope.changes(), task -> tasks.add(new Planned(
-                        store.addTask(executionId, task), task)));
+                new ScopedPlanner(policy, ends.source()).plan(scope.changes(), plan::add);
+            }
+            List<Long> ids = store.addTasks(executionId, plan);
+            List<Planned> tasks = new ArrayList<>(plan.size());
+            for (int i = 0; i < plan.size(); i++) {
+                tasks.add(new Planned(ids.get(i), plan.get(i)));
             }
             Actions actions = new Actions(new ArtifactCopier(ends.source().reader(), ends.destination().reader(),
                     ends.destination().writer(), settings()), new ArtifactDeleter(ends.source().reader(),

@@ -12,6 +12,8 @@ import io.berth.sync.policy.Trigger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -130,6 +132,26 @@ public final class ExecutionStore {
             dao.addTasks(executionId, owner, 1);
             return dao.insertTask(executionId, task.sourceRepository(), task.sourceReference(),
                     task.destRepository(), task.destReference(), task.digest(), task.operation().wireName());
+        });
+    }
+
+    /**
+     * Stores a plan's tasks in one transaction, counted in its execution's total; their ids in the
+     * plan's order. (One transaction per task made planning 50 repositories take most of a second.)
+     */
+    List<Long> addTasks(long executionId, List<PlannedTask> tasks) {
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
+        return tx.inTransaction(h -> {
+            ExecutionDao dao = h.attach(ExecutionDao.class);
+            dao.addTasks(executionId, owner, tasks.size());
+            List<Long> ids = new ArrayList<>(tasks.size());
+            for (PlannedTask task : tasks) {
+                ids.add(dao.insertTask(executionId, task.sourceRepository(), task.sourceReference(),
+                        task.destRepository(), task.destReference(), task.digest(), task.operation().wireName()));
+            }
+            return ids;
         });
     }
 

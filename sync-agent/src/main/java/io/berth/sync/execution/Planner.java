@@ -5,6 +5,7 @@ import io.berth.store.error.RegistryException;
 import io.berth.store.upstream.Upstream;
 import io.berth.store.upstream.Upstream.TagPage;
 import io.berth.store.upstream.UpstreamException;
+import io.berth.store.upstream.UpstreamException.Kind;
 import io.berth.store.upstream.UpstreamWriter.CatalogPage;
 import io.berth.sync.filter.Decoration;
 import io.berth.sync.filter.FilterType;
@@ -17,6 +18,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -25,10 +31,13 @@ import java.util.function.Consumer;
  * kept by the name filters; their tags, kept by the tag filters; and, when the policy has label
  * filters, the artifacts whose labels pass. Labels are Berth's own: a label filter on a remote
  * source fails the plan (it could never select anything), saying so. Untagged artifacts are not
- * listed: the V2 API has no way to list them. Blocks on the network.
+ * listed: the V2 API has no way to list them. Blocks on the network; the tag lists of several
+ * repositories are asked for at once.
  */
 final class Planner {
     private static final int PAGE = 1000;
+    /** Repositories whose tags are listed at once. */
+    static final int PARALLEL_LISTINGS = 8;
 
     private final ReplicationPolicy policy;
     private final Filters filters;
@@ -47,12 +56,12 @@ final class Planner {
                     + source.name() + "' is another registry: labels are Berth's own, so remove the label filter or"
                     + " replicate from this Berth");
         }
-        for (String repository : repositories()) {
-            if (!filters.repositoryPasses(repository)) {
-                continue;
-            }
+        List<String> kept = repositories().stream().filter(filters::repositoryPasses).toList();
+        List<List<String>> tagLists = tagsOf(kept);
+        for (int i = 0; i < kept.size(); i++) {
+            String repository = kept.get(i);
             String destination = policy.destinationName(repository);
-            for (String tag : tags(repository)) {
+            for (String tag : tagLists.get(i)) {
                 if (!filters.tagPasses(tag)) {
                     continue;
                 }
@@ -99,6 +108,50 @@ final class Planner {
                     + " library/{nginx,redis}");
         }
         return List.copyOf(names);
+    }
+
+    /**
+     * The tags of each repository, in their order, listed {@value #PARALLEL_LISTINGS} repositories at
+     * a time: one round trip each, and a source of many small repositories is not listed one by one.
+     */
+    private List<List<String>> tagsOf(List<String> repositories) throws UpstreamException {
+        if (repositories.size() <= 1) {
+            List<List<String>> one = new ArrayList<>();
+            for (String repository : repositories) {
+                one.add(tags(repository));
+            }
+            return one;
+        }
+        Semaphore slots = new Semaphore(PARALLEL_LISTINGS);
+        List<Future<List<String>>> listings = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String repository : repositories) {
+                listings.add(threads.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return tags(repository);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            List<List<String>> lists = new ArrayList<>();
+            for (Future<List<String>> listing : listings) {
+                lists.add(listing.get());
+            }
+            return lists;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(Kind.UNREACHABLE, 0, null, "interrupted while listing the source's tags", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UpstreamException u) {
+                throw u;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("listing the source's tags failed", e.getCause());
+        }
     }
 
     private List<String> tags(String repository) throws UpstreamException {

@@ -70,14 +70,15 @@ class DestinationFaultsTest {
     void destinationStoppedMidTransfer_failsTheTasksNamingIt_keepsWhatWasCopied_andTheNextRunSendsOnlyWhatIsMissing()
             throws Exception {
         Pushed before = images.image("down/a", "v1", 1, 1, 20_000);
-        Pushed cut = images.image("down/b", "v1", 2, 2, BIG);
+        // An image's blobs go up side by side: its small layer arrives while the big one is still going.
+        Pushed cut = images.imageOfSizes("down/b", "v1", 2, 200_000, BIG);
         Pushed after = images.image("down/c", "v1", 3, 1, 20_000);
-        long policy = bench.policy("down", "down/**", 1024); // 6 MiB at 1 MiB/s: the second layer is still going
+        long policy = bench.policy("down", "down/**", 1024); // 3 MiB at 1 MiB/s: the big layer is still going
         long first = executions.start(policy, Trigger.Type.MANUAL).id();
         RegistryClient dst = destination.client();
-        FaultBench.await(() -> held(dst, "down/b", cut.layers().getFirst()), "the first big layer at the destination");
+        FaultBench.await(() -> held(dst, "down/b", cut.layers().getFirst()), "the small layer at the destination");
         long sentBefore = link.clientBytes();
-        FaultBench.await(() -> link.clientBytes() > sentBefore + 256 * 1024, "the second big layer under way");
+        FaultBench.await(() -> link.clientBytes() > sentBefore + 256 * 1024, "the big layer under way");
 
         link.down();
         destination.close();

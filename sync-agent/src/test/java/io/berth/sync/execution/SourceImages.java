@@ -36,6 +36,14 @@ final class SourceImages {
 
     /** An image of {@code layers} random layers of {@code layerSize} bytes, tagged {@code tag} (null: untagged). */
     Pushed image(String repository, String tag, long seed, int layers, int layerSize) throws Exception {
+        int[] sizes = new int[layers];
+        java.util.Arrays.fill(sizes, layerSize);
+        return imageOfSizes(repository, tag, seed, sizes);
+    }
+
+    /** An image of random layers of these sizes, in this order, tagged {@code tag} (null: untagged). */
+    Pushed imageOfSizes(String repository, String tag, long seed, int... layerSizes) throws Exception {
+        int layers = layerSizes.length;
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"seed\":" + seed + "}")
                 .getBytes(StandardCharsets.UTF_8);
         Digest configDigest = blob(repository, config);
@@ -43,12 +51,12 @@ final class SourceImages {
         List<Digest> layerDigests = new ArrayList<>();
         Random random = new Random(seed);
         for (int i = 0; i < layers; i++) {
-            byte[] layer = new byte[layerSize];
+            byte[] layer = new byte[layerSizes[i]];
             random.nextBytes(layer);
             Digest digest = blob(repository, layer);
             layerDigests.add(digest);
             layerJson.append(i == 0 ? "" : ",").append("{\"mediaType\":\"" + LAYER + "\",\"digest\":\"")
-                    .append(digest).append("\",\"size\":").append(layerSize).append('}');
+                    .append(digest).append("\",\"size\":").append(layerSizes[i]).append('}');
         }
         String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MANIFEST + "\",\"config\":{\"mediaType\":"
                 + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":"

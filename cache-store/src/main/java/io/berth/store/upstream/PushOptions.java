@@ -35,7 +35,7 @@ public record PushOptions(long chunkSize, long monolithicLimit, int maxResumes, 
     /** The smallest chunk Berth sends (the last one of a blob aside). */
     public static final long MIN_CHUNK_SIZE = 64 * 1024;
     /** The largest piece of a body handed to the HTTP client at once (and to the throttle). */
-    public static final int PIECE_SIZE = 32 * 1024;
+    public static final int PIECE_SIZE = 256 * 1024;
 
     public PushOptions {
         Objects.requireNonNull(resumeBackoff, "resumeBackoff");

@@ -263,7 +263,9 @@ class BlobUploadFaultsTest {
     @Test
     void stopWhileAChunkStreams_breaksItOff_andCancelsTheSession() throws Exception {
         AtomicLong throttled = new AtomicLong();
-        PushOptions options = chunked().withHooks(throttled::addAndGet, () -> throttled.get() > 100_000);
+        // one chunk of several pieces: the stop is seen after the first piece, inside the chunk
+        PushOptions options = chunked().withChunks(4L * PushOptions.PIECE_SIZE, 0)
+                .withHooks(throttled::addAndGet, () -> throttled.get() > 100_000);
 
         assertThrows(CancellationException.class, () -> push(options));
 

@@ -17,19 +17,34 @@ import io.berth.store.upstream.UpstreamException;
 import io.berth.store.upstream.UpstreamWriter;
 
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Pushes one planned image: into each target repository its blobs (a {@code HEAD} first; a mount
- * from a repository this import pushed the blob to; else streamed from the archive, hashed on the
- * way), then its manifests children first and its referrers after their subjects, and only then,
- * with everything present, its tags and fallback tags. A failure stops the image before any tag.
+ * Pushes one planned image: into each target repository its blobs, {@value #PARALLEL_BLOBS} at a
+ * time (a {@code HEAD} first; a mount from a repository this import pushed the blob to; else
+ * streamed from the archive, hashed on the way), then its manifests children first and its
+ * referrers after their subjects, and only then, with everything present, its tags and fallback
+ * tags. A failure stops the image before any tag (blobs already on their way finish first).
  */
 final class ImagePusher {
+    /**
+     * Blobs of an image pushed at once: one stream leaves the disk, both sides' hashing and the
+     * registry's writes partly idle (each waits on the other); three keep them busy without
+     * opening many sessions on the registry.
+     */
+    static final int PARALLEL_BLOBS = 3;
+
     private final ArchiveContent archive;
     private final Upstream reader;
     private final UpstreamWriter writer;
@@ -41,11 +56,11 @@ final class ImagePusher {
     private final ProgressCounter progress;
 
     private ImagePlan plan;
-    private int blobsPushed;
-    private int blobsPresent;
+    private final AtomicInteger blobsPushed = new AtomicInteger();
+    private final AtomicInteger blobsPresent = new AtomicInteger();
     private int manifestsPushed;
     private int tagsPushed;
-    private long sent;
+    private final AtomicLong sent = new AtomicLong();
 
     ImagePusher(ArchiveContent archive, Upstream reader, UpstreamWriter writer, String registry, PushOptions push,
                 boolean dryRun, ImportListener listener, Map<Digest, String> pushedTo, ProgressCounter progress) {
@@ -67,9 +82,7 @@ final class ImagePusher {
         image.targets().forEach(t -> repositories.add(t.repository()));
         try {
             for (String repository : repositories) {
-                for (Blob blob : image.blobs()) {
-                    blob(repository, blob);
-                }
+                blobs(repository, image.blobs());
                 for (Manifest m : image.manifests()) {
                     manifest(repository, m);
                 }
@@ -92,16 +105,56 @@ final class ImagePusher {
             throw new ImportException("image " + image.label() + ": the registry " + registry + " failed: "
                     + e.getMessage() + ". Nothing was tagged for this image; run the import again to continue", e);
         }
-        boolean changed = blobsPushed + manifestsPushed + tagsPushed > 0;
+        boolean changed = blobsPushed.get() + manifestsPushed + tagsPushed > 0;
         return new ImageResult(image.label(), image.targets(), changed ? Status.IMPORTED : Status.PRESENT,
-                blobsPushed, blobsPresent, manifestsPushed, tagsPushed, sent, null);
+                blobsPushed.get(), blobsPresent.get(), manifestsPushed, tagsPushed, sent.get(), null);
+    }
+
+    /**
+     * Pushes {@code blobs} into {@code repository} on up to {@value #PARALLEL_BLOBS} threads; after a
+     * failure no further blob is started, and the first failure is thrown once the others ended.
+     */
+    private void blobs(String repository, List<Blob> blobs) throws UpstreamException, ImportException {
+        Queue<Blob> left = new ConcurrentLinkedQueue<>(blobs);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            Blob next;
+            while (failure.get() == null && (next = left.poll()) != null) {
+                try {
+                    blob(repository, next);
+                } catch (UpstreamException | ImportException | RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        };
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 1; i < Math.min(PARALLEL_BLOBS, blobs.size()); i++) {
+            threads.add(Thread.ofVirtual().name("berth-import-blob").start(worker));
+        }
+        worker.run();
+        try {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, new ImportException("image " + plan.label() + ": the import was interrupted."
+                    + " Nothing was tagged for this image; run the import again to continue", e));
+        }
+        switch (failure.get()) {
+            case null -> { }
+            case UpstreamException e -> throw e;
+            case ImportException e -> throw e;
+            case RuntimeException e -> throw e;
+            default -> throw new IllegalStateException(failure.get());
+        }
     }
 
     private void blob(String repository, Blob blob) throws UpstreamException, ImportException {
         long size = blob.size() >= 0 ? blob.size() : blob.archiveSize();
         OptionalLong held = reader.headBlob(repository, blob.digest());
         if (held.isPresent()) {
-            blobsPresent++;
+            blobsPresent.incrementAndGet();
             done(size, Kind.BLOB, blob.digest().toString(), Action.PRESENT);
             return;
         }
@@ -121,14 +174,16 @@ final class ImagePusher {
                     + " damaged or truncated; write it again. Nothing was tagged for this image");
         }
         if (dryRun) {
-            blobsPushed++;
+            blobsPushed.incrementAndGet();
             done(size, Kind.BLOB, blob.digest().toString(), Action.WOULD_PUSH);
             return;
         }
         String elsewhere = pushedTo.get(blob.digest());
+        AtomicLong inFlight = new AtomicLong();
         PushOptions options = push.withMountFrom(elsewhere != null && !elsewhere.equals(repository) ? elsewhere : null)
                 .withHooks(bytes -> {
-                    sent += bytes;
+                    sent.addAndGet(bytes);
+                    inFlight.addAndGet(bytes);
                     progress.sent(bytes);
                 }, () -> Thread.currentThread().isInterrupted());
         BlobSource source = offset -> {
@@ -136,7 +191,6 @@ final class ImagePusher {
             in.skipNBytes(offset);
             return in;
         };
-        progress.blobStarting();
         UpstreamWriter.PushResult result;
         try {
             result = writer.pushBlob(repository, blob.digest(), size, source, options);
@@ -144,13 +198,11 @@ final class ImagePusher {
             throw new ImportException("image " + plan.label() + ": blob " + blob.digest() + " in " + archive.source()
                     + " is corrupt or unreadable (" + e.getMessage() + "): the archive is damaged; write it again."
                     + " Nothing was tagged for this image", e);
+        } finally {
+            progress.landed(inFlight.get());
         }
         pushedTo.putIfAbsent(blob.digest(), repository);
-        if (result.mounted()) {
-            blobsPresent++;
-        } else {
-            blobsPushed++;
-        }
+        (result.mounted() ? blobsPresent : blobsPushed).incrementAndGet();
         done(size, Kind.BLOB, blob.digest().toString(), result.mounted() ? Action.MOUNTED : Action.PUSHED);
     }
 
@@ -170,8 +222,9 @@ final class ImagePusher {
         }
         if (!dryRun) {
             writer.putManifest(repository, m.digest().toString(), m.mediaType(), m.bytes());
-            sent += m.bytes().length;
+            sent.addAndGet(m.bytes().length);
             progress.sent(m.bytes().length);
+            progress.landed(m.bytes().length);
         }
         manifestsPushed++;
         done(m.bytes().length, Kind.MANIFEST, m.digest().toString(), dryRun ? Action.WOULD_PUSH : Action.PUSHED);
@@ -210,7 +263,7 @@ final class ImagePusher {
 
     /** The outcome of an image that failed with {@code message}: what it had pushed before. */
     ImageResult failed(String message) {
-        return new ImageResult(plan.label(), plan.targets(), Status.FAILED, blobsPushed, blobsPresent,
-                manifestsPushed, 0, sent, message);
+        return new ImageResult(plan.label(), plan.targets(), Status.FAILED, blobsPushed.get(), blobsPresent.get(),
+                manifestsPushed, 0, sent.get(), message);
     }
 }

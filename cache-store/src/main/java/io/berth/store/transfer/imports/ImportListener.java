@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What an import tells as it goes, for progress bars or plain lines: the plan, each blob, manifest
  * and tag as it is pushed or found present, bytes as they are sent, and each image's outcome.
- * Called on the importing thread: be quick.
+ * {@link #step} and {@link #progress} are also called from the threads that push an image's blobs
+ * at once (never two {@link #progress} calls at a time): be quick, and thread-safe.
  */
 public interface ImportListener {
     /** Nothing told. */

@@ -2,7 +2,8 @@ package io.berth.store.transfer.imports;
 
 /**
  * Counts an import's bytes for its {@link ImportListener}: content dealt with (sent, or found
- * present) per image and overall, the part of the blob in flight, and bytes sent.
+ * present) per image and overall, the parts of the blobs in flight, and bytes sent. Safe to call
+ * from the threads that push an image's blobs at once.
  */
 final class ProgressCounter {
     private final ImportListener listener;
@@ -19,41 +20,41 @@ final class ProgressCounter {
         this.total = total;
     }
 
-    void imageStarted(String label, long bytes) {
+    synchronized void imageStarted(String label, long bytes) {
         image = label;
         imageTotal = bytes;
         imageDone = 0;
         inFlight = 0;
     }
 
-    void blobStarting() {
-        inFlight = 0;
-    }
-
     /** Bytes about to be sent (a resumed chunk's again). */
-    void sent(long bytes) {
+    synchronized void sent(long bytes) {
         sent += bytes;
         inFlight += bytes;
         tell();
     }
 
+    /** An item whose sending counted {@code bytes} in flight has ended, well or not. */
+    synchronized void landed(long bytes) {
+        inFlight = Math.max(0, inFlight - bytes);
+    }
+
     /** An item of {@code bytes} is done with. */
-    void done(String label, long bytes) {
-        inFlight = 0;
+    synchronized void done(String label, long bytes) {
         imageDone += bytes;
         done += bytes;
         tell();
     }
 
     /** A failed or finished image's bytes count as dealt with overall. */
-    void imageEnded() {
+    synchronized void imageEnded() {
         done += Math.max(0, imageTotal - imageDone);
         imageDone = imageTotal;
         inFlight = 0;
         tell();
     }
 
-    long sentSoFar() {
+    synchronized long sentSoFar() {
         return sent;
     }
 

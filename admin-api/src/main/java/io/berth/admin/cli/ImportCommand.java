@@ -4,6 +4,7 @@ import io.berth.store.transfer.archive.ArchiveContent;
 import io.berth.store.transfer.archive.ArchiveFormats;
 import io.berth.store.transfer.export.SourceRegistry;
 import io.berth.store.transfer.imports.ArchiveImporter;
+import io.berth.store.transfer.imports.ImportListener;
 import io.berth.store.transfer.imports.ImportRequest;
 import io.berth.store.transfer.imports.ImportResult;
 import io.berth.store.transfer.imports.ImportResult.Status;
@@ -26,6 +27,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +37,7 @@ import java.util.regex.Pattern;
  * [--project P] [--name REPO[:TAG]] [--keep-going] [--dry-run] SOURCE…}: pushes the images of bundles,
  * OCI layouts, {@code docker save} tarballs and skopeo {@code dir:} folders into any OCI registry
  * (a Berth or another) through its V2 API, as {@link ArchiveImporter} does. Prints plain progress
- * lines and a summary; exits with status 1 when any image or source failed.
+ * lines (bars on a terminal) and a summary; exits with status 1 when any image or source failed.
  */
 public final class ImportCommand extends Command {
     private static final Pattern NUMBERED_PART = Pattern.compile("(.+)\\.(\\d{3,})");
@@ -95,28 +97,47 @@ public final class ImportCommand extends Command {
                 throw new CliException("cannot use the registry " + url + ": " + e.getMessage());
             }
             ArchiveImporter importer = new ArchiveImporter(client, client.writer(), registry, PushOptions.defaults());
-            ImportLines lines = new ImportLines(out, request.dryRun());
+            ImportBars bars = bars(request.dryRun());
+            ImportListener listener = bars != null ? bars : new ImportLines(out, request.dryRun());
+            ImportLines lines = bars != null ? bars.lines() : (ImportLines) listener;
             List<ImportResult> results = new ArrayList<>();
             List<String> unreadable = new ArrayList<>();
             for (List<Path> source : sources(ns.getList("sources"))) {
                 try (ArchiveContent archive = ArchiveFormats.open(source)) {
-                    ImportResult result = importer.importArchive(archive, request, lines);
+                    ImportResult result = importer.importArchive(archive, request, listener);
                     results.add(result);
                     if (result.failed() && !request.keepGoing()) {
                         break;
                     }
                 } catch (IOException e) {
                     unreadable.add(source.getFirst() + ": " + e.getMessage());
-                    out.println("FAILED " + source.getFirst() + ": " + e.getMessage());
+                    String line = "FAILED " + source.getFirst() + ": " + e.getMessage();
+                    if (bars != null) {
+                        bars.note(line);
+                    } else {
+                        out.println(line);
+                    }
                     if (!request.keepGoing()) {
                         break;
                     }
                 }
             }
+            if (bars != null) {
+                bars.finish();
+            }
             summary(results, unreadable, request.dryRun(), lines);
         } finally {
             out.flush();
         }
+    }
+
+    /** Progress bars when standard output is a terminal that draws them (not embedded, not {@code TERM=dumb}); else null. */
+    private ImportBars bars(boolean dryRun) {
+        Map<String, String> env = System.getenv();
+        if (!terminal || !ProgressDisplay.isTerminal(System.console(), env)) {
+            return null;
+        }
+        return new ImportBars(ProgressDisplay.on(out, true, ProgressDisplay.terminalColumns(env)), dryRun);
     }
 
     private void summary(List<ImportResult> results, List<String> unreadable, boolean dryRun, ImportLines lines) {

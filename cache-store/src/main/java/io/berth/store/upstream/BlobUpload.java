@@ -50,7 +50,7 @@ final class BlobUpload {
         this.source = source;
         this.push = push;
         this.posts = posts;
-        this.at = HashCheckpoint.start(digest.algorithm());
+        this.at = HashCheckpoint.start(digest.algorithm(), push.checkSource());
     }
 
     PushResult run() throws UpstreamException, BlobSourceException {
@@ -119,7 +119,7 @@ final class BlobUpload {
     }
 
     private void sendWhole() throws UpstreamException, BlobSourceException {
-        at = HashCheckpoint.start(digest.algorithm());
+        at = HashCheckpoint.start(digest.algorithm(), push.checkSource());
         ChunkBodies blob = new ChunkBodies(source, 0, size, at, digest, push, options.idleTimeout());
         try {
             requests.putWhole(session, digest, blob, push);
@@ -130,7 +130,7 @@ final class BlobUpload {
 
     /** The blob in one POST; empty when the registry stored it, else where the session it opened stands. */
     private Optional<Status> postWhole() throws UpstreamException, BlobSourceException {
-        ChunkBodies blob = new ChunkBodies(source, 0, size, HashCheckpoint.start(digest.algorithm()), digest, push,
+        ChunkBodies blob = new ChunkBodies(source, 0, size, HashCheckpoint.start(digest.algorithm(), push.checkSource()), digest, push,
                 options.idleTimeout());
         Optional<Status> answer;
         try {
@@ -202,7 +202,7 @@ final class BlobUpload {
             requests.cancel(session);
         }
         session = requests.open(null, null).orElseThrow();
-        at = HashCheckpoint.start(digest.algorithm());
+        at = HashCheckpoint.start(digest.algorithm(), push.checkSource());
     }
 
     private static boolean resumable(UpstreamException e) {

@@ -10,7 +10,8 @@ import java.security.MessageDigest;
  * The hash of a blob's first {@link #offset} bytes, as far as an upload has got with the registry.
  * When an upload resumes where the registry stands (which may be inside the chunk that failed, or
  * behind it), the hash is brought there by reading, not sending, the bytes between: from this
- * checkpoint when the registry is ahead of it, from the start otherwise.
+ * checkpoint when the registry is ahead of it, from the start otherwise. An unhashed checkpoint
+ * ({@link PushOptions#checkSource} off) keeps the offset alone: nothing is read to move it.
  */
 final class HashCheckpoint {
     private static final int BUFFER = 64 * 1024;
@@ -27,7 +28,12 @@ final class HashCheckpoint {
 
     /** No bytes hashed yet. */
     static HashCheckpoint start(Digest.Algorithm algorithm) {
-        return new HashCheckpoint(algorithm, 0, algorithm.newHasher());
+        return start(algorithm, true);
+    }
+
+    /** No bytes hashed yet; when not {@code hashed}, none ever are (the registry alone checks the digest). */
+    static HashCheckpoint start(Digest.Algorithm algorithm, boolean hashed) {
+        return new HashCheckpoint(algorithm, 0, hashed ? algorithm.newHasher() : null);
     }
 
     /** The hash of the first {@code offset} bytes, as {@code state} holds it (copied). */
@@ -39,7 +45,7 @@ final class HashCheckpoint {
         return offset;
     }
 
-    /** A copy of the hash's state, to go on from. */
+    /** A copy of the hash's state, to go on from; null when unhashed. */
     MessageDigest state() {
         return copy(state);
     }
@@ -48,6 +54,9 @@ final class HashCheckpoint {
     HashCheckpoint advanceTo(long target, BlobSource source) throws BlobSourceException {
         if (target == offset) {
             return this;
+        }
+        if (state == null) {
+            return new HashCheckpoint(algorithm, target, null);
         }
         HashCheckpoint from = target > offset ? this : start(algorithm);
         MessageDigest hash = from.state();
@@ -73,6 +82,9 @@ final class HashCheckpoint {
     }
 
     static MessageDigest copy(MessageDigest digest) {
+        if (digest == null) {
+            return null;
+        }
         try {
             return (MessageDigest) digest.clone();
         } catch (CloneNotSupportedException e) {

@@ -29,9 +29,12 @@ import java.util.function.LongConsumer;
  *                        says true the push stops with a {@link java.util.concurrent.CancellationException}
  *                        and its session is cancelled. An answer the registry is still computing is
  *                        waited for (up to the request's timeout) unless the pushing thread is interrupted
+ * @param checkSource     whether the bytes read from the source are hashed on the way and checked
+ *                        against the digest before the last of them is sent (see {@link #withoutSourceCheck})
  */
 public record PushOptions(long chunkSize, long monolithicLimit, int maxResumes, Duration resumeBackoff,
-                          long minimumRate, String mountFrom, LongConsumer throttle, BooleanSupplier stopped) {
+                          long minimumRate, String mountFrom, LongConsumer throttle, BooleanSupplier stopped,
+                          boolean checkSource) {
     /** The smallest chunk Berth sends (the last one of a blob aside). */
     public static final long MIN_CHUNK_SIZE = 64 * 1024;
     /** The largest piece of a body handed to the HTTP client at once (and to the throttle). */
@@ -55,22 +58,22 @@ public record PushOptions(long chunkSize, long monolithicLimit, int maxResumes, 
      */
     public static PushOptions defaults() {
         return new PushOptions(16L << 20, 8L << 20, 5, Duration.ofSeconds(1), 16 * 1024, null, bytes -> { },
-                () -> false);
+                () -> false, true);
     }
 
     public PushOptions withChunks(long chunk, long monolithicBelow) {
         return new PushOptions(chunk, monolithicBelow, maxResumes, resumeBackoff, minimumRate, mountFrom, throttle,
-                stopped);
+                stopped, checkSource);
     }
 
     public PushOptions withResumes(int resumes, Duration firstBackoff) {
         return new PushOptions(chunkSize, monolithicLimit, resumes, firstBackoff, minimumRate, mountFrom, throttle,
-                stopped);
+                stopped, checkSource);
     }
 
     public PushOptions withMinimumRate(long bytesPerSecond) {
         return new PushOptions(chunkSize, monolithicLimit, maxResumes, resumeBackoff, bytesPerSecond, mountFrom,
-                throttle, stopped);
+                throttle, stopped, checkSource);
     }
 
     /** Mounts from {@code repository} (of the same registry) first; null: no mount. */
@@ -79,12 +82,22 @@ public record PushOptions(long chunkSize, long monolithicLimit, int maxResumes, 
             RepositoryName.parse(repository);
         }
         return new PushOptions(chunkSize, monolithicLimit, maxResumes, resumeBackoff, minimumRate, repository,
-                throttle, stopped);
+                throttle, stopped, checkSource);
+    }
+
+    /**
+     * The blob's bytes are not hashed on the way: the registry's own digest check (which every
+     * registry makes before it commits an upload) is the only one. For sources read once from local
+     * disk, where a second hash costs a core's time and catches nothing the registry would not.
+     */
+    public PushOptions withoutSourceCheck() {
+        return new PushOptions(chunkSize, monolithicLimit, maxResumes, resumeBackoff, minimumRate, mountFrom, throttle,
+                stopped, false);
     }
 
     /** The pushing task's hooks: its bandwidth throttle and its stop. */
     public PushOptions withHooks(LongConsumer bytesAboutToBeSent, BooleanSupplier stop) {
         return new PushOptions(chunkSize, monolithicLimit, maxResumes, resumeBackoff, minimumRate, mountFrom,
-                bytesAboutToBeSent, stop);
+                bytesAboutToBeSent, stop, checkSource);
     }
 }

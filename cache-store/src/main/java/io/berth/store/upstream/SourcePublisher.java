@@ -52,7 +52,8 @@ final class SourcePublisher implements HttpRequest.BodyPublisher {
     private int reopens;
 
     /**
-     * @param start      the hash of the blob's bytes before {@code offset} (copied, not changed)
+     * @param start      the hash of the blob's bytes before {@code offset} (copied, not changed); null: the
+     *                   bytes are not hashed, the registry alone checks them ({@link PushOptions#checkSource})
      * @param blobDigest the blob's digest when this body ends the blob (it is then checked), else null
      */
     SourcePublisher(BlobSource source, long offset, long length, MessageDigest start, Digest blobDigest,
@@ -147,10 +148,12 @@ final class SourcePublisher implements HttpRequest.BodyPublisher {
                 int piece = (int) Math.min(PushOptions.PIECE_SIZE, length - done);
                 options.throttle().accept(piece);
                 byte[] bytes = read(piece, done);
-                hasher.update(bytes);
+                if (hasher != null) {
+                    hasher.update(bytes);
+                }
                 done += piece;
                 if (done == length) {
-                    if (blobDigest != null) {
+                    if (blobDigest != null && hasher != null) {
                         checkDigest();
                     }
                     endState = HashCheckpoint.copy(hasher);

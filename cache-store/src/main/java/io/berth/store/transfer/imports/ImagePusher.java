@@ -180,7 +180,10 @@ final class ImagePusher {
         }
         String elsewhere = pushedTo.get(blob.digest());
         AtomicLong inFlight = new AtomicLong();
+        // The archive is read once and not hashed here: the registry checks every blob's digest
+        // before it commits it (one hash, not two), and a mismatch fails the image below.
         PushOptions options = push.withMountFrom(elsewhere != null && !elsewhere.equals(repository) ? elsewhere : null)
+                .withoutSourceCheck()
                 .withHooks(bytes -> {
                     sent.addAndGet(bytes);
                     inFlight.addAndGet(bytes);
@@ -195,15 +198,24 @@ final class ImagePusher {
         try {
             result = writer.pushBlob(repository, blob.digest(), size, source, options);
         } catch (BlobSourceException e) {
-            throw new ImportException("image " + plan.label() + ": blob " + blob.digest() + " in " + archive.source()
-                    + " is corrupt or unreadable (" + e.getMessage() + "): the archive is damaged; write it again."
-                    + " Nothing was tagged for this image", e);
+            throw corrupt(blob, e.getMessage(), e);
+        } catch (UpstreamException e) {
+            if (e.registryCode().filter(c -> c.equals("DIGEST_INVALID") || c.equals("SIZE_INVALID")).isPresent()) {
+                throw corrupt(blob, "the registry found that its bytes are not that blob: " + e.getMessage(), e);
+            }
+            throw e;
         } finally {
             progress.landed(inFlight.get());
         }
         pushedTo.putIfAbsent(blob.digest(), repository);
         (result.mounted() ? blobsPresent : blobsPushed).incrementAndGet();
         done(size, Kind.BLOB, blob.digest().toString(), result.mounted() ? Action.MOUNTED : Action.PUSHED);
+    }
+
+    private ImportException corrupt(Blob blob, String why, Exception cause) {
+        return new ImportException("image " + plan.label() + ": blob " + blob.digest() + " in " + archive.source()
+                + " is corrupt or unreadable (" + why + "): the archive is damaged; write it again."
+                + " Nothing was tagged for this image", cause);
     }
 
     private void manifest(String repository, Manifest m) throws UpstreamException, ImportException {

@@ -38,7 +38,8 @@ public record ExportPlan(List<PlannedImage> images, List<Entry> manifests, List<
      * One image of the bundle: its descriptor entry (with {@code bytes} still 0) and the names
      * {@code index.json} gives it.
      *
-     * @param refName       {@code org.opencontainers.image.ref.name}: the tag, or null for a digest selection
+     * @param refName       {@code org.opencontainers.image.ref.name}: the full reference of a tag
+     *                      ({@code host/repo:tag}), or null for a digest selection
      * @param containerdName {@code io.containerd.image.name}: the full reference, source registry included
      */
     public record PlannedImage(BundleDescriptor.Image image, String refName, String containerdName) {

@@ -180,7 +180,7 @@ final class ExportPlanner {
             BundleDescriptor.Image entry = new BundleDescriptor.Image(name, image.repository(), image.tag(),
                     image.digest().toString(), topMediaType, manifests.get(image.digest()).size(), childPlatforms,
                     children, found, fallbackTags, bytes);
-            return new PlannedImage(entry, image.tag(), name);
+            return new PlannedImage(entry, image.tag() == null ? null : name, name);
         }
     }
 

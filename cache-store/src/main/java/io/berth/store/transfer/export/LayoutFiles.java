@@ -11,10 +11,12 @@ import java.util.List;
 
 /**
  * The OCI image layout's own files: {@code oci-layout}, and {@code index.json} with one entry per
- * exported image, annotated with {@code org.opencontainers.image.ref.name} (the tag, which
- * {@code skopeo copy oci-archive:FILE:TAG} looks up) and {@code io.containerd.image.name} (the full
- * reference, source registry included, which {@code ctr import} and {@code docker load} name the
- * image by). An image exported by digest has no ref.name. Referrers are not listed in it (a reader
+ * exported image, annotated with {@code org.opencontainers.image.ref.name} and
+ * {@code io.containerd.image.name}, both the full reference, source registry included
+ * ({@code host/repo:tag}; the annotation's grammar allows {@code :} and {@code /}): {@code ctr import}
+ * and {@code docker load} name the image by the second, {@code skopeo copy oci-archive:FILE:REF}
+ * looks up the first, and a bare tag would be ambiguous in a bundle of several repositories
+ * tagged alike. An image exported by digest has no ref.name. Referrers are not listed in it (a reader
  * that takes every entry for an image would stumble on them): the descriptor lists them.
  */
 final class LayoutFiles {

@@ -113,10 +113,11 @@ class ExportBundleTest {
         assertEquals(2, layoutIndex.path("manifests").size());
         JsonNode first = layoutIndex.path("manifests").get(0);
         assertEquals(index.digest().toString(), first.path("digest").asText());
-        assertEquals("1.0", first.path("annotations").path("org.opencontainers.image.ref.name").asText());
+        assertEquals(source.host() + "/team/app:1.0", first.path("annotations").path("org.opencontainers.image.ref.name")
+                .asText(), "the full reference: a bare tag would be ambiguous across repositories");
         assertEquals(source.host() + "/team/app:1.0", first.path("annotations").path("io.containerd.image.name").asText());
-        assertEquals("2.1", layoutIndex.path("manifests").get(1).path("annotations")
-                .path("org.opencontainers.image.ref.name").asText());
+        assertTrue(layoutIndex.path("manifests").get(1).path("annotations")
+                .path("org.opencontainers.image.ref.name").asText().endsWith(":2.1"));
 
         BundleDescriptor inside = BundleDescriptor.read(new java.io.ByteArrayInputStream(tar.files()
                 .get("berth-bundle.json")), "inside");
@@ -180,12 +181,12 @@ class ExportBundleTest {
         Path bundle = out.resolve("bundle.tar");
         export(both("bundle.tar").withReferrers(true));
         Path toolDir = out.resolve("tool");
-        assertEquals(0, run(List.of(skopeo, "--insecure-policy", "copy", "oci-archive:" + bundle + ":2.1",
+        assertEquals(0, run(List.of(skopeo, "--insecure-policy", "copy", "oci-archive:" + bundle + ":" + source.host() + "/team/tool:2.1",
                 "dir:" + toolDir)));
         assertEquals(tool.digest(), Digest.sha256(Files.readAllBytes(toolDir.resolve("manifest.json"))));
         Path armDir = out.resolve("arm");
         assertEquals(0, run(List.of(skopeo, "--insecure-policy", "--override-os", "linux", "--override-arch", "arm64",
-                "copy", "oci-archive:" + bundle + ":1.0", "dir:" + armDir)));
+                "copy", "oci-archive:" + bundle + ":" + source.host() + "/team/app:1.0", "dir:" + armDir)));
         assertEquals(arm.digest(), Digest.sha256(Files.readAllBytes(armDir.resolve("manifest.json"))));
         assertTrue(Files.exists(armDir.resolve(Digest.sha256(TestImages.BASE_LAYER).hex())));
     }

@@ -17,6 +17,8 @@ import io.berth.admin.events.EventsManager;
 import io.berth.admin.health.DatabaseHealthCheck;
 import io.berth.admin.health.DiskSpaceHealthCheck;
 import io.berth.admin.health.StorageHealthCheck;
+import io.berth.admin.imports.ImportJobs;
+import io.berth.admin.imports.ImportSpool;
 import io.berth.admin.proxy.ProxyMetrics;
 import io.berth.admin.proxy.UpstreamMetrics;
 import io.berth.admin.replication.BerthReplicationEndpoints;
@@ -213,13 +215,24 @@ public final class BerthApplication extends Application<BerthConfiguration> {
             proxy.forget(project);
         };
         ProxyCaches caches = new ProxyCaches(registry.transactions());
+        ImportJobs imports = new ImportJobs(new ImportSpool(paths.root()), gateway::port, clock);
+        env.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void stop() {
+                imports.close(); // before the gateway stops: managed objects stop in reverse order
+            }
+        });
         if (identity != null) {
             AdminApi.register(env.jersey(), registry.inventory(), registry.labels(), identity,
-                    config.auth.projectCreation, config.auth.selfRegistration, audit, caches, preheats, clock,
+                    config.auth.projectCreation, config.auth.selfRegistration, audit, caches, preheats, imports, clock,
                     projectChanged);
         } else {
             AdminApi.registerOpen(env.jersey(), registry.inventory(), registry.labels(), registry.transactions(), clock,
-                    caches, preheats, projectChanged);
+                    caches, preheats, imports, projectChanged);
         }
         AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
         Policies policies = new Policies(registry.transactions(), clock);

@@ -1,5 +1,7 @@
 package io.berth.admin.api;
 
+import io.berth.admin.imports.ImportJobs;
+
 import io.berth.admin.api.access.OpenAccessFilter;
 import io.berth.admin.api.access.ProjectAccess;
 import io.berth.admin.api.access.SignInFilter;
@@ -54,7 +56,7 @@ public final class AdminApi {
      */
     public static void register(JerseyEnvironment jersey, Inventory inventory, Labels labels, Identity identity,
                                 Grants.ProjectCreation creation, boolean selfRegistration, AuditLog audit,
-                                ProxyCaches caches, PreheatJobs preheats, Clock clock,
+                                ProxyCaches caches, PreheatJobs preheats, ImportJobs imports, Clock clock,
                                 Consumer<String> projectChanged) {
         registerErrorMappers(jersey);
         jersey.register(new SignInFilter(identity.authenticator(), identity.tokens()));
@@ -66,6 +68,7 @@ public final class AdminApi {
         jersey.register(new ProxyCacheResource(caches, access, clock));
         jersey.register(new PreheatResource(preheats, access, clock));
         jersey.register(new PreheatJobResource(preheats, access));
+        jersey.register(new ImportsResource(imports, access, true));
         jersey.register(new MembersResource(members, access));
         jersey.register(new UsersResource(identity.users(), selfRegistration));
         jersey.register(new RobotsResource(identity.robots(), access));
@@ -80,7 +83,7 @@ public final class AdminApi {
      * @param projectChanged as for {@link #register}
      */
     public static void registerOpen(JerseyEnvironment jersey, Inventory inventory, Labels labels, Transactions tx,
-                                    Clock clock, ProxyCaches caches, PreheatJobs preheats,
+                                    Clock clock, ProxyCaches caches, PreheatJobs preheats, ImportJobs imports,
                                     Consumer<String> projectChanged) {
         registerErrorMappers(jersey);
         jersey.register(new OpenAccessFilter());
@@ -92,6 +95,7 @@ public final class AdminApi {
         jersey.register(new ProxyCacheResource(caches, access, clock));
         jersey.register(new PreheatResource(preheats, access, clock));
         jersey.register(new PreheatJobResource(preheats, access));
+        jersey.register(new ImportsResource(imports, access, false));
     }
 
     /**

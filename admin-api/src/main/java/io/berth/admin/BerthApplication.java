@@ -194,6 +194,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         }
         GatewayManager gateway = new GatewayManager(gatewayConfig, registry, access, mirrors, tokenRoutes,
                 env.metrics());
+        LocalRegistry localRegistry = new LocalRegistry(gatewayConfig, gateway::port);
         env.lifecycle().manage(gateway);
         long sweepSeconds = Math.max(60, Math.min(600, uploadExpiry.toSeconds() / 4));
         env.lifecycle().manage(new UploadJanitorManager(registry.janitor(), sweepSeconds));
@@ -215,7 +216,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
             proxy.forget(project);
         };
         ProxyCaches caches = new ProxyCaches(registry.transactions());
-        ImportJobs imports = new ImportJobs(new ImportSpool(paths.root()), gateway::port, clock);
+        ImportJobs imports = new ImportJobs(new ImportSpool(paths.root()), localRegistry, clock);
         env.lifecycle().manage(new Managed() {
             @Override
             public void start() {
@@ -236,7 +237,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         }
         AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
         Policies policies = new Policies(registry.transactions(), clock);
-        Executions executions = replication(registry, policies, endpoints, upstreams, gateway, identity, paths, clock,
+        Executions executions = replication(registry, policies, endpoints, upstreams, localRegistry, identity, paths, clock,
                 env);
         AdminApi.registerReplication(env.jersey(), policies, executions);
         env.lifecycle().manage(new ReplicationTriggers(dataSource, registry.transactions(), policies, executions,
@@ -290,11 +291,11 @@ public final class BerthApplication extends Application<BerthConfiguration> {
      * first execution. Managed after the gateway, so executions stop (and are marked failed) first.
      */
     private static Executions replication(Registry registry, Policies policies, RegistryEndpoints endpoints,
-                                          UpstreamFactory upstreams, GatewayManager gateway, Identity identity,
+                                          UpstreamFactory upstreams, LocalRegistry localRegistry, Identity identity,
                                           StoragePaths paths, Clock clock, Environment env) {
         Supplier<Credential> credential = identity == null ? () -> null
                 : () -> ReplicationRobot.ensure(identity.robots(), paths.root());
-        BerthReplicationEndpoints sides = new BerthReplicationEndpoints(endpoints, upstreams, gateway::port,
+        BerthReplicationEndpoints sides = new BerthReplicationEndpoints(endpoints, upstreams, localRegistry,
                 credential, registry.transactions());
         Executions executions = new Executions(new ExecutionStore(registry.transactions(), clock,
                 "berth-" + UUID.randomUUID()), policies, sides, Executions.Options.defaults(), clock);

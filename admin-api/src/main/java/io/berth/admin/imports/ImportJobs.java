@@ -1,5 +1,6 @@
 package io.berth.admin.imports;
 
+import io.berth.admin.LocalRegistry;
 import io.berth.store.transfer.archive.ArchiveContent;
 import io.berth.store.transfer.archive.ArchiveFormats;
 import io.berth.store.transfer.imports.ArchiveImporter;
@@ -14,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,13 +23,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * The server-side imports: each spooled archive is imported on a virtual thread of its own, through
- * this Berth's registry port on 127.0.0.1 with the caller's own credentials, so that the pushes go
+ * this Berth's registry port ({@link LocalRegistry}) with the caller's own credentials, so that the pushes go
  * through the gateway's push path (authentication, roles, audit, events, replication triggers) as
  * any client's do. The spooled file is deleted when its job ends. Jobs live in memory (the last
  * {@value #KEPT} finished ones are kept; a restart forgets them, and an import cut short by a
@@ -40,16 +39,16 @@ public final class ImportJobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImportJobs.class);
 
     private final ImportSpool spool;
-    private final IntSupplier registryPort;
+    private final LocalRegistry registry;
     private final Clock clock;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, ImportJob> jobs = new ConcurrentHashMap<>();
     private final List<Thread> running = new ArrayList<>();
 
-    /** @param registryPort the gateway's port, asked when a job starts */
-    public ImportJobs(ImportSpool spool, IntSupplier registryPort, Clock clock) {
+    /** @param registry this Berth's registry port, which the imported images are pushed to */
+    public ImportJobs(ImportSpool spool, LocalRegistry registry, Clock clock) {
         this.spool = spool;
-        this.registryPort = registryPort;
+        this.registry = registry;
         this.clock = clock;
     }
 
@@ -77,9 +76,7 @@ public final class ImportJobs implements AutoCloseable {
 
     private void run(ImportJob job, ImportSpool.Spooled archive, ArchiveContent content, ImportRequest request,
                      Credential credential) {
-        RegistryEndpoint self = new RegistryEndpoint(-1, "this Berth", RegistryEndpoint.Type.V2,
-                List.of(URI.create("http://127.0.0.1:" + registryPort.getAsInt())), false, null, credential,
-                "a server-side import");
+        RegistryEndpoint self = registry.endpoint("this Berth", credential, "a server-side import");
         try (content; RegistryClient client = new RegistryClient(self, UpstreamClients.Options.defaults())) {
             ArchiveImporter importer = new ArchiveImporter(client, client.writer(), "this Berth", PushOptions.defaults());
             ImportResult result = importer.importArchive(content, request, job);

@@ -1,5 +1,6 @@
 package io.berth.admin.replication;
 
+import io.berth.admin.LocalRegistry;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.Transactions;
@@ -13,14 +14,11 @@ import io.berth.store.upstream.UpstreamFactory;
 import io.berth.sync.execution.ReplicationEndpoints;
 import io.berth.sync.policy.ReplicationPolicy;
 
-import java.net.URI;
-import java.util.List;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
  * The two sides of a policy in a running Berth: a registry endpoint through the shared upstream
- * clients, and this Berth itself through a client of its own registry port on 127.0.0.1, signed in
+ * clients, and this Berth itself through a client of its own registry port ({@link LocalRegistry}), signed in
  * with the replication agent's credential (none with authentication off), so that what replication
  * pushes here goes through the gateway's push path (access, events, audit) like any push. The self
  * client is made on first use, once the gateway listens.
@@ -31,20 +29,20 @@ public final class BerthReplicationEndpoints implements ReplicationEndpoints, Au
 
     private final RegistryEndpoints endpoints;
     private final UpstreamFactory upstreams;
-    private final IntSupplier registryPort;
+    private final LocalRegistry registry;
     private final Supplier<Credential> credential;
     private final LabelLookup labels;
     private volatile RegistryClient self;
 
     /**
-     * @param registryPort the gateway's port, asked on first use
-     * @param credential   what the agent signs in to this Berth with (null from it: none), asked on first use
+     * @param registry   this Berth's registry port, reached on first use
+     * @param credential what the agent signs in to this Berth with (null from it: none), asked on first use
      */
-    public BerthReplicationEndpoints(RegistryEndpoints endpoints, UpstreamFactory upstreams, IntSupplier registryPort,
+    public BerthReplicationEndpoints(RegistryEndpoints endpoints, UpstreamFactory upstreams, LocalRegistry registry,
                                      Supplier<Credential> credential, Transactions tx) {
         this.endpoints = endpoints;
         this.upstreams = upstreams;
-        this.registryPort = registryPort;
+        this.registry = registry;
         this.credential = credential;
         this.labels = new LocalLabels(tx);
     }
@@ -74,9 +72,8 @@ public final class BerthReplicationEndpoints implements ReplicationEndpoints, Au
             synchronized (this) {
                 client = self;
                 if (client == null) {
-                    RegistryEndpoint here = new RegistryEndpoint(-1, THIS_BERTH, RegistryEndpoint.Type.V2,
-                            List.of(URI.create("http://127.0.0.1:" + registryPort.getAsInt())), false, null,
-                            credential.get(), "replication's own client of this Berth");
+                    RegistryEndpoint here = registry.endpoint(THIS_BERTH, credential.get(),
+                            "replication's own client of this Berth");
                     client = new RegistryClient(here, UpstreamClients.Options.defaults());
                     self = client;
                 }

@@ -37,6 +37,8 @@ public final class ApiApp {
 
     public final Path data = BerthApplicationTest.tempDir();
     public final int registryPort = BerthApplicationTest.freePort();
+    /** Whether the registry port speaks TLS (a self-signed certificate for 127.0.0.1). */
+    public final boolean tls;
     public final DropwizardAppExtension<BerthConfiguration> extension;
 
     public ApiApp(ConfigOverride... overrides) {
@@ -45,9 +47,19 @@ public final class ApiApp {
 
     /** The application reaching upstream registries through {@code upstreams} (null: as it ships). */
     public ApiApp(UpstreamFactory upstreams, ConfigOverride... overrides) {
+        this(upstreams, false, overrides);
+    }
+
+    private ApiApp(UpstreamFactory upstreams, boolean tls, ConfigOverride... overrides) {
+        this.tls = tls;
         List<ConfigOverride> all = new ArrayList<>(Arrays.asList(BerthApplicationTest.quickStartOverrides(data,
                 registryPort)));
         all.add(ConfigOverride.config("auth.passwordCost", "4"));
+        if (tls) {
+            SelfSignedCertificate certificate = SelfSignedCertificate.forLoopback(data.resolve("tls"));
+            all.add(ConfigOverride.config("registry.tlsCertFile", certificate.cert().toString()));
+            all.add(ConfigOverride.config("registry.tlsKeyFile", certificate.key().toString()));
+        }
         all.addAll(Arrays.asList(overrides));
         String config = BerthApplicationTest.repoRoot().resolve("conf/berth.yml").toString();
         extension = new DropwizardAppExtension<>(new DropwizardTestSupport<>(BerthApplication.class, config,
@@ -57,6 +69,16 @@ public final class ApiApp {
                 return upstreams == null ? new BerthApplication() : new BerthApplication(upstreams);
             }
         });
+    }
+
+    /** The application with its registry port on HTTPS, as a production site runs it. */
+    public static ApiApp withTls(ConfigOverride... overrides) {
+        return new ApiApp(null, true, overrides);
+    }
+
+    /** The registry port's URL: {@code http://127.0.0.1:PORT}, or https with TLS. */
+    public String registryUrl() {
+        return (tls ? "https" : "http") + "://127.0.0.1:" + registryPort;
     }
 
     /** The API as nobody in particular. */

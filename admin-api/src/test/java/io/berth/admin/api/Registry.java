@@ -18,6 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The registry port of an {@link ApiApp}, for tests that need content in a project. */
 final class Registry {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** For an app with TLS: its certificate is self-signed, made for the test. */
+    private static final HttpClient HTTPS = HttpClient.newBuilder().sslContext(SelfSignedCertificate.trustingAll())
+            .build();
 
     private Registry() {
     }
@@ -38,7 +41,7 @@ final class Registry {
                 + sha256(config) + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":"
                 + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + sha256(layer) + "\",\"size\":"
                 + layer.length + "}]}";
-        HttpResponse<String> put = send(HttpRequest.newBuilder(uri(app, "/v2/" + repository + "/manifests/" + tag))
+        HttpResponse<String> put = send(app, HttpRequest.newBuilder(uri(app, "/v2/" + repository + "/manifests/" + tag))
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
                 .PUT(HttpRequest.BodyPublishers.ofString(manifest)));
@@ -48,7 +51,7 @@ final class Registry {
     /** Puts a manifest's bytes as {@code repository:reference}, signed in as given; the registry's answer. */
     static HttpResponse<String> putManifest(ApiApp app, String authorization, String repository, String reference,
                                             String mediaType, String manifest) {
-        return send(HttpRequest.newBuilder(uri(app, "/v2/" + repository + "/manifests/" + reference))
+        return send(app, HttpRequest.newBuilder(uri(app, "/v2/" + repository + "/manifests/" + reference))
                 .header("Authorization", authorization)
                 .header("Content-Type", mediaType)
                 .PUT(HttpRequest.BodyPublishers.ofString(manifest)));
@@ -61,16 +64,16 @@ final class Registry {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return send(request);
+        return send(app, request);
     }
 
     /** {@code GET /v2/} on the registry port with {@code authorization}: its status. */
     static int v2(ApiApp app, String authorization) {
-        return send(HttpRequest.newBuilder(uri(app, "/v2/")).header("Authorization", authorization)).statusCode();
+        return send(app, HttpRequest.newBuilder(uri(app, "/v2/")).header("Authorization", authorization)).statusCode();
     }
 
     private static void pushBlob(ApiApp app, String authorization, String repository, byte[] bytes) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(app, "/v2/" + repository
+        HttpResponse<String> response = send(app, HttpRequest.newBuilder(uri(app, "/v2/" + repository
                         + "/blobs/uploads/?digest=" + sha256(bytes)))
                 .header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
@@ -78,12 +81,12 @@ final class Registry {
     }
 
     private static URI uri(ApiApp app, String path) {
-        return URI.create("http://127.0.0.1:" + app.registryPort + path);
+        return URI.create(app.registryUrl() + path);
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
+    private static HttpResponse<String> send(ApiApp app, HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return (app.tls ? HTTPS : HTTP).send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -27,14 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The execution routes against a real registry: a push policy from this Berth to this same Berth
  * registered as an endpoint (as the admin), under another namespace, so that both sides go through
  * the gateway: the source side as the replication robot, the destination as the endpoint's
- * credential. Started, listed, read with its tasks and logs; a second run skips; a second start
+ * credential, both over HTTPS (the registry port serves TLS, as production sites run it). Started, listed, read with its tasks and logs; a second run skips; a second start
  * while one is active is refused; stop and bad input answer as documented. A platform filter copies
  * a multi-arch index unchanged into a Berth project that allows sparse indexes, and fails saying
  * why into one that does not.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ReplicationExecutionsApiTest {
-    private static final ApiApp APP = new ApiApp();
+    private static final ApiApp APP = ApiApp.withTls();
     static final DropwizardAppExtension<?> EXTENSION = APP.extension;
     private static final String EXECUTIONS = "/api/v1/replication/executions";
     private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -45,7 +45,7 @@ class ReplicationExecutionsApiTest {
     static void registerThisBerthAsAnEndpoint() throws Exception {
         String password = Files.readString(APP.data.resolve("initial-admin-password")).strip();
         Answer endpoint = APP.admin().post("/api/v1/registries", json("name", "itself", "type", "v2", "url",
-                "http://127.0.0.1:" + APP.registryPort, "credential", Map.of("username", "admin", "password",
+                APP.registryUrl(), "insecure", true, "credential", Map.of("username", "admin", "password",
                         password)));
         assertEquals(201, endpoint.status(), endpoint.toString());
         self = endpoint.json().get("id").asLong();

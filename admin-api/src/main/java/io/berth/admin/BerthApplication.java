@@ -296,7 +296,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         Supplier<Credential> credential = identity == null ? () -> null
                 : () -> ReplicationRobot.ensure(identity.robots(), paths.root());
         BerthReplicationEndpoints sides = new BerthReplicationEndpoints(endpoints, upstreams, localRegistry,
-                credential, registry.transactions());
+                credential, registry.transactions(), registry.repositories());
         Executions executions = new Executions(new ExecutionStore(registry.transactions(), clock,
                 "berth-" + UUID.randomUUID()), policies, sides, Executions.Options.defaults(), clock);
         env.lifecycle().manage(new Managed() {

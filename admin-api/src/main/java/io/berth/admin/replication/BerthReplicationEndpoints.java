@@ -1,6 +1,8 @@
 package io.berth.admin.replication;
 
 import io.berth.admin.LocalRegistry;
+import io.berth.store.content.InProcessUpstream;
+import io.berth.store.content.RepositoryResolver;
 import io.berth.store.error.ErrorCode;
 import io.berth.store.error.RegistryException;
 import io.berth.store.meta.Transactions;
@@ -18,10 +20,13 @@ import java.util.function.Supplier;
 
 /**
  * The two sides of a policy in a running Berth: a registry endpoint through the shared upstream
- * clients, and this Berth itself through a client of its own registry port ({@link LocalRegistry}), signed in
- * with the replication agent's credential (none with authentication off), so that what replication
- * pushes here goes through the gateway's push path (access, events, audit) like any push. The self
- * client is made on first use, once the gateway listens.
+ * clients, and this Berth itself. What replication writes here goes through a client of its own
+ * registry port ({@link LocalRegistry}), signed in with the replication agent's credential (none
+ * with authentication off), so that it takes the gateway's push path (access, events, audit) like
+ * any push; what it reads here (manifests, blobs, tags, referrers, the HEADs that compare) is read
+ * in process ({@link InProcessUpstream}), through the same content sources the gateway serves
+ * from, without the round trip through HTTP. The self client is made on first use, once the
+ * gateway listens.
  */
 public final class BerthReplicationEndpoints implements ReplicationEndpoints, AutoCloseable {
     /** The name this Berth goes by in execution logs and errors. */
@@ -32,6 +37,7 @@ public final class BerthReplicationEndpoints implements ReplicationEndpoints, Au
     private final LocalRegistry registry;
     private final Supplier<Credential> credential;
     private final LabelLookup labels;
+    private final RepositoryResolver repositories;
     private volatile RegistryClient self;
 
     /**
@@ -39,12 +45,13 @@ public final class BerthReplicationEndpoints implements ReplicationEndpoints, Au
      * @param credential what the agent signs in to this Berth with (null from it: none), asked on first use
      */
     public BerthReplicationEndpoints(RegistryEndpoints endpoints, UpstreamFactory upstreams, LocalRegistry registry,
-                                     Supplier<Credential> credential, Transactions tx) {
+                                     Supplier<Credential> credential, Transactions tx, RepositoryResolver repositories) {
         this.endpoints = endpoints;
         this.upstreams = upstreams;
         this.registry = registry;
         this.credential = credential;
         this.labels = new LocalLabels(tx);
+        this.repositories = repositories;
     }
 
     @Override
@@ -55,7 +62,7 @@ public final class BerthReplicationEndpoints implements ReplicationEndpoints, Au
     private Side side(Long endpointId) {
         if (endpointId == null) {
             RegistryClient client = self();
-            return new Side(THIS_BERTH, client, client.writer(), labels);
+            return new Side(THIS_BERTH, new InProcessUpstream(repositories, client), client.writer(), labels);
         }
         RegistryEndpoint endpoint = endpoints.get(endpointId);
         Upstream upstream = upstreams.of(endpoint);

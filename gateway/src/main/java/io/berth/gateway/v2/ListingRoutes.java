@@ -2,7 +2,6 @@ package io.berth.gateway.v2;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import io.berth.gateway.auth.Access;
 import io.berth.gateway.http.Exchange;
 import io.berth.gateway.http.Route;
@@ -11,6 +10,7 @@ import io.berth.store.Registry;
 import io.berth.store.oci.Descriptor;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.MediaTypes;
+import io.berth.store.oci.ReferrersIndex;
 import io.berth.store.oci.RepositoryName;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -89,22 +89,7 @@ final class ListingRoutes {
         ex.blocking(() -> {
             Page<Descriptor> page = registry.repositories().resolve(name).content()
                     .referrers(subject, artifactType, last, limit);
-            ObjectNode index = Json.object();
-            index.put("schemaVersion", 2);
-            index.put("mediaType", MediaTypes.OCI_INDEX);
-            ArrayNode manifests = index.putArray("manifests");
-            for (Descriptor d : page.items()) {
-                ObjectNode entry = manifests.addObject();
-                entry.put("mediaType", d.mediaType());
-                entry.put("digest", d.digest().toString());
-                entry.put("size", d.size());
-                if (d.artifactType() != null) {
-                    entry.put("artifactType", d.artifactType());
-                }
-                if (d.annotationsJson() != null) {
-                    entry.putRawValue("annotations", new RawValue(d.annotationsJson()));
-                }
-            }
+            ObjectNode index = ReferrersIndex.of(page.items());
             FullHttpResponse response = Json.response(HttpResponseStatus.OK, MediaTypes.OCI_INDEX, index);
             if (artifactType != null) {
                 response.headers().set("OCI-Filters-Applied", "artifactType");

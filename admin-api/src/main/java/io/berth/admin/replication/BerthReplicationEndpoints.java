@@ -62,7 +62,7 @@ public final class BerthReplicationEndpoints implements ReplicationEndpoints, Au
     private Side side(Long endpointId) {
         if (endpointId == null) {
             RegistryClient client = self();
-            return new Side(THIS_BERTH, new InProcessUpstream(repositories, client), client.writer(), labels);
+            return new Side(THIS_BERTH, new InProcessUpstream(repositories, client), client.writer(), labels, true);
         }
         RegistryEndpoint endpoint = endpoints.get(endpointId);
         Upstream upstream = upstreams.of(endpoint);

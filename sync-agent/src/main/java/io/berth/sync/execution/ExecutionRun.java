@@ -86,7 +86,7 @@ final class ExecutionRun implements Runnable {
                 tasks.add(new Planned(ids.get(i), plan.get(i)));
             }
             Actions actions = new Actions(new ArtifactCopier(ends.source().reader(), ends.destination().reader(),
-                    ends.destination().writer(), settings()), new ArtifactDeleter(ends.source().reader(),
+                    ends.destination().writer(), settings(ends.source())), new ArtifactDeleter(ends.source().reader(),
                     ends.destination().reader(), ends.destination().writer(), policy.override()));
             AtomicInteger failed = new AtomicInteger();
             AtomicInteger done = new AtomicInteger();
@@ -219,8 +219,8 @@ final class ExecutionRun implements Runnable {
         }
     }
 
-    private CopySettings settings() {
-        PushOptions push = options.push();
+    private CopySettings settings(ReplicationEndpoints.Side source) {
+        PushOptions push = source.verifiedReads() ? options.push().withoutSourceCheck() : options.push();
         LongConsumer throttle = bytes -> { };
         long limit = policy.bandwidthLimitKiBps() * 1024;
         if (limit > 0) {

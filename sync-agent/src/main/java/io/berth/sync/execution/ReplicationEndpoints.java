@@ -19,14 +19,22 @@ public interface ReplicationEndpoints {
     Ends of(ReplicationPolicy policy);
 
     /**
-     * One side: its reader, its writer (the catalog is on the writer), and, for this Berth only, its
-     * labels (labels are Berth's own: a remote source has none to filter by).
+     * One side: its reader, its writer (the catalog is on the writer), for this Berth only its labels
+     * (labels are Berth's own: a remote source has none to filter by), and whether its reader reads a
+     * store that checked every blob's digest as it took the blob in (this Berth's own): blobs copied
+     * from such a side are not hashed again on the way, since the destination checks the digest
+     * before it keeps a blob anyway; blobs from any other source are checked as they are read.
      */
-    record Side(String name, Upstream reader, UpstreamWriter writer, LabelLookup labels) {
+    record Side(String name, Upstream reader, UpstreamWriter writer, LabelLookup labels, boolean verifiedReads) {
         public Side {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(reader, "reader");
             Objects.requireNonNull(writer, "writer");
+        }
+
+        /** A side whose reads are checked on the way. */
+        public Side(String name, Upstream reader, UpstreamWriter writer, LabelLookup labels) {
+            this(name, reader, writer, labels, false);
         }
     }
 

@@ -173,11 +173,15 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f\n", b - a }'; }
 # peak resident memory (VmHWM) of a process, MiB; reset_hwm restarts that peak from now.
 hwm() { awk '/^VmHWM:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo ERR; }
+# cpu_s PID: the CPU seconds (user + system) that process has used so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.2f\n", ($12 + $13) / hz }' "/proc/$1/stat" 2>/dev/null || echo ERR; }
 reset_hwm() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || problem "cannot reset the peak RSS of pid $1"; }
 median() { tr ' ' '\n' | awk 'NF && $1 != "ERR"' | sort -g | awk '{ a[NR] = $1 } END {
   if (NR == 0) { print "ERR"; exit } m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
   printf (m >= 100 ? "%.0f\n" : m >= 10 ? "%.1f\n" : "%.2f\n"), m }'; }
 cell() { if [[ -z ${R[$1,$2]:-} ]]; then echo "-"; else median <<<"${R[$1,$2]}"; fi; }
+# delta A B: B - A, two decimals ("-" when either is not a number).
+delta() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) printf "%.2f", b - a; else print "-" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
 
 # print_problems: lists $W/problems, if any, and then exits 1.

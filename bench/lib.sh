@@ -75,26 +75,29 @@ bench_workdir() {
 }
 
 USED_PORTS=" "
-# take_port NAME: PORT[NAME] becomes a free port on 127.0.0.1 that no other NAME got.
+# take_port NAME: PORT[NAME] becomes a free port on 127.0.0.1 that no other NAME got, below the
+# kernel's ephemeral range, so that no client connection of the run takes it before the server binds.
 take_port() {
-  local p
-  for p in $(shuf -i 20000-45000 -n 200); do
+  local p low
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+  for p in $(shuf -i 10000-$((low > 12000 ? low - 1 : 45000)) -n 200); do
     [[ $USED_PORTS == *" $p "* ]] && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then USED_PORTS+="$p "; PORT[$1]=$p; return; fi
   done
   die "no free port"
 }
 
-# wait_http NAME PID URL: until URL answers 200/401 (60 s), or the process died.
+# wait_http NAME PID URL [LOG]: until URL answers 200/401 (60 s), or the process died; on failure the
+# last lines of $W/logs/LOG.log (LOG defaults to NAME).
 wait_http() {
-  local name=$1 pid=$2 url=$3 code i
+  local name=$1 pid=$2 url=$3 file="$W/logs/${4:-$1}.log" code i
   for i in $(seq 600); do
-    kill -0 "$pid" 2>/dev/null || { log "$name exited; last log lines:"; tail -n 30 "$W/logs/$name.log" >&2; return 1; }
+    kill -0 "$pid" 2>/dev/null || { log "$name exited; last log lines:"; tail -n 30 "$file" >&2; return 1; }
     code=$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$url" || true)
     [[ $code == 200 || $code == 401 ]] && return 0
     sleep 0.1
   done
-  log "$name did not answer $url within 60 s"; tail -n 30 "$W/logs/$name.log" >&2; return 1
+  log "$name did not answer $url within 60 s"; tail -n 30 "$file" >&2; return 1
 }
 
 # ---- test images --------------------------------------------------------------------------

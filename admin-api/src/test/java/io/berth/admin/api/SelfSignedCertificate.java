@@ -1,16 +1,14 @@
 package io.berth.admin.api;
 
 import io.berth.store.testing.Requirements;
+import io.berth.store.upstream.TlsContexts;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,24 +44,8 @@ record SelfSignedCertificate(Path cert, Path key) {
 
     /** A TLS context that accepts any server certificate. */
     static SSLContext trustingAll() {
-        TrustManager anything = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {anything}, null);
-            return context;
+            return TlsContexts.trustingEverything();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -30,9 +30,7 @@ public final class TlsContexts {
     static SSLContext forEndpoint(RegistryEndpoint endpoint) {
         try {
             if (endpoint.insecure()) {
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, new TrustManager[] {new TrustEverything()}, null);
-                return context;
+                return trustingEverything();
             }
             if (endpoint.caPem() == null || endpoint.caPem().isBlank()) {
                 return SSLContext.getDefault();
@@ -43,6 +41,16 @@ public final class TlsContexts {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JVM cannot set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A context that accepts any server certificate for any host: what "TLS verification off" means
+     * for an endpoint (and for a test's client of a server with a certificate made for the test).
+     */
+    public static SSLContext trustingEverything() throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new TrustEverything()}, null);
+        return context;
     }
 
     /**

@@ -286,9 +286,9 @@ public final class BerthApplication extends Application<BerthConfiguration> {
     }
 
     /**
-     * Replication executions, run by this instance: this Berth's side of a policy is reached through
-     * the gateway's own port as the replication robot (none with authentication off), made on the
-     * first execution. Managed after the gateway, so executions stop (and are marked failed) first.
+     * Replication executions, run by this instance: this Berth's side of a policy is written through
+     * the gateway's own port as the replication robot (none with authentication off; the client is
+     * made on the first execution) and read in process. Managed after the gateway, so executions stop (and are marked failed) first.
      */
     private static Executions replication(Registry registry, Policies policies, RegistryEndpoints endpoints,
                                           UpstreamFactory upstreams, LocalRegistry localRegistry, Identity identity,

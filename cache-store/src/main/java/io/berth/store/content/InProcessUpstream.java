@@ -34,8 +34,8 @@ import java.util.OptionalLong;
  */
 public final class InProcessUpstream implements Upstream {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The most referrers listed, as one page of the referrers API. */
-    private static final int REFERRERS = 1000;
+    /** The most entries one listing returns: a tag page asked without a limit, the referrers (one API page). */
+    private static final int PAGE = 1000;
 
     private final RepositoryResolver repositories;
     private final Upstream overHttp;
@@ -117,7 +117,7 @@ public final class InProcessUpstream implements Upstream {
 
     @Override
     public Optional<TagPage> tags(String repository, String last, int limit) throws UpstreamException {
-        int n = limit > 0 ? limit : REFERRERS;
+        int n = limit > 0 ? limit : PAGE;
         return read(() -> {
             Page<String> page = content(repository).tags(last, n);
             return new TagPage(page.items(), page.more());
@@ -128,7 +128,7 @@ public final class InProcessUpstream implements Upstream {
     public Optional<Manifest> referrers(String repository, Digest subject, String artifactType)
             throws UpstreamException {
         return read(() -> {
-            Page<Descriptor> page = content(repository).referrers(subject, artifactType, null, REFERRERS);
+            Page<Descriptor> page = content(repository).referrers(subject, artifactType, null, PAGE);
             try {
                 byte[] bytes = JSON.writeValueAsBytes(ReferrersIndex.of(page.items()));
                 return new Manifest(Digest.sha256(bytes), MediaTypes.OCI_INDEX, bytes);

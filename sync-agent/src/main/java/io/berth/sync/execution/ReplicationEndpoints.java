@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The two registries of a policy as the agent reaches them, both through the V2 API: the registry
- * endpoint a policy names, and for its null side this Berth itself, reached on its own registry
- * port with an internal credential so that what replication writes goes through the gateway's own
- * push path (access, events, audit). The composition root implements it; the agent never sees the
- * gateway.
+ * The two registries of a policy as the agent reaches them, both through the V2 API's operations:
+ * the registry endpoint a policy names, and for its null side this Berth itself, written through
+ * its own registry port with an internal credential so that what replication writes goes through
+ * the gateway's own push path (access, events, audit), and read in process. The composition root
+ * implements it; the agent never sees the gateway.
  */
 public interface ReplicationEndpoints {
     /** The source and destination of {@code policy}; NO_SUCH_RESOURCE when an endpoint is gone. */

@@ -237,8 +237,8 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         }
         AdminApi.registerRegistries(env.jersey(), endpoints, upstreams);
         Policies policies = new Policies(registry.transactions(), clock);
-        Executions executions = replication(registry, policies, endpoints, upstreams, localRegistry, identity, paths, clock,
-                env);
+        Executions executions = replication(registry, policies, endpoints, upstreams, localRegistry, identity, paths,
+                clock, env);
         AdminApi.registerReplication(env.jersey(), policies, executions);
         env.lifecycle().manage(new ReplicationTriggers(dataSource, registry.transactions(), policies, executions,
                 consumers, config.replication, clock));
@@ -288,7 +288,8 @@ public final class BerthApplication extends Application<BerthConfiguration> {
     /**
      * Replication executions, run by this instance: this Berth's side of a policy is written through
      * the gateway's own port as the replication robot (none with authentication off; the client is
-     * made on the first execution) and read in process. Managed after the gateway, so executions stop (and are marked failed) first.
+     * made on the first execution) and read in process. Managed after the gateway, so executions stop
+     * (and are marked failed) first.
      */
     private static Executions replication(Registry registry, Policies policies, RegistryEndpoints endpoints,
                                           UpstreamFactory upstreams, LocalRegistry localRegistry, Identity identity,

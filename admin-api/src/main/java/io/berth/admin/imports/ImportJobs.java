@@ -28,9 +28,9 @@ import java.util.stream.Stream;
 
 /**
  * The server-side imports: each spooled archive is imported on a virtual thread of its own, through
- * this Berth's registry port ({@link LocalRegistry}) with the caller's own credentials, so that the pushes go
- * through the gateway's push path (authentication, roles, audit, events, replication triggers) as
- * any client's do. The spooled file is deleted when its job ends. Jobs live in memory (the last
+ * this Berth's registry port ({@link LocalRegistry}) with the caller's own credentials, so that the
+ * pushes go through the gateway's push path (authentication, roles, audit, events, replication
+ * triggers) as any client's do. The spooled file is deleted when its job ends. Jobs live in memory (the last
  * {@value #KEPT} finished ones are kept; a restart forgets them, and an import cut short by a
  * restart is simply run again: what arrived is skipped).
  */

@@ -45,7 +45,8 @@ public final class BerthReplicationEndpoints implements ReplicationEndpoints, Au
      * @param credential what the agent signs in to this Berth with (null from it: none), asked on first use
      */
     public BerthReplicationEndpoints(RegistryEndpoints endpoints, UpstreamFactory upstreams, LocalRegistry registry,
-                                     Supplier<Credential> credential, Transactions tx, RepositoryResolver repositories) {
+                                     Supplier<Credential> credential, Transactions tx,
+                                     RepositoryResolver repositories) {
         this.endpoints = endpoints;
         this.upstreams = upstreams;
         this.registry = registry;

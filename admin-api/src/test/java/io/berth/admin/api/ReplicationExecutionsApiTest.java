@@ -25,12 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The execution routes against a real registry: a push policy from this Berth to this same Berth
- * registered as an endpoint (as the admin), under another namespace, so that both sides go through
- * the gateway: the source side as the replication robot, the destination as the endpoint's
- * credential, both over HTTPS (the registry port serves TLS, as production sites run it). Started, listed, read with its tasks and logs; a second run skips; a second start
- * while one is active is refused; stop and bad input answer as documented. A platform filter copies
- * a multi-arch index unchanged into a Berth project that allows sparse indexes, and fails saying
- * why into one that does not.
+ * registered as an endpoint (as the admin), under another namespace: the source side is read in
+ * process and listed through the gateway as the replication robot, the destination is written
+ * through the gateway with the endpoint's credential, both over HTTPS (the registry port serves
+ * TLS, as production sites run it). Started, listed, read with its tasks and logs; a second run
+ * skips; a second start while one is active is refused; stop and bad input answer as documented. A
+ * platform filter copies a multi-arch index unchanged into a Berth project that allows sparse
+ * indexes, and fails saying why into one that does not.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ReplicationExecutionsApiTest {

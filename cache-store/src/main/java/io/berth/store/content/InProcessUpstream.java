@@ -52,7 +52,8 @@ public final class InProcessUpstream implements Upstream {
 
     @Override
     public Optional<ManifestHead> headManifest(String repository, String reference) throws UpstreamException {
-        return manifest(repository, reference).map(m -> new ManifestHead(m.digest(), m.mediaType(), m.content().length));
+        return manifest(repository, reference).map(m -> new ManifestHead(m.digest(), m.mediaType(),
+                m.content().length));
     }
 
     @Override

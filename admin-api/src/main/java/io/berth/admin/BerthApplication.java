@@ -324,7 +324,7 @@ public final class BerthApplication extends Application<BerthConfiguration> {
         Duration grace = settings.gracePeriodValue();
         TaskLease lease = new TaskLease(registry.transactions(), "cache-eviction", "berth-" + UUID.randomUUID(),
                 settings.intervalValue().multipliedBy(3), clock);
-        return new CacheEviction(registry.transactions(), new BlobReclaimer(registry.transactions(), blobs, grace,
+        return new CacheEviction(registry, new BlobReclaimer(registry.transactions(), blobs, grace,
                 clock), lease, grace, clock);
     }
 

@@ -108,6 +108,15 @@ public final class Blobs {
         }
     }
 
+    /** Forgets the cached links of the repository to those digests (unlinked outside this class). */
+    void forget(RepositoryName repository, Collection<String> digests) {
+        for (String digest : digests) {
+            String key = key(repository, digest);
+            generations.bump(key);
+            linkedSizes.invalidate(key);
+        }
+    }
+
     /**
      * Links a blob into {@code target} without uploading it, from {@code from}, which must link to
      * it. Returns false when it cannot be mounted. This is the registry's own mount (replication,
@@ -268,6 +277,10 @@ public final class Blobs {
     }
 
     private static String key(RepositoryName repository, Digest digest) {
+        return key(repository, digest.toString());
+    }
+
+    private static String key(RepositoryName repository, String digest) {
         return repository.value() + '@' + digest;
     }
 }

@@ -13,10 +13,12 @@ import io.berth.store.meta.Database;
 import io.berth.store.meta.ProjectDao;
 import io.berth.store.meta.Repositories;
 import io.berth.store.meta.Transactions;
+import io.berth.store.oci.RepositoryName;
 
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 
 /**
  * The registry's content, as the gateway and the admin API use it: repositories resolved to their
@@ -123,6 +125,16 @@ public final class Registry implements AutoCloseable {
 
     public Transactions transactions() {
         return tx;
+    }
+
+    /**
+     * Forgets what this instance cached of a repository's manifests and of its links to
+     * {@code digests}, after a change committed outside {@link Blobs} and {@link Manifests} (cache
+     * eviction): the next read asks the database.
+     */
+    public void forget(RepositoryName repository, Collection<String> digests) {
+        blobs.forget(repository, digests);
+        manifests.invalidate(repository);
     }
 
     /** Writes the pulls still pending; the registry takes no more pulls afterwards. */

@@ -1,5 +1,6 @@
 package io.berth.store.proxy.eviction;
 
+import io.berth.store.Registry;
 import io.berth.store.gc.BlobReclaimer;
 import io.berth.store.gc.TaskLease;
 import io.berth.store.meta.ProjectDao;
@@ -44,11 +45,12 @@ public final class CacheEviction {
      * @param orphanAge how long a blob link no artifact references is left alone; the reclaimer's
      *                  grace period is a good value
      */
-    public CacheEviction(Transactions tx, BlobReclaimer reclaimer, TaskLease lease, Duration orphanAge, Clock clock) {
-        this.tx = tx;
+    public CacheEviction(Registry registry, BlobReclaimer reclaimer, TaskLease lease, Duration orphanAge,
+                         Clock clock) {
+        this.tx = registry.transactions();
         this.reclaimer = reclaimer;
         this.lease = lease;
-        this.eviction = new ProjectEviction(tx, reclaimer, orphanAge, clock);
+        this.eviction = new ProjectEviction(registry, reclaimer, orphanAge, clock);
     }
 
     /** One run; empty when another instance holds the lease. */

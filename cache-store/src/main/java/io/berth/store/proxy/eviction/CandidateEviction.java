@@ -21,8 +21,11 @@ import java.util.TreeSet;
  * artifacts; its blobs' links go when no remaining artifact of the repository references them.
  */
 final class CandidateEviction {
-    /** What one candidate's eviction removed, and the digests whose blob rows may now be unused. */
-    record Removed(int artifacts, int links, long bytes, Set<String> released) {
+    /**
+     * What one candidate's eviction removed from which repository, and the digests whose blob rows
+     * may now be unused (its manifests' and the blobs it unlinked).
+     */
+    record Removed(String repository, int artifacts, int links, long bytes, Set<String> released) {
     }
 
     private final Transactions tx;
@@ -63,7 +66,8 @@ final class CandidateEviction {
         int links = unreferenced.isEmpty() ? 0 : dao.unlink(repositoryId, unreferenced);
         Set<String> affected = new TreeSet<>(unreferenced);
         members.forEach(m -> affected.add(m.digest()));
-        return Optional.of(new Removed(ids.size(), links, bytesNoLongerHeld(dao, projectId, affected), affected));
+        return Optional.of(new Removed(dao.repositoryName(repositoryId), ids.size(), links,
+                bytesNoLongerHeld(dao, projectId, affected), affected));
     }
 
     /**
@@ -103,7 +107,8 @@ final class CandidateEviction {
             return Optional.empty();
         }
         Set<String> affected = Set.of(orphan.digest());
-        return Optional.of(new Removed(0, 1, bytesNoLongerHeld(dao, projectId, affected), affected));
+        return Optional.of(new Removed(dao.repositoryName(orphan.repositoryId()), 0, 1,
+                bytesNoLongerHeld(dao, projectId, affected), affected));
     }
 
     /** The bytes of those digests that the project holds no more (see {@link CacheUsage}). */

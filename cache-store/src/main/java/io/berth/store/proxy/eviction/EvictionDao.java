@@ -102,4 +102,7 @@ interface EvictionDao {
     @KeyColumn("digest")
     @ValueColumn("size")
     Map<String, Long> sizes(@BindList("digests") Collection<String> digests);
+
+    @SqlQuery("SELECT name FROM repository WHERE id = :id")
+    String repositoryName(@Bind("id") long id);
 }

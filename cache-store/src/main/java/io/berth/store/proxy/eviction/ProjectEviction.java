@@ -1,7 +1,9 @@
 package io.berth.store.proxy.eviction;
 
+import io.berth.store.Registry;
 import io.berth.store.gc.BlobReclaimer;
 import io.berth.store.meta.Transactions;
+import io.berth.store.oci.RepositoryName;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +27,7 @@ final class ProjectEviction {
     record Target(long projectId, String name, long sizeBudget, Duration maxAge) {
     }
 
+    private final Registry registry;
     private final Transactions tx;
     private final CandidateEviction candidates;
     private final BlobReclaimer reclaimer;
@@ -35,8 +38,9 @@ final class ProjectEviction {
      * @param orphanAge how long a link no artifact references is left alone (a fill whose manifest
      *                  is on its way)
      */
-    ProjectEviction(Transactions tx, BlobReclaimer reclaimer, Duration orphanAge, Clock clock) {
-        this.tx = tx;
+    ProjectEviction(Registry registry, BlobReclaimer reclaimer, Duration orphanAge, Clock clock) {
+        this.registry = registry;
+        this.tx = registry.transactions();
         this.candidates = new CandidateEviction(tx);
         this.reclaimer = reclaimer;
         this.orphanAge = orphanAge;
@@ -69,6 +73,7 @@ final class ProjectEviction {
             Optional<CandidateEviction.Removed> removed = candidates.evict(projectId, candidate);
             if (removed.isPresent()) {
                 CandidateEviction.Removed r = removed.get();
+                registry.forget(RepositoryName.parse(r.repository()), r.released()); // so the next pull sees it gone
                 artifacts += r.artifacts();
                 links += r.links();
                 freed += r.bytes();

@@ -1,7 +1,10 @@
 package io.berth.store.proxy.eviction;
 
+import io.berth.store.error.ErrorCode;
+import io.berth.store.error.RegistryException;
 import io.berth.store.gc.TaskLease;
 import io.berth.store.oci.Digest;
+import io.berth.store.oci.Reference;
 import io.berth.store.oci.RepositoryName;
 import io.berth.store.testing.OnH2AndPostgres;
 import io.berth.store.testing.TestDatabase;
@@ -15,6 +18,7 @@ import java.util.List;
 import static io.berth.store.testing.ManifestJson.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,6 +62,28 @@ class CacheEvictionTest extends ProxyCacheTestBase {
         assertFalse(links(nginx, y.layerDigests().getFirst()));
         assertEquals(List.of("x"), open().listings().tags(nginx, null, 100).items());
         assertFullyPullable(nginx, "x");
+    }
+
+    @Test
+    void whatWasEvicted_isGoneAtOnceForThisInstancesReads_thoughItServedThemJustBefore() throws IOException {
+        proxyProject("hub", null, null);
+        Image x = image("x");
+        Image y = image("y");
+        cache(nginx, "x", x);
+        cache(nginx, "y", y);
+        pulled(nginx, y.digest(), T.plus(Duration.ofHours(1)));
+        Digest layer = x.layerDigests().getFirst();
+        assertTrue(registry.blobs().size(nginx, layer).isPresent()); // now in this instance's caches
+        registry.manifests().get(nginx, Reference.parse("x"));
+        budget("hub", bytes(y));
+
+        run();
+
+        assertTrue(registry.blobs().size(nginx, layer).isEmpty(), "an evicted layer still reads as linked");
+        RegistryException unknown = assertThrows(RegistryException.class,
+                () -> registry.manifests().get(nginx, Reference.parse("x")));
+        assertEquals(ErrorCode.MANIFEST_UNKNOWN, unknown.code());
+        assertFullyPullable(registry, nginx, "y");
     }
 
     @Test

@@ -124,7 +124,7 @@ abstract class ProxyCacheTestBase extends RegistryTestBase {
     CacheEviction eviction(String instance) throws IOException {
         BlobReclaimer reclaimer = new BlobReclaimer(registry.transactions(), new FilesystemBlobStore(paths()), GRACE,
                 new MutableClock(Instant.now().minus(GRACE.multipliedBy(2))));
-        return new CacheEviction(registry.transactions(), reclaimer, new TaskLease(registry.transactions(),
+        return new CacheEviction(registry, reclaimer, new TaskLease(registry.transactions(),
                 "cache-eviction", instance, Duration.ofMinutes(5), clock), GRACE, clock);
     }
 

@@ -25,11 +25,14 @@ import java.util.OptionalLong;
 public final class RegistryClient implements Upstream, AutoCloseable {
     /**
      * The JDK client reads sockets into buffers of this size (its default, 16 KiB, made a 256 MiB
-     * layer take about three times as long as curl on loopback; 512 KiB comes close to curl). It is
-     * read once, when the JDK's client is first used, so it is set before any client is built; a
-     * value given on the command line wins.
+     * layer take about three times as long as curl on loopback). It allocates a new heap buffer for
+     * every read, so the size stays under half of G1's smallest region (1 MiB): a 512 KiB buffer is
+     * a humongous object, and allocating and zeroing those (page faults, memset) took Berth's CPU
+     * for a cold 1 GiB pull through a proxy project to ~4.5 s, against ~3.1 s at 256 KiB (bench/proxy's
+     * image, 2 cores). It is read once, when the JDK's client is first used, so it is set before any
+     * client is built; a value given on the command line wins.
      */
-    static final int SOCKET_BUFFER = 512 << 10;
+    static final int SOCKET_BUFFER = 256 << 10;
 
     static {
         if (System.getProperty("jdk.httpclient.bufsize") == null) {

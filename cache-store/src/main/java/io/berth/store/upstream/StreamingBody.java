@@ -29,7 +29,7 @@ final class StreamingBody extends InputStream implements Flow.Subscriber<List<By
      * Batches asked of the client ahead of the reader: enough that the connection keeps flowing
      * while the reader writes and hashes (one at a time made every batch a round trip between
      * threads), few enough to bound memory (a batch holds about one socket read, up to
-     * {@link RegistryClient#SOCKET_BUFFER}: a few MiB per body at most).
+     * {@link RegistryClient#SOCKET_BUFFER}: about 1 MiB per body at most).
      */
     static final int WINDOW = 4;
 

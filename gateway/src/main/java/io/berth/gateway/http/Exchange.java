@@ -274,10 +274,7 @@ public final class Exchange implements Access.Target {
             start(head, length);
             if (length >= SendBuffers.MIN_LENGTH && server.sendBuffers().tryReserve()) {
                 ctx.writeAndFlush(head);
-                new StreamedResponse(ctx, BlockingSource.of(file, offset), length, server.blocking(), success -> {
-                    server.sendBuffers().release();
-                    finish(success);
-                }, SendBuffers.CHUNK, SendBuffers.IN_FLIGHT).start();
+                streamInLargeChunks(BlockingSource.of(file, offset), length);
                 return;
             }
             boolean corked = length >= TcpCork.MIN_LENGTH && TcpCork.engage(ctx.channel());
@@ -293,8 +290,11 @@ public final class Exchange implements Access.Target {
 
     /**
      * Sends a head followed by {@code length} bytes read from {@code source} on a blocking thread,
-     * a bounded number of chunks ahead of the client, never the whole body in memory. The source is
-     * closed at the end, or as soon as the client goes away. {@code Content-Length} is set here.
+     * a bounded number of chunks ahead of the client, never the whole body in memory: a body of
+     * {@link SendBuffers#MIN_LENGTH} or more in {@link SendBuffers}' chunks while they have room
+     * (fewer, larger writes: a cold pull through a proxy project cost its client less CPU), else in
+     * small ones. The source is closed at the end, or as soon as the client goes away.
+     * {@code Content-Length} is set here.
      */
     public void sendStream(HttpResponse head, ReadableByteChannel source, long length) {
         stream(head, BlockingSource.of(source), length);
@@ -320,8 +320,20 @@ public final class Exchange implements Access.Target {
                 return;
             }
             ctx.writeAndFlush(head);
-            new StreamedResponse(ctx, source, length, server.blocking(), this::finish).start();
+            if (length >= SendBuffers.MIN_LENGTH && server.sendBuffers().tryReserve()) {
+                streamInLargeChunks(source, length);
+            } else {
+                new StreamedResponse(ctx, source, length, server.blocking(), this::finish).start();
+            }
         }, () -> closeQuietly(source));
+    }
+
+    /** Event loop, with one response's {@link SendBuffers} reserved: sends the body in their chunks. */
+    private void streamInLargeChunks(BlockingSource source, long length) {
+        new StreamedResponse(ctx, source, length, server.blocking(), success -> {
+            server.sendBuffers().release();
+            finish(success);
+        }, SendBuffers.CHUNK, SendBuffers.IN_FLIGHT).start();
     }
 
     /** Answers with an error code and a message that says what to do. */

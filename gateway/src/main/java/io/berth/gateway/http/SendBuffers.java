@@ -5,8 +5,9 @@ import io.netty.util.internal.PlatformDependent;
 import java.util.concurrent.Semaphore;
 
 /**
- * The memory that large file responses on plain HTTP may hold, all connections together, and the
- * sizes they are sent in. Such a file is read on a blocking thread into pooled direct buffers and
+ * The memory that large responses may hold, all connections together, and the sizes they are sent
+ * in: files on plain HTTP as below, and bodies read from a stream (a proxy's spool file, a file
+ * under TLS) in the same chunks while there is room. Such a file is read on a blocking thread into pooled direct buffers and
  * written with plain socket writes ({@link StreamedResponse}), not sent with {@code sendfile}:
  * measured on a 2-core machine over loopback (interleaved, medians), a single 128 MiB download
  * went at ~2.5 GB/s this way against ~1.6 GB/s with {@code sendfile} (CNCF Distribution ~1.7,

@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * last byte of its span, so a blob that turns out corrupt (or an upstream that fails mid-way)
  * breaks every reader's transfer instead of completing one. Readers finish as soon as the digest
  * is verified, without waiting for the disk; the verified blob is then fsynced, adopted by
- * the blob store and linked into every repository that joined; a failed one is deleted and
+ * the blob store and linked into every repository that joined, and readers that come meanwhile
+ * read the verified spool file instead of waiting for the disk; a failed one is deleted and
  * nothing is cached.
  */
 final class BlobFill implements Runnable {
@@ -89,15 +91,12 @@ final class BlobFill implements Runnable {
     }
 
     /**
-     * Adds a repository to link the blob into; once the blob is verified, waits for it to be committed
-     * (its fsync), so that the caller reads it from the store.
+     * Adds a repository to link the blob into when the fill commits; a fill that has committed
+     * already leaves the linking to the caller.
      */
-    Joined join(RepositoryName repository) throws InterruptedIOException {
+    Joined join(RepositoryName repository) {
         lock.lock();
         try {
-            while (verified && !committed && failure == null) {
-                awaitChange();
-            }
             if (failure != null) {
                 return Joined.FAILED;
             }
@@ -149,15 +148,13 @@ final class BlobFill implements Runnable {
     }
 
     /**
-     * A reader of {@code length} bytes from {@code offset} of the spool file; empty when the blob
-     * was committed meanwhile (read it from the store). Fails when the fill failed.
+     * A reader of {@code length} bytes from {@code offset} of the spool file, also while a verified
+     * blob is being made durable; empty when the store has taken the blob in (read it from there,
+     * even before its links are written). Fails when the fill failed.
      */
     Optional<SpoolReader> openReader(long offset, long length) throws IOException {
         lock.lock();
         try {
-            while (verified && !committed && failure == null) {
-                awaitChange();
-            }
             if (failure != null) {
                 throw new IOException("fetching blob " + digest + " from the upstream failed", failure);
             }
@@ -171,9 +168,12 @@ final class BlobFill implements Runnable {
             FileChannel file;
             try {
                 file = FileChannel.open(spool, StandardOpenOption.READ);
-            } catch (NoSuchFileException e) { // the fill failed and is deleting its file: wait for its failure
-                while (failure == null) {
+            } catch (NoSuchFileException e) { // the store took the verified file in, or the fill failed and deleted it
+                while (!verified && failure == null) {
                     awaitChange();
+                }
+                if (failure == null) {
+                    return Optional.empty(); // read it from the store, without waiting for the links
                 }
                 throw new IOException("fetching blob " + digest + " from the upstream failed", failure);
             }
@@ -308,22 +308,41 @@ final class BlobFill implements Runnable {
         }
     }
 
-    /** Lets readers finish, then has the store adopt the verified file and link the joined repositories. */
+    /**
+     * Lets readers finish, then has the store adopt the verified file and link the joined
+     * repositories, and those that join while it does (they read the spool file meanwhile).
+     */
     private void commit(Path verifiedFile, long verifiedSize) throws IOException {
-        List<RepositoryName> into;
-        lock.lock();
-        try {
+        update(() -> {
             size = verifiedSize;
             written = verifiedSize;
             verified = true;
-            into = List.copyOf(repositories);
-            changed.signalAll();
+        });
+        Path file = verifiedFile;
+        Set<RepositoryName> linked = new HashSet<>();
+        List<RepositoryName> into = toLink(linked);
+        while (!into.isEmpty()) {
+            blobs.linkFetched(file, digest, verifiedSize, into);
+            linked.addAll(into);
+            file = null; // the store holds it now: later rounds only link
+            into = toLink(linked);
+        }
+        LOG.debug("proxy {}: cached blob {} ({} bytes) in {}", context.project(), digest, verifiedSize, linked);
+    }
+
+    /** The joined repositories not yet linked; when there are none, the fill is committed. */
+    private List<RepositoryName> toLink(Set<RepositoryName> linked) {
+        lock.lock();
+        try {
+            List<RepositoryName> into = repositories.stream().filter(r -> !linked.contains(r)).toList();
+            if (into.isEmpty()) {
+                committed = true;
+                changed.signalAll();
+            }
+            return into;
         } finally {
             lock.unlock();
         }
-        blobs.linkFetched(verifiedFile, digest, verifiedSize, into);
-        update(() -> committed = true);
-        LOG.debug("proxy {}: cached blob {} ({} bytes) in {}", context.project(), digest, verifiedSize, into);
     }
 
     /** Deletes the spool file (readers that have it open keep reading what they may), then fails every reader. */

@@ -91,8 +91,9 @@ class ProxyBlobsTest extends ProxyTestBase {
         return readers;
     }
 
-    /** A later GET: it waits for a fill being committed, and is then served from the store. */
-    private BlobContent servedLater() throws IOException {
+    /** A GET once the fill is over (its blob stored, or given up): a stored blob is served from the store. */
+    private BlobContent servedLater() throws IOException, InterruptedException {
+        awaitFillsOver();
         return open(LOCAL, 0, -1);
     }
 
@@ -159,7 +160,7 @@ class ProxyBlobsTest extends ProxyTestBase {
     }
 
     @Test
-    void rangeRequestOnAMiss_isServedFromTheFillItStarts() throws IOException {
+    void rangeRequestOnAMiss_isServedFromTheFillItStarts() throws Exception {
         digest = upstream.putBlob(blob);
 
         Received received = receive(open(LOCAL, 700_000, 1_000));
@@ -239,10 +240,10 @@ class ProxyBlobsTest extends ProxyTestBase {
     }
 
     @Test
-    void cachedBlob_isServedAsALocalFile_evenWithTheUpstreamDown() throws IOException {
+    void cachedBlob_isServedAsALocalFile_evenWithTheUpstreamDown() throws Exception {
         digest = upstream.putBlob(blob);
         receive(open(LOCAL, 0, -1));
-        servedLater().close();
+        awaitFillsOver();
         upstream.failWith(UpstreamException.Kind.UNREACHABLE);
 
         BlobContent cached = open(LOCAL, 0, -1);

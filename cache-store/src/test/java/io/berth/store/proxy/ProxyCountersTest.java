@@ -66,6 +66,7 @@ class ProxyCountersTest extends ProxyTestBase {
         assertEquals(blob.length, counters().blobBytesFromUpstream());
         assertEquals(blob.length, counters().blobBytesFetched());
         assertEquals(0, counters().blobBytesFromCache());
+        awaitFillsOver();
 
         BlobContent warm = open(0, blob.length);
 
@@ -83,6 +84,7 @@ class ProxyCountersTest extends ProxyTestBase {
     void rangeOfACachedBlob_countsTheSpanItServes() throws Exception {
         digest = upstream.putBlob(blob);
         readAll(open(0, blob.length));
+        awaitFillsOver();
         long fromCacheBefore = counters().blobBytesFromCache();
 
         byte[] span = readAll(open(1000, 5000));

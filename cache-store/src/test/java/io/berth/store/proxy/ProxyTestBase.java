@@ -1,5 +1,6 @@
 package io.berth.store.proxy;
 
+import io.berth.store.Registry;
 import io.berth.store.blob.BlobContent;
 import io.berth.store.content.ContentSource;
 import io.berth.store.oci.Digest;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 import static io.berth.store.testing.ManifestJson.OCI_MANIFEST;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Base of the pull-through cache's tests: a registry over a fresh database of the subclass's kind,
@@ -73,10 +75,26 @@ public abstract class ProxyTestBase extends RegistryTestBase {
 
     /** Another cache over the same registry, upstream and settings, whose requests wait at most {@code deadline}. */
     protected ProxyCache cacheWithDeadline(Duration deadline) throws IOException {
+        return cacheOver(registry, deadline);
+    }
+
+    /** A cache as {@link #cacheWithDeadline} makes, over another registry of the same database. */
+    protected ProxyCache cacheOver(Registry over, Duration deadline) throws IOException {
         ProxyCache.Options options = new ProxyCache.Options(deadline, 10, Duration.ofSeconds(30), Duration.ofSeconds(10),
                 MAX_MANIFEST, 10_000);
-        return new ProxyCache(registry, project -> Optional.ofNullable(settings.get(project)), id -> upstream,
+        return new ProxyCache(over, project -> Optional.ofNullable(settings.get(project)), id -> upstream,
                 executor, spool().resolveSibling("spool-" + deadline.toMillis()), options, clock);
+    }
+
+    /**
+     * Until no fill of the default cache runs (30 s at most): a verified blob is stored (fsync,
+     * rename, links) after its readers got their last byte, so a GET that should find it stored waits.
+     */
+    protected void awaitFillsOver() throws InterruptedException {
+        for (int i = 0; i < 600 && proxy.counters().blobFillsRunning() > 0; i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, proxy.counters().blobFillsRunning(), "a fill still runs after 30 s");
     }
 
     /** Where the default cache spools blob fills. */

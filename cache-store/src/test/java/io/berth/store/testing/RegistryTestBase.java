@@ -66,8 +66,12 @@ public abstract class RegistryTestBase extends DatabaseTestBase {
 
     /** Opens another registry over the same database and storage (as a restart or a second instance would). */
     protected Registry open(boolean autoCreateProjects) throws IOException {
-        Registry registry = TestRegistries.onFilesystem(dataSource, storage, autoCreateProjects, MAX_MANIFEST,
-                Duration.ofHours(24), clock);
+        return closedAfterTheTest(TestRegistries.onFilesystem(dataSource, storage, autoCreateProjects, MAX_MANIFEST,
+                Duration.ofHours(24), clock));
+    }
+
+    /** A registry the test opened itself, closed after it as the others are. */
+    protected Registry closedAfterTheTest(Registry registry) {
         opened.add(registry);
         return registry;
     }

@@ -111,10 +111,10 @@ final class BlobWarmer {
     }
 
     /**
-     * Waits until the blob is in the store, reading its last byte: a fill serves the last byte of
-     * a span only once it verified the whole blob's digest (and fails the read when it does not
-     * match), so this waits for the verified blob without reading the rest of it again. A blob the
-     * store holds already is not read at all.
+     * Waits until the blob is verified, reading its last byte: a fill serves the last byte of a
+     * span only once it verified the whole blob's digest (and fails the read when it does not
+     * match), so this waits for the verified blob without reading the rest of it again; the fill
+     * stores and links it right after. A blob the store holds already is not read at all.
      */
     private static boolean awaitCached(ContentSource source, Digest digest, long size) throws IOException {
         long from = Math.max(0, size - 1);

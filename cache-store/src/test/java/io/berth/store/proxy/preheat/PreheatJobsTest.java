@@ -127,7 +127,7 @@ class PreheatJobsTest extends PreheatTestBase {
         assertEquals(PreheatStatus.SUCCEEDED, all.status(), all.toString());
         assertEquals(new PreheatJob.Progress(1, 3, 6, bytes(arm64) + bytes(amd64)), all.total(), all.toString());
         assertEquals(6, upstream.calls(GET_BLOB), "the amd64 blobs now, the arm64 ones were cached");
-        assertTrue(registry.blobs().size(repo(LOCAL), amd64.layerDigests().getFirst()).isPresent());
+        awaitLinked(amd64.layerDigests().getFirst()); // the store takes a verified blob in right after its readers
     }
 
     @Test
@@ -249,5 +249,13 @@ class PreheatJobsTest extends PreheatTestBase {
                     + platform[2] + "\"" : "") + "}}");
         }
         return upstream.putManifest(REPO, tag, OCI_INDEX, utf8(index(OCI_INDEX, null, entries.toArray(String[]::new))));
+    }
+
+    /** Until the proxy repository links the blob (30 s at most). */
+    private void awaitLinked(Digest digest) throws Exception {
+        for (int i = 0; i < 600 && registry.blobs().size(repo(LOCAL), digest).isEmpty(); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(registry.blobs().size(repo(LOCAL), digest).isPresent(), digest + " is not linked");
     }
 }

@@ -95,8 +95,10 @@ final class ManifestCache {
             return held.get();
         }
         counters.manifestMisses.increment();
-        CompletableFuture<Optional<StoredManifest>> fetch = fetches.join(key(context, digest.toString()),
-                () -> fetch(context, digest.toString(), null, digest));
+        CompletableFuture<Optional<StoredManifest>> fetch = fetches.join(key(context, digest.toString()), () -> {
+            Optional<StoredManifest> landed = local(context, Reference.of(digest)); // by a run that just ended
+            return landed.isPresent() ? landed : fetch(context, digest.toString(), null, digest);
+        });
         return awaitFetch(context, "fetch manifest " + digest, fetch, deadline)
                 .orElseThrow(() -> notUpstream(context, digest.toString()));
     }
@@ -107,8 +109,10 @@ final class ManifestCache {
                 : local(context, Reference.of(state.get().digest()));
         if (held.isEmpty()) {
             counters.manifestMisses.increment();
-            CompletableFuture<Optional<StoredManifest>> fetch = fetches.join(key(context, tag),
-                    () -> fetch(context, tag, tag, null));
+            CompletableFuture<Optional<StoredManifest>> fetch = fetches.join(key(context, tag), () -> {
+                Optional<StoredManifest> landed = freshlyFetched(context, tag); // by a run that just ended
+                return landed.isPresent() ? landed : fetch(context, tag, tag, null);
+            });
             StoredManifest fetched = awaitFetch(context, "fetch manifest " + tag, fetch, deadline)
                     .orElseThrow(() -> notUpstream(context, tag));
             remember(context, tag, fetched);
@@ -197,6 +201,18 @@ final class ManifestCache {
      * GETs a manifest (by tag or digest) from the upstream, checks its bytes against the digests
      * named, and records it byte-exact, under {@code tag} when not null. Empty on a 404.
      */
+    /**
+     * The tag's manifest when it is cached and fresh: a caller that missed it may join the flights
+     * only after the run that fetched it ended, and must not fetch it a second time.
+     */
+    private Optional<StoredManifest> freshlyFetched(ProxyContext context, String tag) throws IOException {
+        Optional<CachedTags.State> state = tags.find(context.local(), tag);
+        if (state.isEmpty() || state.get().checkedAt() == null || !isFresh(context, state.get().checkedAt())) {
+            return Optional.empty();
+        }
+        return local(context, Reference.of(state.get().digest()));
+    }
+
     private Optional<StoredManifest> fetch(ProxyContext context, String reference, String tag, Digest expected)
             throws IOException {
         Optional<Upstream.Manifest> answer;

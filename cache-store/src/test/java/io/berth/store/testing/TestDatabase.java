@@ -33,6 +33,9 @@ public enum TestDatabase {
     /** Drops the PostgreSQL schema, or shuts the in-memory H2 database down. */
     public static void dispose(DataSource dataSource) throws SQLException {
         if (dataSource instanceof PGSimpleDataSource pg) {
+            if (pg instanceof PooledPgDataSource pooled) {
+                pooled.closeAll();
+            }
             String schema = pg.getCurrentSchema();
             PGSimpleDataSource admin = new PGSimpleDataSource();
             admin.setURL(System.getenv(TestDatabases.POSTGRES_URL_ENV)); // getURL() leaves the password out

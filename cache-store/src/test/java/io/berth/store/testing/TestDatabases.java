@@ -41,11 +41,7 @@ public final class TestDatabases {
      * (or fails, when required) the calling test if there is none.
      */
     public static DataSource postgres() {
-        String url = System.getenv(POSTGRES_URL_ENV);
-        if (url == null || url.isBlank()) {
-            Requirements.unavailable(POSTGRES_URL_ENV + " is not set: PostgreSQL tests need a database, e.g."
-                    + " jdbc:postgresql://127.0.0.1:5432/berth_test?user=berth&password=berth (scripts/start-postgres)");
-        }
+        String url = postgresUrl();
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "");
         PGSimpleDataSource admin = new PGSimpleDataSource();
         admin.setURL(url);
@@ -54,11 +50,21 @@ public final class TestDatabases {
         } catch (SQLException e) {
             Assertions.fail("PostgreSQL at " + url + " is not usable: " + e.getMessage(), e);
         }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
+        PGSimpleDataSource ds = new PooledPgDataSource();
         ds.setURL(url);
         ds.setCurrentSchema(schema);
         ds.setOptions(NO_COMMIT_FLUSH);
         return ds;
+    }
+
+    /** {@code BERTH_TEST_POSTGRES_URL}; skips (or fails, when required) the calling test without one. */
+    private static String postgresUrl() {
+        String url = System.getenv(POSTGRES_URL_ENV);
+        if (url == null || url.isBlank()) {
+            Requirements.unavailable(POSTGRES_URL_ENV + " is not set: PostgreSQL tests need a database, e.g."
+                    + " jdbc:postgresql://127.0.0.1:5432/berth_test?user=berth&password=berth (scripts/start-postgres)");
+        }
+        return url;
     }
 
     /** Prefix of the databases {@link #postgresWithLanguageCollation()} creates. */
@@ -70,7 +76,8 @@ public final class TestDatabases {
      * punctuation, unlike the byte order the OCI spec asks of listings.
      */
     public static DataSource postgresWithLanguageCollation() {
-        PGSimpleDataSource admin = (PGSimpleDataSource) postgres();
+        PGSimpleDataSource admin = new PGSimpleDataSource(); // one connection, closed after: not pooled
+        admin.setURL(postgresUrl());
         String name = LANGUAGE_COLLATION_PREFIX + UUID.randomUUID().toString().replace("-", "");
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8'"
@@ -79,7 +86,7 @@ public final class TestDatabases {
             Assertions.fail("cannot create a database with ICU collation (the test role needs CREATEDB): "
                     + e.getMessage(), e);
         }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
+        PGSimpleDataSource ds = new PooledPgDataSource();
         ds.setURL(System.getenv(POSTGRES_URL_ENV));
         ds.setOptions(NO_COMMIT_FLUSH);
         ds.setDatabaseName(name);

@@ -161,9 +161,10 @@ EOF
   PID[$name]=$!; PIDS+=("${PID[$name]}")
 }
 
-# skopeo in a private mount namespace with a fresh empty blob-info cache, so it uploads everything.
+# sk ARGS: skopeo in a private mount namespace with a fresh empty blob-info cache (under SK_CACHE_DIR,
+# default $W), so it uploads everything.
 sk() {
-  local cache; cache=$(mktemp -d "$W/skcache.XXXXXX"); mkdir -p /var/lib/containers/cache
+  local cache; cache=$(mktemp -d "${SK_CACHE_DIR:-$W}/skcache.XXXXXX"); mkdir -p /var/lib/containers/cache
   timeout 1200 unshare -m -- sh -c 'mount --bind "$1" /var/lib/containers/cache && shift && exec skopeo "$@"' \
     sh "$cache" "$@"
 }

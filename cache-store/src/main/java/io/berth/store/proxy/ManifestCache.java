@@ -198,10 +198,6 @@ final class ManifestCache {
     }
 
     /**
-     * GETs a manifest (by tag or digest) from the upstream, checks its bytes against the digests
-     * named, and records it byte-exact, under {@code tag} when not null. Empty on a 404.
-     */
-    /**
      * The tag's manifest when it is cached and fresh: a caller that missed it may join the flights
      * only after the run that fetched it ended, and must not fetch it a second time.
      */
@@ -213,6 +209,10 @@ final class ManifestCache {
         return local(context, Reference.of(state.get().digest()));
     }
 
+    /**
+     * GETs a manifest (by tag or digest) from the upstream, checks its bytes against the digests
+     * named, and records it byte-exact, under {@code tag} when not null. Empty on a 404.
+     */
     private Optional<StoredManifest> fetch(ProxyContext context, String reference, String tag, Digest expected)
             throws IOException {
         Optional<Upstream.Manifest> answer;

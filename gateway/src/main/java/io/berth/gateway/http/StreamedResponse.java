@@ -88,12 +88,11 @@ final class StreamedResponse implements Runnable {
                 int n = (int) Math.min(chunkSize, left);
                 ByteBuf chunk = ctx.alloc().directBuffer(n);
                 try {
-                    readFully(chunk, n);
+                    left -= readSome(chunk, n, left);
                 } catch (IOException | RuntimeException e) {
                     chunk.release();
                     throw e;
                 }
-                left -= n;
                 ctx.writeAndFlush(new DefaultHttpContent(chunk)).addListener(f -> {
                     if (!f.isSuccess()) {
                         failed = true;
@@ -128,15 +127,21 @@ final class StreamedResponse implements Runnable {
         done.accept(success);
     }
 
-    private void readFully(ByteBuf chunk, int n) throws IOException {
-        while (chunk.readableBytes() < n) {
+    /**
+     * Reads at least one and at most {@code max} bytes into the chunk: what the source has now goes
+     * out now, so a source that trickles (a proxy's fill from a slow upstream) keeps the client's
+     * transfer moving instead of holding bytes back until a whole chunk is there.
+     */
+    private int readSome(ByteBuf chunk, int max, long left) throws IOException {
+        while (chunk.readableBytes() == 0) {
             if (failed) {
                 throw new IOException("the client went away");
             }
-            if (source.read(chunk, n - chunk.readableBytes()) < 0) {
-                throw new EOFException("the source ended " + (n - chunk.readableBytes()) + " bytes short of a chunk");
+            if (source.read(chunk, max) < 0) {
+                throw new EOFException("the source ended " + left + " bytes short of the body");
             }
         }
+        return chunk.readableBytes();
     }
 
     private void closeSource() {

@@ -17,10 +17,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.berth.gateway.testing.RawConnection.requestHead;
@@ -40,7 +43,8 @@ class StreamedResponseTest {
     static final RegistryServer SERVER = new RegistryServer(AccessCheck.allowAll(),
             Route.of("test.stream", HttpMethod.GET, "/test/stream/(?<id>[a-z-]+)/(?<size>[0-9]+)", Access.none(), ex -> {
                 long size = Long.parseLong(ex.param("size"));
-                CountingSource source = new CountingSource(size);
+                String gate = ex.query("gate");
+                CountingSource source = new CountingSource(size, gate == null ? -1 : Long.parseLong(gate));
                 SOURCES.put(ex.param("id"), source);
                 HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                 head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
@@ -76,6 +80,23 @@ class StreamedResponseTest {
             RawResponse response = c.exchange("GET", "/test/stream/input/300000?as=stream");
             assertEquals(300_000, response.body().length);
             assertEquals(CountingSource.byteAt(299_999), response.body()[299_999]);
+        }
+    }
+
+    @Test
+    void bytesATricklingSourceHasNow_goOutAtOnce_notWhenAWholeChunkIsThere() throws IOException {
+        int size = 8 << 20; // large enough for the large chunks
+        try (RawConnection c = SERVER.connect()) {
+            c.send(requestHead("GET", "/test/stream/trickle/" + size + "?gate=1000"));
+            assertEquals(200, c.read(true).status());
+
+            // The source holds at byte 1000 until the client has those: whole-chunk reads never sent them.
+            byte[] first = c.readBytes(1000);
+            SOURCES.get("trickle").open();
+            byte[] rest = c.readBytes(size - 1000);
+
+            assertEquals(CountingSource.byteAt(999), first[999]);
+            assertEquals(CountingSource.byteAt(size - 1), rest[rest.length - 1]);
         }
     }
 
@@ -127,14 +148,24 @@ class StreamedResponseTest {
         }, "the sender held back by the client");
     }
 
-    /** Deterministic bytes of a given length, counting what was read and whether it was closed. */
+    /**
+     * Deterministic bytes of a given length, counting what was read and whether it was closed; with
+     * a gate, a read at that position waits until {@link #open} (a source that has no more yet).
+     */
     static final class CountingSource implements ReadableByteChannel {
         private final long size;
+        private final long gateAt;
+        private final CountDownLatch gate = new CountDownLatch(1);
         private final AtomicLong position = new AtomicLong();
         private volatile boolean closed;
 
-        CountingSource(long size) {
+        CountingSource(long size, long gateAt) {
             this.size = size;
+            this.gateAt = gateAt;
+        }
+
+        void open() {
+            gate.countDown();
         }
 
         static byte byteAt(long i) {
@@ -150,12 +181,29 @@ class StreamedResponseTest {
             if (at >= size) {
                 return -1;
             }
-            int n = (int) Math.min(dst.remaining(), size - at);
+            long end = size;
+            if (at < gateAt) {
+                end = gateAt;
+            } else if (at == gateAt) {
+                awaitGate();
+            }
+            int n = (int) Math.min(dst.remaining(), end - at);
             for (int i = 0; i < n; i++) {
                 dst.put(byteAt(at + i));
             }
             position.addAndGet(n);
             return n;
+        }
+
+        private void awaitGate() throws IOException {
+            try {
+                if (!gate.await(60, TimeUnit.SECONDS)) {
+                    throw new IOException("the test never opened the gate");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException();
+            }
         }
 
         InputStream asStream() {

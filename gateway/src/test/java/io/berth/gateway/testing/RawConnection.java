@@ -121,6 +121,15 @@ public final class RawConnection implements AutoCloseable {
         return new RawResponse(status, headers, body);
     }
 
+    /** The next {@code n} bytes (of a body whose head {@link #read(boolean)} read), waiting for them. */
+    public byte[] readBytes(int n) throws IOException {
+        byte[] bytes = in.readNBytes(n);
+        if (bytes.length < n) {
+            throw new EOFException("the connection ended after " + bytes.length + " of " + n + " bytes");
+        }
+        return bytes;
+    }
+
     /**
      * Whether the server has closed the connection: true when the next read sees the end of the
      * stream (or a reset), false when more bytes arrive.

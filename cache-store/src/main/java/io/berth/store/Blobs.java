@@ -40,10 +40,18 @@ public final class Blobs {
     private final BlobStore store;
     private final UploadStore uploads;
     private final Clock clock;
-    /** repository + digest → size; entries expire so another instance's unlink is seen soon. */
+    /**
+     * repository + digest → size, with the key's generation when it was read: an entry is used only
+     * while that generation holds (a change of this instance's is seen at once, however it races
+     * with the read), and expires so another instance's unlink is seen soon.
+     */
     private final Generations generations = new Generations();
-    private final Cache<String, Long> linkedSizes = Caffeine.newBuilder()
+    private final Cache<String, LinkedSize> linkedSizes = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+
+    private record LinkedSize(long size, long generation) {
+    }
+
     /**
      * Upload id → digest of sessions whose content is stored but whose database step failed
      * (a busy database answers 503): the client's retry of the same {@code PUT} finishes the link
@@ -63,19 +71,17 @@ public final class Blobs {
     /** The size of a blob the repository may read. */
     public OptionalLong size(RepositoryName repository, Digest digest) throws IOException {
         String key = key(repository, digest);
-        Long cached = linkedSizes.getIfPresent(key);
-        if (cached != null) {
-            return OptionalLong.of(cached);
-        }
         long generation = generations.current(key);
+        LinkedSize cached = linkedSizes.getIfPresent(key);
+        if (cached != null && cached.generation() == generation) {
+            return OptionalLong.of(cached.size());
+        }
         Optional<Long> linked = tx.withHandle(h -> repositories.find(h, repository)
                 .flatMap(id -> h.attach(BlobDao.class).linkedSize(id, digest.toString())));
         if (linked.isEmpty() || store.stat(digest).isEmpty()) {
             return OptionalLong.empty();
         }
-        if (generations.current(key) == generation) {
-            linkedSizes.put(key, linked.get());
-        }
+        linkedSizes.put(key, new LinkedSize(linked.get(), generation));
         return OptionalLong.of(linked.get());
     }
 

@@ -274,6 +274,15 @@ public final class Manifests {
         invalidate(repository);
     }
 
+    /**
+     * A number that changes whenever the repository's manifests or tags change through this
+     * instance (a push, a delete, a proxy fetch, an eviction): a cache kept outside this class may
+     * answer from what it read while the number is the one it read before.
+     */
+    public long generation(RepositoryName repository) {
+        return generations.current(repository.value());
+    }
+
     /** Forgets what is cached of the repository's manifests, after a change committed elsewhere in the store. */
     void invalidate(RepositoryName repository) {
         generations.bump(repository.value());

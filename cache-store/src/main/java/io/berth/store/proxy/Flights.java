@@ -9,7 +9,9 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Single flight: concurrent callers of the same key share one run of the work, which runs on the
  * executor, not tied to any caller, so it finishes (and its result is kept in the store) even when
- * every caller stopped waiting. A run is forgotten once its result is set: later callers start anew.
+ * every caller stopped waiting. A run is forgotten just before its result is set, so no caller is
+ * handed a result older than its request; a caller arriving after that starts a new run, so work
+ * should first look for what a run that just ended stored (and store what it got before it returns).
  */
 final class Flights<K, V> {
     private final ConcurrentHashMap<K, CompletableFuture<V>> running = new ConcurrentHashMap<>();
@@ -28,14 +30,16 @@ final class Flights<K, V> {
         }
         try {
             executor.execute(() -> {
+                V result;
                 try {
-                    mine.complete(work.call());
+                    result = work.call();
                 } catch (Throwable t) {
-                    mine.completeExceptionally(t);
-                } finally {
-                    // After completing: a caller arriving in between joins a finished run, never starts a second.
                     running.remove(key, mine);
+                    mine.completeExceptionally(t);
+                    return;
                 }
+                running.remove(key, mine);
+                mine.complete(result);
             });
         } catch (RejectedExecutionException e) {
             running.remove(key, mine);

@@ -42,14 +42,18 @@ final class ManifestCache {
     private final ProxyCounters counters;
     private final Flights<String, Optional<StoredManifest>> fetches;
     private final Flights<String, Revalidation> revalidations;
-    /** Tags the upstream confirmed lately, answered without blocking while within their freshness window. */
+    /**
+     * Tags the upstream confirmed lately, answered without blocking while within their freshness
+     * window and while the repository is as it was (an eviction or a delete may have removed the
+     * manifest since: then the blocking path finds it gone and fetches it again).
+     */
     private final Cache<String, Fresh> fresh = Caffeine.newBuilder()
             .maximumWeight(32L << 20)
             .<String, Fresh>weigher((k, f) -> f.manifest().content().length + k.length() + 64)
             .expireAfterWrite(Duration.ofHours(1))
             .build();
 
-    private record Fresh(StoredManifest manifest, Instant checkedAt) {
+    private record Fresh(StoredManifest manifest, Instant checkedAt, long generation) {
     }
 
     /** What a revalidation found: the tag unchanged, moved (to {@code manifest}), or gone upstream. */
@@ -75,7 +79,8 @@ final class ManifestCache {
             return manifests.cached(context.local(), reference);
         }
         Fresh entry = fresh.getIfPresent(key(context, reference.toString()));
-        if (entry == null || !isFresh(context, entry.checkedAt())) {
+        if (entry == null || entry.generation() != manifests.generation(context.local())
+                || !isFresh(context, entry.checkedAt())) {
             return Optional.empty();
         }
         counters.manifestHits.increment();
@@ -104,25 +109,25 @@ final class ManifestCache {
     }
 
     private StoredManifest byTag(ProxyContext context, String tag, Deadline deadline) throws IOException {
+        long generation = manifests.generation(context.local()); // before reading what it vouches for
         Optional<CachedTags.State> state = tags.find(context.local(), tag);
         Optional<StoredManifest> held = state.isEmpty() ? Optional.empty()
                 : local(context, Reference.of(state.get().digest()));
         if (held.isEmpty()) {
             counters.manifestMisses.increment();
             CompletableFuture<Optional<StoredManifest>> fetch = fetches.join(key(context, tag), () -> {
-                Optional<StoredManifest> landed = freshlyFetched(context, tag); // by a run that just ended
+                Optional<StoredManifest> landed = freshInStore(context, tag); // by a run that just ended
                 return landed.isPresent() ? landed : fetch(context, tag, tag, null);
             });
             StoredManifest fetched = awaitFetch(context, "fetch manifest " + tag, fetch, deadline)
                     .orElseThrow(() -> notUpstream(context, tag));
-            remember(context, tag, fetched);
-            return fetched;
+            return remember(context, tag, fetched, manifests.generation(context.local()));
         }
         StoredManifest cached = held.get();
         Instant checkedAt = state.get().checkedAt();
         if (checkedAt != null && isFresh(context, checkedAt)) {
             counters.manifestHits.increment();
-            fresh.put(key(context, tag), new Fresh(cached, checkedAt));
+            fresh.put(key(context, tag), new Fresh(cached, checkedAt, generation));
             return cached;
         }
         if (budgetIsLow(context.upstream())) {
@@ -133,8 +138,11 @@ final class ManifestCache {
             return cached;
         }
         counters.revalidations.increment();
-        CompletableFuture<Revalidation> check = revalidations.join(key(context, tag),
-                () -> revalidate(context, tag, cached));
+        CompletableFuture<Revalidation> check = revalidations.join(key(context, tag), () -> {
+            Optional<StoredManifest> settled = freshInStore(context, tag); // by a run that just ended
+            return settled.isEmpty() ? revalidate(context, tag, cached) : new Revalidation(
+                    settled.get().digest().equals(cached.digest()) ? Outcome.UNCHANGED : Outcome.MOVED, settled.get());
+        });
         Revalidation result;
         try {
             result = deadline.await(check);
@@ -146,15 +154,15 @@ final class ManifestCache {
         }
         counters.manifestHits.increment();
         return switch (result.outcome()) {
-            case UNCHANGED -> remember(context, tag, cached);
-            case MOVED -> remember(context, tag, result.manifest());
+            case UNCHANGED -> remember(context, tag, cached, generation);
+            case MOVED -> remember(context, tag, result.manifest(), manifests.generation(context.local()));
             case MISSING -> {
                 if (context.settings().onUpstreamMissing() == ProxySettings.OnUpstreamMissing.DELETE) {
                     throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + tag + " is no longer in "
                             + context.upstreamName() + " at upstream registry '" + context.upstreamLabel()
                             + "', so proxy project '" + context.project() + "' removed it from its cache", tag);
                 }
-                yield remember(context, tag, cached);
+                yield remember(context, tag, cached, generation);
             }
         };
     }
@@ -198,10 +206,10 @@ final class ManifestCache {
     }
 
     /**
-     * The tag's manifest when it is cached and fresh: a caller that missed it may join the flights
-     * only after the run that fetched it ended, and must not fetch it a second time.
+     * The tag's manifest when it is cached and fresh: a caller that missed the run that fetched or
+     * revalidated it starts a run of its own, which must not ask the upstream a second time.
      */
-    private Optional<StoredManifest> freshlyFetched(ProxyContext context, String tag) throws IOException {
+    private Optional<StoredManifest> freshInStore(ProxyContext context, String tag) throws IOException {
         Optional<CachedTags.State> state = tags.find(context.local(), tag);
         if (state.isEmpty() || state.get().checkedAt() == null || !isFresh(context, state.get().checkedAt())) {
             return Optional.empty();
@@ -271,8 +279,12 @@ final class ManifestCache {
         }
     }
 
-    private StoredManifest remember(ProxyContext context, String tag, StoredManifest manifest) {
-        fresh.put(key(context, tag), new Fresh(manifest, clock.instant()));
+    /**
+     * Keeps the tag's manifest for answers from memory, with the repository's generation read
+     * before the manifest was (or, for one just stored, right after storing it).
+     */
+    private StoredManifest remember(ProxyContext context, String tag, StoredManifest manifest, long generation) {
+        fresh.put(key(context, tag), new Fresh(manifest, clock.instant(), generation));
         return manifest;
     }
 

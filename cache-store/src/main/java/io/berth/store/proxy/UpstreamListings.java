@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 
 /**
@@ -53,8 +54,7 @@ final class UpstreamListings {
         Optional<List<String>> all = tags.getIfPresent(key);
         if (all == null) {
             try {
-                all = deadline.await(tagFetches.join(key, () -> allTags(context)));
-                tags.put(key, all);
+                all = deadline.await(tagFetches.join(key, () -> kept(tags, key, () -> allTags(context))));
             } catch (Exception e) {
                 return cachedTags(context, last, limit, e, deadline);
             }
@@ -64,6 +64,19 @@ final class UpstreamListings {
         }
         List<String> after = last == null ? all.get() : all.get().stream().filter(t -> t.compareTo(last) > 0).toList();
         return new Page<>(after.subList(0, Math.min(limit, after.size())), after.size() > limit);
+    }
+
+    /**
+     * The listing a run that just ended kept, else {@code fetch}'s, kept for later callers (also
+     * when the caller that started it stopped waiting).
+     */
+    private static <V> V kept(Cache<String, V> cache, String key, Callable<V> fetch) throws Exception {
+        V listed = cache.getIfPresent(key);
+        if (listed == null) {
+            listed = fetch.call();
+            cache.put(key, listed);
+        }
+        return listed;
     }
 
     private Optional<List<String>> allTags(ProxyContext context) throws UpstreamException {
@@ -110,9 +123,8 @@ final class UpstreamListings {
         Optional<List<Descriptor>> upstream = referrers.getIfPresent(key);
         if (upstream == null) {
             try {
-                upstream = deadline.await(referrerFetches.join(key, () -> upstreamReferrers(context, subject,
-                        artifactType)));
-                referrers.put(key, upstream);
+                upstream = deadline.await(referrerFetches.join(key, () -> kept(referrers, key,
+                        () -> upstreamReferrers(context, subject, artifactType))));
             } catch (Exception e) {
                 UpstreamFailures.servedStale(context, "referrers of " + subject, e);
                 upstream = Optional.empty();

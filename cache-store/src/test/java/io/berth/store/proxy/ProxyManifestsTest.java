@@ -1,6 +1,7 @@
 package io.berth.store.proxy;
 
 import io.berth.store.CachedTags;
+import io.berth.store.Caller;
 import io.berth.store.StoredManifest;
 import io.berth.store.content.ContentSource;
 import io.berth.store.error.ErrorCode;
@@ -135,6 +136,25 @@ class ProxyManifestsTest extends ProxyTestBase {
 
         pastFreshness();
         assertTrue(source(LOCAL).cachedManifest(Reference.parse("1.0")).isEmpty(), "a stale tag must be revalidated");
+    }
+
+    @Test
+    void aFreshTagWhoseManifestLeftTheCache_isNotAnsweredFromMemory_butFetchedAndCachedAgain() throws IOException {
+        upstreamImage(REPO, "1.0", v1);
+        ContentSource source = source(LOCAL);
+        source.manifest(Reference.parse("1.0"));
+        assertTrue(source.cachedManifest(Reference.parse("1.0")).isPresent());
+
+        // What eviction (or an administrator) does while the tag is still fresh.
+        registry.manifests().delete(repo(LOCAL), Reference.of(v1.digest()), Caller.system("test"));
+
+        assertTrue(source.cachedManifest(Reference.parse("1.0")).isEmpty(),
+                "a tag whose manifest is no longer cached must not be answered from memory");
+        assertArrayEquals(v1.manifest(), source.manifest(Reference.parse("1.0")).content());
+        assertEquals(2, upstream.calls(GET_MANIFEST));
+        assertEquals(v1.digest(), cachedDigest("1.0"));
+        assertArrayEquals(v1.manifest(), registry.manifests().get(repo(LOCAL), Reference.of(v1.digest())).content());
+        assertArrayEquals(v1.manifest(), source.cachedManifest(Reference.parse("1.0")).orElseThrow().content());
     }
 
     @Test

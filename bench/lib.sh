@@ -63,7 +63,7 @@ cleanup() {
   local pid
   for pid in ${PIDS[@]+"${PIDS[@]}"}; do kill "$pid" 2>/dev/null || true; done
   for pid in ${PIDS[@]+"${PIDS[@]}"}; do stop_pid "$pid"; done
-  if [[ $KEEP == 1 ]]; then log "kept $W ${EXTRA_DIRS[*]:-}"; else rm -rf "$W" ${EXTRA_DIRS[@]+"${EXTRA_DIRS[@]}"}; fi
+  if [[ ${KEEP:-0} == 1 ]]; then log "kept $W ${EXTRA_DIRS[*]:-}"; else rm -rf "$W" ${EXTRA_DIRS[@]+"${EXTRA_DIRS[@]}"}; fi
 }
 
 # bench_workdir: makes the temp dir $W (with logs/) and sets the exit trap.

@@ -3,6 +3,7 @@ package io.berth.store.proxy;
 import io.berth.store.Blobs;
 import io.berth.store.oci.Digest;
 import io.berth.store.oci.RepositoryName;
+import io.berth.store.upstream.ChunkedBody;
 import io.berth.store.upstream.Upstream;
 import io.berth.store.upstream.UpstreamException;
 import org.slf4j.Logger;
@@ -275,15 +276,15 @@ final class BlobFill implements Runnable {
         MessageDigest hasher = digest.algorithm().newHasher();
         try (FileChannel out = FileChannel.open(spool, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             update(() -> size = expected);
-            byte[] buffer = new byte[BUFFER];
+            ChunkedBody chunks = ChunkedBody.of(in, BUFFER);
             long total = 0;
-            for (int n; (n = in.read(buffer)) >= 0; ) {
+            for (ByteBuffer chunk; (chunk = chunks.nextChunk()) != null; ) {
+                int n = chunk.remaining();
                 if (total + n > expected) {
                     throw new UpstreamException(UpstreamException.Kind.INVALID_RESPONSE, "blob " + digest
                             + " has more bytes than the " + expected + " the upstream announced");
                 }
-                hasher.update(buffer, 0, n);
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                hasher.update(chunk.duplicate());
                 while (chunk.hasRemaining()) {
                     out.write(chunk);
                 }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 
 /**
  * The {@link Upstream} of one registry endpoint, over the V2 API with the JDK's HTTP client
@@ -39,6 +40,16 @@ public final class RegistryClient implements Upstream, AutoCloseable {
             System.setProperty("jdk.httpclient.bufsize", String.valueOf(SOCKET_BUFFER));
         }
     }
+
+    /**
+     * The client's own tasks (handing a body's buffers to its subscriber, a TLS handshake's
+     * delegated work) run on its selector thread instead of a pool's: every subscriber and
+     * publisher here returns at once ({@link StreamingBody} queues what arrives, upload bodies are
+     * read on threads of their own by {@link SourcePublisher}), so nothing blocks that thread, and
+     * a cold fill saves a thread hand-off per socket read. The JDK's HTTP client is designed for
+     * such an executor: its tasks are meant never to block.
+     */
+    private static final Executor INLINE = Runnable::run;
 
     private final RegistryEndpoint endpoint;
     private final Options options;
@@ -69,6 +80,7 @@ public final class RegistryClient implements Upstream, AutoCloseable {
                 .connectTimeout(options.connectTimeout())
                 .proxy(ProxySelector.getDefault())
                 .sslContext(TlsContexts.forEndpoint(endpoint))
+                .executor(INLINE)
                 .build();
         this.guards = new UpstreamGuards(endpoint.name(), options);
         this.rateLimits = new RateLimits(clock);

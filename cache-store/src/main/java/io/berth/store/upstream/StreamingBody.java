@@ -21,17 +21,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * watchdog: a read that waits longer than the idle timeout for the next bytes fails with
  * {@link Kind#TIMEOUT} and drops the connection, however long the transfer has run as a whole. A
  * body that ends before its {@code Content-Length} fails with an {@link IOException}: never a
- * silent short end. Closing it early drops the connection (the rest is never read).
+ * silent short end. Closing it early drops the connection (the rest is never read). It can also be
+ * read {@link ChunkedBody chunk by chunk}, as the buffers arrive.
  */
-final class StreamingBody extends InputStream implements Flow.Subscriber<List<ByteBuffer>> {
+final class StreamingBody extends InputStream implements Flow.Subscriber<List<ByteBuffer>>, ChunkedBody {
     private static final Object END = new Object();
     /**
-     * Batches asked of the client ahead of the reader: enough that the connection keeps flowing
-     * while the reader writes and hashes (one at a time made every batch a round trip between
-     * threads), few enough to bound memory (a batch holds about one socket read, up to
-     * {@link RegistryClient#SOCKET_BUFFER}: about 1 MiB per body at most).
+     * Batches asked of the client ahead of the reader: one. The client's own tasks run on its
+     * selector thread ({@link RegistryClient}), so asking for the next batch costs one hand-off,
+     * and the socket's receive buffer keeps the connection flowing meanwhile. More made a cold
+     * fill slower, not faster: every batch is a fresh 256 KiB heap buffer, and with four queued per
+     * fill the young collections found megabytes of them alive, promoted them and ran concurrent
+     * cycles to clear them (GC was ~0.5 CPU-s per GiB filled; ~0.15 with one, bench/proxy's image).
      */
-    static final int WINDOW = 4;
+    static final int WINDOW = 1;
 
     private final BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
     private final long expectedLength;
@@ -106,20 +109,50 @@ final class StreamingBody extends InputStream implements Flow.Subscriber<List<By
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        checkReadable();
+        int copied = 0;
+        while (copied < len) {
+            // What was copied goes out now; the end or a failure comes with the next read.
+            ByteBuffer next = pending(copied == 0);
+            if (next == null) {
+                break;
+            }
+            int n = Math.min(len - copied, next.remaining());
+            next.get(b, off + copied, n);
+            copied += n;
+            received += n;
+        }
+        return copied == 0 && len > 0 ? -1 : copied;
+    }
+
+    @Override
+    public ByteBuffer nextChunk() throws IOException {
+        checkReadable();
+        ByteBuffer next = pending(true);
+        if (next != null) {
+            current = null; // the caller's now
+            received += next.remaining();
+        }
+        return next;
+    }
+
+    private void checkReadable() throws IOException {
         if (closed.get()) {
             throw new IOException("the body from " + source + " is closed");
         }
         if (failure != null) {
             throw failure;
         }
-        int copied = 0;
-        while (copied < len) {
+    }
+
+    /**
+     * The buffer holding the next bytes, asking the client for another batch as one is used up;
+     * null at the end of the body, or when {@code wait} is false and no bytes have arrived yet.
+     */
+    private ByteBuffer pending(boolean wait) throws IOException {
+        while (true) {
             if (current != null && current.hasRemaining()) {
-                int n = Math.min(len - copied, current.remaining());
-                current.get(b, off + copied, n);
-                copied += n;
-                received += n;
-                continue;
+                return current;
             }
             if (batch != null && batch.hasNext()) {
                 current = batch.next();
@@ -129,8 +162,8 @@ final class StreamingBody extends InputStream implements Flow.Subscriber<List<By
                 batch = null;
                 subscription.request(1); // keeps WINDOW batches asked for ahead of this reader
             }
-            if (ended || copied > 0 && !(arrivals.peek() instanceof List<?>)) {
-                break; // what was copied goes out now; the end or a failure comes with the next read
+            if (ended || !wait && !(arrivals.peek() instanceof List<?>)) {
+                return null;
             }
             Object next = awaitNext();
             if (next == END) {
@@ -139,7 +172,7 @@ final class StreamingBody extends InputStream implements Flow.Subscriber<List<By
                     throw fail(new UpstreamException(Kind.UNREACHABLE, 0, null, source + " ended the body after "
                             + received + " of its " + expectedLength + " bytes", null));
                 }
-                break;
+                return null;
             }
             if (next instanceof Throwable t) {
                 throw fail(new UpstreamException(Kind.UNREACHABLE, 0, null, "the connection to " + source
@@ -151,7 +184,6 @@ final class StreamingBody extends InputStream implements Flow.Subscriber<List<By
             batch = buffers.iterator();
             current = null;
         }
-        return copied == 0 && len > 0 ? -1 : copied;
     }
 
     @Override

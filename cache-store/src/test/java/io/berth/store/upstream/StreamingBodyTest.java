@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,5 +114,60 @@ class StreamingBodyTest {
         UpstreamException e = assertThrows(UpstreamException.class, body::read);
         assertEquals(Kind.UNREACHABLE, e.kind());
         assertTrue(e.getMessage().contains("connection reset"), e.getMessage());
+    }
+
+    @Test
+    void readChunkByChunk_handsOverEachBufferAsItArrived_skippingEmptyOnes_thenTheEnd() throws IOException {
+        Subscription subscription = new Subscription();
+        StreamingBody body = body(6, subscription);
+        body.onNext(List.of(ByteBuffer.wrap(new byte[] {1, 2}), ByteBuffer.allocate(0), ByteBuffer.wrap(new byte[] {3})));
+        body.onNext(List.of(ByteBuffer.wrap(new byte[] {4, 5, 6})));
+        body.onComplete();
+
+        assertArrayEquals(new byte[] {1, 2}, bytes(body.nextChunk()));
+        assertArrayEquals(new byte[] {3}, bytes(body.nextChunk()));
+        assertArrayEquals(new byte[] {4, 5, 6}, bytes(body.nextChunk()));
+        assertNull(body.nextChunk());
+        assertEquals(6, body.received());
+        assertEquals(StreamingBody.WINDOW + 2, subscription.requested.get(), "one more asked per batch consumed");
+    }
+
+    @Test
+    void readChunkByChunk_afterARead_goesOnWhereTheReadStopped() throws IOException {
+        StreamingBody body = body(5, new Subscription());
+        body.onNext(List.of(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5})));
+        body.onComplete();
+
+        assertEquals(1, body.read());
+        assertArrayEquals(new byte[] {2, 3, 4, 5}, bytes(body.nextChunk()));
+        assertNull(body.nextChunk());
+    }
+
+    @Test
+    void readChunkByChunk_aBodyEndingBeforeItsContentLength_failsInsteadOfEnding() throws IOException {
+        StreamingBody body = body(20, new Subscription());
+        body.onNext(List.of(ByteBuffer.wrap(new byte[10])));
+        body.onComplete();
+
+        assertEquals(10, body.nextChunk().remaining());
+        UpstreamException e = assertThrows(UpstreamException.class, body::nextChunk);
+        assertTrue(e.getMessage().contains("after 10 of its 20 bytes"), e.getMessage());
+        assertThrows(UpstreamException.class, body::nextChunk, "the failure stays");
+    }
+
+    @Test
+    void readChunkByChunk_ofAnyOtherStream_readsIntoOneBuffer() throws IOException {
+        ChunkedBody chunks = ChunkedBody.of(new java.io.ByteArrayInputStream(new byte[] {1, 2, 3, 4, 5}), 2);
+
+        assertArrayEquals(new byte[] {1, 2}, bytes(chunks.nextChunk()));
+        assertArrayEquals(new byte[] {3, 4}, bytes(chunks.nextChunk()));
+        assertArrayEquals(new byte[] {5}, bytes(chunks.nextChunk()));
+        assertNull(chunks.nextChunk());
+    }
+
+    private static byte[] bytes(ByteBuffer chunk) {
+        byte[] out = new byte[chunk.remaining()];
+        chunk.get(out);
+        return out;
     }
 }
